@@ -1,0 +1,21 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(__dirname),
+      // "server-only" throws outside Next's server bundle; tests run server code directly.
+      "server-only": path.resolve(__dirname, "server/testing/server-only-stub.ts"),
+    },
+  },
+  test: {
+    include: ["server/**/*.test.ts", "lib/**/*.test.ts", "lab/**/*.test.ts", "bin/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    // Two cores: files run two at a time; HSM and database tests are I/O bound.
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -4,9 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     alias: {
-      "@": path.resolve(__dirname),
+      "@": path.resolve(import.meta.dirname),
       // "server-only" throws outside Next's server bundle; tests run server code directly.
-      "server-only": path.resolve(__dirname, "server/testing/server-only-stub.ts"),
+      "server-only": path.resolve(import.meta.dirname, "server/testing/server-only-stub.ts"),
     },
   },
   test: {

@@ -1,0 +1,83 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTRPC } from "@/lib/trpc/client";
+import { FormError } from "../ui/form-error";
+import { AuditFilters, type AuditFilterValues } from "./audit-filters";
+
+const PAGE_SIZE = 50;
+
+export function AuditLog() {
+  const trpc = useTRPC();
+  const [filters, setFilters] = useState<AuditFilterValues>({});
+  const [page, setPage] = useState(1);
+  const query = useQuery({
+    ...trpc.audit.list.queryOptions({ ...filters, page, pageSize: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+  const data = query.data;
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  return (
+    <>
+      <AuditFilters
+        onApply={(values) => {
+          setFilters(values);
+          setPage(1);
+        }}
+      />
+      <FormError message={query.error?.message} />
+      <table aria-label="Audit entries">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>User</th>
+            <th>Action</th>
+            <th>Object</th>
+            <th>Outcome</th>
+            <th>Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.map((e) => (
+            <tr key={e.id}>
+              <td>{new Date(e.at).toLocaleString()}</td>
+              <td>
+                {e.actorName}
+                {e.address ? <div className="hint">{e.address}</div> : null}
+              </td>
+              <td>{e.action}</td>
+              <td>{[e.objectType, e.objectName ?? e.objectId].filter(Boolean).join(": ")}</td>
+              <td>
+                <span className={`badge ${e.outcome}`}>{e.outcome}</span>
+              </td>
+              <td>{typeof e.detail?.message === "string" ? e.detail.message : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data && data.total === 0 && <p className="empty">No entries match.</p>}
+      <div className="pager">
+        <button
+          type="button"
+          className="secondary"
+          disabled={page <= 1}
+          onClick={() => setPage((p) => p - 1)}
+        >
+          Previous
+        </button>
+        <span>
+          Page {page} of {pages} · {data?.total ?? 0} entries
+        </span>
+        <button
+          type="button"
+          className="secondary"
+          disabled={page >= pages}
+          onClick={() => setPage((p) => p + 1)}
+        >
+          Next
+        </button>
+      </div>
+    </>
+  );
+}

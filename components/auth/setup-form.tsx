@@ -1,0 +1,82 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { type SetupInput, ZSetupInput } from "@/lib/schemas/auth";
+import { useTRPC } from "@/lib/trpc/client";
+import { applyServerError } from "@/lib/trpc/errors";
+import { FormError } from "../ui/form-error";
+import { TextField } from "../ui/text-field";
+
+const FIELDS = ["setupToken", "username", "password", "confirmPassword"] as const;
+
+export function SetupForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<SetupInput>({
+    resolver: zodResolver(ZSetupInput),
+    defaultValues: { setupToken: "", username: "admin", password: "", confirmPassword: "" },
+  });
+  const setup = useMutation(
+    trpc.auth.setup.mutationOptions({
+      onSuccess: () => {
+        router.replace("/");
+        router.refresh();
+      },
+      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
+    }),
+  );
+  const errors = form.formState.errors;
+  return (
+    <form
+      onSubmit={form.handleSubmit((values) => {
+        setError(null);
+        setup.mutate(values);
+      })}
+      noValidate
+    >
+      <FormError message={error} />
+      <TextField
+        id="setupToken"
+        label="Setup token"
+        autoComplete="off"
+        hint="Printed in the start log, and in the data folder's setup-token file."
+        registration={form.register("setupToken")}
+        error={errors.setupToken}
+      />
+      <TextField
+        id="username"
+        label="Administrator username"
+        autoComplete="username"
+        registration={form.register("username")}
+        error={errors.username}
+      />
+      <TextField
+        id="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters."
+        registration={form.register("password")}
+        error={errors.password}
+      />
+      <TextField
+        id="confirmPassword"
+        label="Repeat password"
+        type="password"
+        autoComplete="new-password"
+        registration={form.register("confirmPassword")}
+        error={errors.confirmPassword}
+      />
+      <div className="actions">
+        <button type="submit" disabled={setup.isPending}>
+          {setup.isPending ? "Creating…" : "Create administrator"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,34 @@
+# Installs what the console needs and is missing. Sourced by start.sh and test.sh.
+# Debian packages: only when run as root (otherwise it says what to install and goes on).
+
+RUNTIME_DEBS=(softhsm2 p11-kit opensc nginx libengine-pkcs11-openssl openssl)
+TEST_DEBS=(chromium postgresql)
+
+ensure_debs() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "[deps] missing Debian packages: ${missing[*]} — install them as root: apt-get install ${missing[*]}" >&2
+    return 0
+  fi
+  echo "[deps] installing Debian packages: ${missing[*]}"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# npm ci when node_modules is missing or older than the lock file (stamp written after success).
+ensure_node_modules() {
+  local stamp=node_modules/.hsm-console-installed
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+    echo "[deps] npm ci"
+    # Native addons (pkcs11js) build against the installed Node headers, never a download.
+    npm_config_nodedir="${npm_config_nodedir:-$(dirname "$(dirname "$(command -v node)")")}" \
+      npm ci --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+  fi
+}

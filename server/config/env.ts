@@ -1,0 +1,50 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Environment, validated once at start. Every variable the console reads is listed here
+ * (and in the README); nothing else reads process.env for configuration.
+ */
+const ZEnv = z.object({
+  HSM_CONSOLE_DATA: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+    .optional(),
+  HSM_CONSOLE_MASTER_KEY: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Extra origins allowed to call mutations (comma-separated), e.g. behind a reverse proxy. */
+  HSM_CONSOLE_ORIGINS: z.string().default(""),
+  HSM_CONSOLE_SESSION_HOURS: z.coerce.number().positive().default(12),
+  HSM_CONSOLE_LOGIN_MAX_ACCOUNT_FAILURES: z.coerce.number().int().positive().default(5),
+  HSM_CONSOLE_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(30),
+  HSM_CONSOLE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  HSM_CONSOLE_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = ZEnv.safeParse(process.env);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+      throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Absolute path of the data folder (database, master key, SoftHSM tokens, lab, SEs). */
+export function dataDir(): string {
+  return path.resolve(env().HSM_CONSOLE_DATA);
+}
+
+/** Tests change the environment between cases. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,4 @@
+export * from "./audit";
+export * from "./auth-support";
+export * from "./local-hsm";
+export * from "./tenancy";

@@ -1,0 +1,25 @@
+import { dataDir } from "@/server/config/env";
+import { getDbHandle } from "@/server/db";
+import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
+import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
+
+/**
+ * Runs once per server process before the first request: migrations (in getDbHandle), the
+ * default tenant, and the first-start setup token. Each step is idempotent, so several
+ * console nodes may run it at once.
+ */
+export async function startConsole(): Promise<void> {
+  const handle = await getDbHandle();
+  console.log(
+    `[hsm-console] database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
+  );
+  await ensureDefaultTenant(handle.db);
+  const token = await issueSetupTokenIfNeeded(handle.db);
+  if (token) {
+    console.log("[hsm-console] ------------------------------------------------------------");
+    console.log("[hsm-console] First start: open the console and enter this one-time setup token");
+    console.log(`[hsm-console] to create the administrator account:  ${token}`);
+    console.log(`[hsm-console] (also in ${dataDir()}/setup-token, readable only by this user)`);
+    console.log("[hsm-console] ------------------------------------------------------------");
+  }
+}

@@ -1,0 +1,15 @@
+import "server-only";
+import { router } from "./init";
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { tenantsRouter } from "./routers/tenants";
+import { usersRouter } from "./routers/users";
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  tenants: tenantsRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -12,7 +12,7 @@ import { appRouter } from "@/server/trpc/router";
 const PUBLIC = new Set(["auth.status", "auth.setup", "auth.login"]);
 
 type AnyProcedure = { _def: { type: "query" | "mutation"; inputs: { shape?: Record<string, unknown> }[] } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
 
 /**
  * For every procedure that takes an object id: makes an object in tenant A and returns the

@@ -33,13 +33,9 @@ function takesId(p: AnyProcedure): boolean {
 }
 
 async function call(caller: unknown, path: string, input: unknown): Promise<unknown> {
-  const fn = path
-    .split(".")
-    .reduce(
-      (o: Record<string, unknown>, key) => o[key] as Record<string, unknown>,
-      caller as Record<string, unknown>,
-    ) as (i: unknown) => Promise<unknown>;
-  return fn(input);
+  let target: unknown = caller;
+  for (const key of path.split(".")) target = (target as Record<string, unknown>)[key];
+  return (target as (i: unknown) => Promise<unknown>)(input);
 }
 
 describe("every procedure is authenticated and tenant-scoped", () => {

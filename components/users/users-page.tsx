@@ -1,6 +1,6 @@
 "use client";
 
-import { Suspense, useState } from "react";
+import { useState } from "react";
 import { CreateUserForm } from "./create-user-form";
 import { UsersTable } from "./users-table";
 
@@ -17,9 +17,7 @@ export function UsersPage() {
           </button>
         </div>
       )}
-      <Suspense fallback={<p>Loading users…</p>}>
-        <UsersTable />
-      </Suspense>
+      <UsersTable />
     </>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ROLE_LABELS } from "@/lib/roles";
 import type { User } from "@/lib/schemas/users";
@@ -11,7 +11,8 @@ import { FormError } from "../ui/form-error";
 export function UsersTable() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { data: users } = useSuspenseQuery(trpc.users.list.queryOptions());
+  const query = useQuery(trpc.users.list.queryOptions());
+  const users = query.data ?? [];
   const [error, setError] = useState<string | null>(null);
   const onSettled = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
   const onError = (e: unknown) => setError(describeError(e).message);
@@ -21,9 +22,10 @@ export function UsersTable() {
     setError(null);
     fn();
   };
+  if (query.isPending) return <p>Loading users…</p>;
   return (
     <>
-      <FormError message={error} />
+      <FormError message={error ?? query.error?.message} />
       <table>
         <thead>
           <tr>

@@ -1,0 +1,114 @@
+import fs from "node:fs";
+import net from "node:net";
+import tls from "node:tls";
+import { checkPinned, parsePem } from "./pinning";
+
+/**
+ * The client end of NTLS. p11-kit-client.so speaks PKCS#11 RPC on a unix socket
+ * (P11_KIT_SERVER_ADDRESS=unix:path=…); this connector accepts those connections and carries
+ * each one over its own mutual-TLS connection to the appliance front, which decides which
+ * partitions the client sees. One local connection = one TLS connection = one PKCS#11 session
+ * context on the appliance, exactly like a Luna client's NTLS link.
+ *
+ * p11-kit has no timeouts of its own (a peer that accepts and never answers blocks the calling
+ * thread forever), so every hop here is bounded: the TLS handshake, and idleness afterwards.
+ * Closing the local socket makes p11-kit-client fail the pending call with CKR_DEVICE_ERROR.
+ */
+export interface NtlsConnectorOptions {
+  host: string;
+  port: number;
+  serverCertPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+  socketPath: string;
+  handshakeTimeoutMs?: number;
+  idleTimeoutMs?: number;
+}
+
+export interface NtlsConnector {
+  socketPath: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Long enough for an idle nginx worker, short enough that a hung appliance is noticed. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+
+export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<NtlsConnector> {
+  const pinned = parsePem(opts.serverCertPem, "serverCertPem");
+  parsePem(opts.clientCertPem, "clientCertPem");
+  const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const live = new Set<net.Socket>();
+
+  const server = net.createServer((local) => {
+    live.add(local);
+    local.pause(); // hold the client's first RPC bytes until the appliance is authenticated
+    const remote = tls.connect({
+      host: opts.host,
+      port: opts.port,
+      cert: opts.clientCertPem,
+      key: opts.clientKeyPem,
+      // Pinned by exact certificate below, not by CA chain or host name.
+      rejectUnauthorized: false,
+      minVersion: "TLSv1.2",
+    });
+    live.add(remote);
+    const destroyBoth = () => {
+      clearTimeout(handshakeTimer);
+      local.destroy();
+      remote.destroy();
+    };
+    const handshakeTimer = setTimeout(destroyBoth, handshakeTimeoutMs);
+    remote.once("secureConnect", () => {
+      clearTimeout(handshakeTimer);
+      const check = checkPinned(pinned, remote.getPeerCertificate().raw);
+      if (!check.ok) return destroyBoth();
+      remote.setKeepAlive(true, 30_000);
+      local.setTimeout(idleTimeoutMs, destroyBoth);
+      remote.setTimeout(idleTimeoutMs, destroyBoth);
+      local.pipe(remote);
+      remote.pipe(local);
+      local.resume();
+    });
+    local.on("error", destroyBoth);
+    remote.on("error", destroyBoth);
+    local.on("close", () => {
+      live.delete(local);
+      destroyBoth();
+    });
+    remote.on("close", () => {
+      live.delete(remote);
+      destroyBoth();
+    });
+  });
+
+  removeStaleSocket(opts.socketPath);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.socketPath, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // Whoever can open the socket can use the client's identity: owner only.
+  fs.chmodSync(opts.socketPath, 0o600);
+
+  return {
+    socketPath: opts.socketPath,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of live) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A socket file left by a crashed connector would make listen() fail with EADDRINUSE. */
+function removeStaleSocket(socketPath: string): void {
+  try {
+    if (fs.lstatSync(socketPath).isSocket()) fs.unlinkSync(socketPath);
+  } catch {
+    // absent: nothing to do
+  }
+}

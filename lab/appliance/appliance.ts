@@ -112,11 +112,11 @@ export class Appliance {
   private partitionForClient(peerDer: Buffer | undefined, label: string): PartitionRecord {
     const peer = this.identifyPeer(peerDer);
     if (!peer.ok) throw new ApplianceError("FORBIDDEN", `Not a registered NTLS client (${peer.reason}).`);
-    const partition = this.partitions.get(label);
+    // Access first: a client learns nothing about partitions it is not assigned.
     if (!peer.client.partitions.includes(label)) {
       throw new ApplianceError("FORBIDDEN", `Client ${peer.client.name} has no access to partition ${label}.`);
     }
-    return partition;
+    return this.partitions.get(label);
   }
 
   cloneExport(peerDer: Buffer | undefined, label: string, password: string, idHex: string): string {

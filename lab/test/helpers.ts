@@ -110,3 +110,15 @@ export function rest(
     req.end(payload);
   });
 }
+
+/** Runs lab/test/p11-script.ts (pkcs11js through p11-kit-client.so) in its own process. */
+export async function p11Script(socketPath: string, req: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const r = await run(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "p11-script.ts"), JSON.stringify(req)],
+    { P11_KIT_SERVER_ADDRESS: `unix:path=${socketPath}` },
+  );
+  const out = JSON.parse(r.stdout.trim().split("\n").pop() || "{}") as Record<string, unknown>;
+  if (r.code !== 0 || out.error) throw new Error(`p11-script ${String(req.op)}: ${String(out.error ?? r.stderr)}`);
+  return out;
+}

@@ -1,0 +1,117 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Lab, startLab } from "@/lab";
+import type { NtlsConnector } from "@/server/ntls/connector";
+import { connect, makeClient, pkcs11Tool, tempDir, uploadCert, visibleTokens } from "./helpers";
+
+/** An appliance dies and comes back; its neighbour never notices; stalled peers are cut off. */
+describe("appliance faults", () => {
+  let dir: string;
+  let lab: Lab;
+  let c1: NtlsConnector;
+  let c2: NtlsConnector;
+
+  const hsm = (i: number) => lab.appliances[i]!;
+  const pin = (i: number) => hsm(i).partitions[0]!.password;
+
+  beforeAll(async () => {
+    dir = tempDir("lab-fault");
+    lab = await startLab({
+      dataDir: dir,
+      handshakeTimeoutMs: 1000,
+      appliances: [
+        { name: "hsm1", host: "127.0.84.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
+        { name: "hsm2", host: "127.0.84.13", ntlsPort: 11792, adminPort: 18443, partitions: ["par40"] },
+      ],
+    });
+    const client = await makeClient("se");
+    for (const [i, name] of [
+      [0, "hsm1"],
+      [1, "hsm2"],
+    ] as const) {
+      uploadCert(hsm(i), client);
+      await lab.lunash(name, "client register -c se -i 10.0.0.7");
+      await lab.lunash(name, `client assignPartition -c se -p ${hsm(i).partitions[0]!.label}`);
+    }
+    c1 = await connect(hsm(0), client, dir);
+    c2 = await connect(hsm(1), client, dir);
+    const gen = await pkcs11Tool(c1.socketPath, [
+      ...["--token-label", "par43", "--login", "--pin", pin(0)],
+      ...["--keypairgen", "--key-type", "EC:prime256v1", "--id", "42"],
+    ]);
+    expect(gen.code, gen.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await c1?.close();
+    await c2?.close();
+    await lab?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const signs = async (socket: string, token: string, password: string, id: string) => {
+    const data = path.join(dir, "digest.bin");
+    fs.writeFileSync(data, Buffer.alloc(32, 7));
+    const r = await pkcs11Tool(socket, [
+      ...["--token-label", token, "--login", "--pin", password],
+      ...["--sign", "-m", "ECDSA", "--id", id, "-i", data, "-o", path.join(dir, `sig-${token}.bin`)],
+    ]);
+    return r.code === 0;
+  };
+
+  it("killing one appliance leaves no process behind and does not disturb the other", async () => {
+    const pid = Number(fs.readFileSync(path.join(hsm(0).dir, "appliance.pid"), "utf8"));
+    // A live NTLS link, so the group has a p11-kit child at the moment of the crash.
+    const held = net.connect(c1.socketPath);
+    await new Promise((r) => held.once("connect", r));
+    await lab.stopAppliance("hsm1", "SIGKILL");
+    expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
+    held.destroy();
+
+    const t0 = Date.now();
+    expect((await visibleTokens(c1.socketPath)).ok).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(5000);
+
+    expect((await visibleTokens(c2.socketPath)).labels).toEqual(["par40"]);
+    const gen = await pkcs11Tool(c2.socketPath, [
+      ...["--token-label", "par40", "--login", "--pin", pin(1)],
+      ...["--keypairgen", "--key-type", "EC:prime256v1", "--id", "43"],
+    ]);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(await signs(c2.socketPath, "par40", pin(1), "43")).toBe(true);
+  });
+
+  it("after a restart, a client that initialises again finds its partition and key", async () => {
+    await lab.startAppliance("hsm1");
+    // Same connector, new PKCS#11 initialisation (each pkcs11-tool run is one).
+    expect((await visibleTokens(c1.socketPath)).labels).toEqual(["par43"]);
+    expect(await signs(c1.socketPath, "par43", pin(0), "42")).toBe(true);
+  });
+
+  it("the front drops a peer that connects and never starts TLS", async () => {
+    const t0 = Date.now();
+    const socket = net.connect(hsm(1).ntls.port, hsm(1).ntls.host);
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(5000);
+  });
+
+  it("restarting keeps state: same partitions, serials and registrations", async () => {
+    const before = lab.appliances.map((a) => a.partitions);
+    await lab.stop();
+    lab = await startLab({
+      dataDir: dir,
+      handshakeTimeoutMs: 1000,
+      appliances: [
+        { name: "hsm1", host: "127.0.84.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
+        { name: "hsm2", host: "127.0.84.13", ntlsPort: 11792, adminPort: 18443, partitions: ["par40"] },
+      ],
+    });
+    expect(lab.appliances.map((a) => a.partitions)).toEqual(before);
+    expect((await lab.lunash("hsm2", "client list")).output).toContain("registered client 1: se");
+    expect((await visibleTokens(c2.socketPath)).labels).toEqual(["par40"]);
+  });
+});

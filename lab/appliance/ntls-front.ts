@@ -103,6 +103,8 @@ export class NtlsFront {
     };
     socket.setTimeout(this.opts.idleTimeoutMs, end);
     socket.setKeepAlive(true, 30_000);
+    socket.setNoDelay(true); // small RPC round trips: no Nagle delay
+
     socket.pipe(child.stdin!);
     child.stdout!.pipe(socket);
     child.stderr!.on("data", (d: Buffer) => this.opts.log(`p11-kit[${auth.client}]: ${d.toString().trim()}`));

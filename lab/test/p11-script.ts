@@ -9,7 +9,10 @@ import * as pkcs11js from "pkcs11js";
  * Prints one JSON line.
  */
 interface Request {
-  op: "genkey" | "attrs" | "sign";
+  op: "genkey" | "attrs" | "sign" | "bench";
+  /** Defaults to p11-kit-client.so; the benchmark also loads SoftHSM directly. */
+  module?: string;
+  count?: number;
   token: string;
   pin: string;
   idHex: string;
@@ -23,7 +26,7 @@ const MODULE = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 function main(): unknown {
   const req = JSON.parse(process.argv[2] ?? "{}") as Request;
   const p11 = new pkcs11js.PKCS11();
-  p11.load(MODULE);
+  p11.load(req.module ?? MODULE);
   p11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
   try {
     const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === req.token);
@@ -42,6 +45,7 @@ function main(): unknown {
       const [extractable, sensitive, priv] = a.map((x) => (x.value as Buffer)[0] === 1);
       return { extractable, sensitive, private: priv };
     }
+    if (req.op === "bench") return bench(p11, session, key, req.count ?? 1000, req.type ?? "EC");
     const data = Buffer.from(req.dataB64 ?? "", "base64");
     const isEc = req.type === "EC";
     p11.C_SignInit(session, { mechanism: isEc ? pkcs11js.CKM_ECDSA : pkcs11js.CKM_SHA256_RSA_PKCS }, key);
@@ -79,6 +83,20 @@ function genkey(p11: pkcs11js.PKCS11, session: Buffer, id: Buffer, req: Request)
   const mech = { mechanism: isEc ? pkcs11js.CKM_EC_KEY_PAIR_GEN : pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN };
   p11.C_GenerateKeyPair(session, mech, pub, priv);
   return { ok: true };
+}
+
+/** Sequential signatures (ECDSA of a digest, or SHA256-RSA-PKCS): one nginx worker's handshakes. */
+function bench(p11: pkcs11js.PKCS11, session: Buffer, key: Buffer, count: number, type: "EC" | "RSA"): unknown {
+  const input = type === "EC" ? createHash("sha256").update("bench").digest() : Buffer.from("bench");
+  const mechanism = type === "EC" ? pkcs11js.CKM_ECDSA : pkcs11js.CKM_SHA256_RSA_PKCS;
+  const out = Buffer.alloc(512);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    p11.C_SignInit(session, { mechanism }, key);
+    p11.C_Sign(session, input, out);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { count, seconds, perSecond: Math.round(count / seconds) };
 }
 
 function find(p11: pkcs11js.PKCS11, session: Buffer, id: Buffer): Buffer {

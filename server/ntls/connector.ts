@@ -65,6 +65,8 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
       const check = checkPinned(pinned, remote.getPeerCertificate().raw);
       if (!check.ok) return destroyBoth();
       remote.setKeepAlive(true, 30_000);
+      // PKCS#11 RPC is small request/response messages: Nagle + delayed ACK would add ~40 ms each.
+      remote.setNoDelay(true);
       local.setTimeout(idleTimeoutMs, destroyBoth);
       remote.setTimeout(idleTimeoutMs, destroyBoth);
       local.pipe(remote);

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { checkValidity } from "@/server/ntls/pinning";
 import { cloneExport, cloneImport } from "./clone";
-import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./cloning-domain";
+import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
 import type { ApplianceConfig } from "./config";
 import { ApplianceError } from "./errors";
 import type { Authorization } from "./ntls-front";

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { type DomainKey, injectDomainKey } from "./cloning-domain";
+import { injectDomainKey } from "./cloning-domain";
+import type { DomainKey } from "./domain-key";
 import { ApplianceError } from "./errors";
 import { readJson, writeJsonAtomic } from "./json-file";
 import { withToken } from "./p11";

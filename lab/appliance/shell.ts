@@ -113,7 +113,8 @@ export async function runShellLine(appliance: Appliance, line: string): Promise<
   if (!handler) return fail(display, `Unknown command. Try "help".`);
   try {
     const output = await handler(appliance, options);
-    return { output: `${output}\n'${display}' successful.\n\nCommand Result : 0 (Success)\n`, result: 0 };
+    const body = output ? `${output}\n` : "";
+    return { output: `${body}'${display}' successful.\n\nCommand Result : 0 (Success)\n`, result: 0 };
   } catch (error) {
     return fail(display, error instanceof ApplianceError ? error.message : `Internal error: ${(error as Error).message}`);
   }

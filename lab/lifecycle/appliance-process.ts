@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 
@@ -7,8 +8,15 @@ import readline from "node:readline";
  * stops its p11-kit children too. The child also watches its stdin pipe and exits when this
  * process goes away, however abruptly: no orphans.
  */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const REPO_ROOT = findRepoRoot();
 const MAIN = path.join(REPO_ROOT, "lab", "appliance", "main.ts");
+
+/** Bundlers may rewrite __dirname (Next): fall back to $HSM_CONSOLE_ROOT or the working directory. */
+function findRepoRoot(): string {
+  const candidates = [process.env.HSM_CONSOLE_ROOT, path.resolve(__dirname, "..", ".."), process.cwd()];
+  const found = candidates.find((c) => c && fs.existsSync(path.join(c, "lab", "appliance", "main.ts")));
+  return found ?? process.cwd();
+}
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 

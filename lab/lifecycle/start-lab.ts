@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomDomain, wipe } from "../appliance/cloning-domain";
+import { randomDomain, wipe } from "../appliance/domain-key";
 import { ensureConfig } from "../appliance/config";
 import { readJson } from "../appliance/json-file";
 import type { PartitionRecord } from "../appliance/partitions";

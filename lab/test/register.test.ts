@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
 import type { NtlsConnector } from "@/server/ntls/connector";
-import { connect, makeClient, pkcs11Tool, tempDir, uploadCert, visibleTokens } from "./helpers";
+import { connect, makeClient, P11_KIT_CLIENT, pkcs11Tool, run, tempDir, uploadCert, visibleTokens } from "./helpers";
 
 /**
  * The document's Step 2 for real: register a client, assign a partition, and a PKCS#11 client
@@ -64,6 +64,35 @@ describe("client registration gates NTLS access", () => {
     expect(read.code, read.stderr).toBe(0);
     const key = createPublicKey({ key: fs.readFileSync(pub), format: "der", type: "spki" });
     expect(verify("sha256", message, { key, dsaEncoding: "ieee-p1363" }, fs.readFileSync(sig))).toBe(true);
+  });
+
+  it("openssl with the PKCS#11 engine signs through the NTLS link", async () => {
+    const client = await makeClient("openssl-se");
+    uploadCert(hsm(), client);
+    await lab.lunash("hsm1", "client register -c openssl-se -i 10.0.0.41");
+    await lab.lunash("hsm1", "client assignPartition -c openssl-se -p par44");
+    const conn = track(await connect(hsm(), client, dir));
+    const env = { P11_KIT_SERVER_ADDRESS: `unix:path=${conn.socketPath}`, OPENSSL_CONF: path.join(dir, "engine.cnf") };
+    fs.writeFileSync(
+      env.OPENSSL_CONF,
+      `openssl_conf = init\n[init]\nengines = engines\n[engines]\npkcs11 = pkcs11\n[pkcs11]\nengine_id = pkcs11\nMODULE_PATH = ${P11_KIT_CLIENT}\ninit = 0\n`,
+    );
+    const pin = hsm().partitions.find((p) => p.label === "par44")!.password;
+    const gen = await pkcs11Tool(conn.socketPath, [
+      ...["--token-label", "par44", "--login", "--pin", pin],
+      ...["--keypairgen", "--key-type", "rsa:2048", "--id", "02", "--label", "web"],
+    ]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const msg = path.join(dir, "msg.txt");
+    const sig = path.join(dir, "msg.sig");
+    fs.writeFileSync(msg, "GET / HTTP/1.1\r\n");
+    const uri = `pkcs11:token=par44;id=%02;type=private;pin-value=${pin}`;
+    const signed = await run("openssl", ["dgst", "-sha256", "-engine", "pkcs11", "-keyform", "engine", "-sign", uri, "-out", sig, msg], env);
+    expect(signed.code, signed.stderr).toBe(0);
+    const pub = path.join(dir, "web.der");
+    expect((await pkcs11Tool(conn.socketPath, ["--token-label", "par44", "--read-object", "--type", "pubkey", "--id", "02", "-o", pub])).code).toBe(0);
+    const key = createPublicKey({ key: fs.readFileSync(pub), format: "der", type: "spki" });
+    expect(verify("sha256", fs.readFileSync(msg), key, fs.readFileSync(sig))).toBe(true);
   });
 
   it("refuses a certificate that is not registered, quickly", async () => {

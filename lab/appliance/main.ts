@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     identity,
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    answerTimeoutMs: config.answerTimeoutMs,
     authorize: (der) => appliance.authorizeNtls(der),
     log,
   });

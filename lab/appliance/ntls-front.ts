@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import tls from "node:tls";
+import { watchAnswers } from "@/server/ntls/answer-timer";
 import { SOFTHSM_MODULE } from "./p11";
 import type { ServerIdentity } from "./server-cert";
 
@@ -17,7 +18,10 @@ export interface NtlsFrontOptions {
   port: number;
   identity: ServerIdentity;
   handshakeTimeoutMs: number;
+  /** A client silent this long is disconnected (long: idle nginx workers keep their session). */
   idleTimeoutMs: number;
+  /** p11-kit remote silent this long while the client waits for an answer: link ended. */
+  answerTimeoutMs: number;
   authorize(peerDer: Buffer | undefined): Authorization;
   log(line: string): void;
 }
@@ -99,9 +103,18 @@ export class NtlsFront {
     const end = () => {
       if (!this.links.delete(link)) return;
       socket.destroy();
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        // A stopped or wedged process ignores SIGTERM until it runs again: make sure it goes.
+        setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"), 2000).unref();
+      }
     };
     socket.setTimeout(this.opts.idleTimeoutMs, end);
+    const stopWatching = watchAnswers(socket, child.stdout!, this.opts.answerTimeoutMs, () => {
+      this.opts.log(`ntls: ${auth.client}: no answer from the HSM within ${this.opts.answerTimeoutMs} ms`);
+      end();
+    });
+    socket.once("close", stopWatching);
     socket.setKeepAlive(true, 30_000);
     socket.setNoDelay(true); // small RPC round trips: no Nagle delay
 

@@ -68,10 +68,24 @@ export async function spawnAppliance(dir: string): Promise<ApplianceProcess> {
       const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
-      // The leader may exit before its p11-kit children notice: sweep the group.
+      // The leader may exit before its p11-kit children notice: sweep the group, and resolve
+      // only once no member is left (SIGKILL is delivered asynchronously).
       killGroup(child, "SIGKILL");
+      await waitGroupGone(child.pid!, STOP_GRACE_MS);
     },
   };
+}
+
+async function waitGroupGone(pgid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return; // ESRCH: the group is empty
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

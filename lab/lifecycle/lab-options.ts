@@ -20,7 +20,10 @@ export interface StartLabOptions {
   ntlsPort?: number;
   adminPort?: number;
   handshakeTimeoutMs?: number;
+  /** Front: client silence before disconnect (default 24 h). */
   idleTimeoutMs?: number;
+  /** Front: HSM silence while a client waits for an answer (default 60 s). */
+  answerTimeoutMs?: number;
 }
 
 export const DEFAULT_NTLS_PORT = 1792;

@@ -57,6 +57,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
         adminPort: spec.adminPort ?? opts.adminPort ?? DEFAULT_ADMIN_PORT,
         ...(opts.handshakeTimeoutMs ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
         ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+        ...(opts.answerTimeoutMs ? { answerTimeoutMs: opts.answerTimeoutMs } : {}),
       });
     }
     // Two at a time would save little on two cores; sequential keeps errors readable.

@@ -4,7 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
 import type { NtlsConnector } from "@/server/ntls/connector";
-import { connect, makeClient, pkcs11Tool, tempDir, uploadCert, visibleTokens } from "./helpers";
+import { connect, makeClient, pkcs11Tool, run, tempDir, uploadCert, visibleTokens } from "./helpers";
+
+/** Direct children of a process (the appliance's p11-kit remote processes). */
+async function children(pid: number): Promise<number[]> {
+  const r = await run("pgrep", ["-P", String(pid)]);
+  return r.stdout.split("\n").filter(Boolean).map(Number);
+}
 
 /** An appliance dies and comes back; its neighbour never notices; stalled peers are cut off. */
 describe("appliance faults", () => {
@@ -21,6 +27,7 @@ describe("appliance faults", () => {
     lab = await startLab({
       dataDir: dir,
       handshakeTimeoutMs: 1000,
+      answerTimeoutMs: 500,
       appliances: [
         { name: "hsm1", host: "127.0.84.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
         { name: "hsm2", host: "127.0.84.13", ntlsPort: 11792, adminPort: 18443, partitions: ["par40"] },
@@ -99,12 +106,33 @@ describe("appliance faults", () => {
     expect(waited).toBeLessThan(5000);
   });
 
+  it("the front ends a link whose HSM side stops answering", async () => {
+    const pid = Number(fs.readFileSync(path.join(hsm(1).dir, "appliance.pid"), "utf8"));
+    const before = new Set(await children(pid));
+    const raw = net.connect(c2.socketPath);
+    let stopped: number | undefined;
+    while (stopped === undefined) {
+      stopped = (await children(pid)).find((p) => !before.has(p));
+      if (stopped === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    process.kill(stopped, "SIGSTOP"); // p11-kit remote (and so the HSM) hangs
+    const t0 = Date.now();
+    const closed = new Promise<void>((resolve) => raw.once("close", () => resolve()));
+    raw.on("error", () => undefined);
+    raw.write(Buffer.from([0])); // p11-kit's protocol version byte: a request awaiting an answer
+    await closed;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(fs.readFileSync(path.join(hsm(1).dir, "appliance.log"), "utf8")).toMatch(/no answer from the HSM within 500 ms/);
+    // And the wedged child is reaped (SIGKILL after the grace period), not left behind.
+    while ((await children(pid)).includes(stopped)) await new Promise((r) => setTimeout(r, 50));
+  });
+
   it("restarting keeps state: same partitions, serials and registrations", async () => {
     const before = lab.appliances.map((a) => a.partitions);
     await lab.stop();
     lab = await startLab({
       dataDir: dir,
-      handshakeTimeoutMs: 1000,
       appliances: [
         { name: "hsm1", host: "127.0.84.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
         { name: "hsm2", host: "127.0.84.13", ntlsPort: 11792, adminPort: 18443, partitions: ["par40"] },

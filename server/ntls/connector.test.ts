@@ -113,12 +113,43 @@ describe("NTLS connector", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
-  it("closes a link idle for longer than idleTimeoutMs", async () => {
-    const c = await start({ idleTimeoutMs: 300 });
-    const r = await roundTrip(c.socketPath, "ping", 1);
-    expect(r.data).toBe("ping");
+  it("cuts a link whose appliance does not answer a request within idleTimeoutMs", async () => {
+    // Completes TLS, then swallows every request: the hang p11-kit alone would wait on forever.
+    const mute = tls.createServer({ key: server.keyPem, cert: server.certPem, requestCert: true, rejectUnauthorized: false }, (s) =>
+      s.resume(),
+    );
+    await new Promise<void>((r) => mute.listen(0, "127.0.0.1", () => r()));
+    cleanup.push(() => {
+      mute.close();
+    });
+    const c = await start({ port: (mute.address() as net.AddressInfo).port, idleTimeoutMs: 300 });
+    const r = await roundTrip(c.socketPath, "request", 1);
+    expect(r.data).toBe("");
     expect(r.closedAfterMs).toBeGreaterThanOrEqual(250);
     expect(r.closedAfterMs).toBeLessThan(3000);
+  });
+
+  it("keeps an idle link with no request outstanding (idle service engines keep their session)", async () => {
+    const c = await start({ idleTimeoutMs: 200 });
+    const s = net.connect(c.socketPath);
+    const received: string[] = [];
+    let closed = false;
+    s.on("data", (d) => received.push(String(d)));
+    s.on("close", () => {
+      closed = true;
+    });
+    const answered = async (n: number) => {
+      while (received.length < n && !closed) await new Promise((r) => setTimeout(r, 20));
+    };
+    s.write("one");
+    await answered(1);
+    // Proving that nothing happens needs time to pass: three idle timeouts.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(closed).toBe(false);
+    s.write("two");
+    await answered(2);
+    expect(received.join("")).toBe("onetwo");
+    s.destroy();
   });
 
   it("rejects options that are not certificates", async () => {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
+import { watchAnswers } from "./answer-timer";
 import { checkPinned, parsePem } from "./pinning";
 
 /**
@@ -11,8 +12,11 @@ import { checkPinned, parsePem } from "./pinning";
  * context on the appliance, exactly like a Luna client's NTLS link.
  *
  * p11-kit has no timeouts of its own (a peer that accepts and never answers blocks the calling
- * thread forever), so every hop here is bounded: the TLS handshake, and idleness afterwards.
- * Closing the local socket makes p11-kit-client fail the pending call with CKR_DEVICE_ERROR.
+ * thread forever), so every hop here is bounded: the TLS handshake (`handshakeTimeoutMs`), and
+ * the appliance's silence while a request is outstanding (`idleTimeoutMs`, see answer-timer.ts).
+ * A link with no request outstanding stays open (TCP keepalive watches it), so an idle nginx
+ * worker keeps its session. Closing the local socket makes p11-kit-client fail the pending call
+ * with CKR_DEVICE_ERROR, and the caller re-initialises.
  */
 export interface NtlsConnectorOptions {
   host: string;
@@ -22,6 +26,7 @@ export interface NtlsConnectorOptions {
   clientKeyPem: string;
   socketPath: string;
   handshakeTimeoutMs?: number;
+  /** Longest silence from the appliance while a request is outstanding (default 60 s). */
   idleTimeoutMs?: number;
 }
 
@@ -31,8 +36,8 @@ export interface NtlsConnector {
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Long enough for an idle nginx worker, short enough that a hung appliance is noticed. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+/** Above the slowest legitimate call (RSA-4096 generation took up to 2.6 s here), far below forever. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<NtlsConnector> {
   const pinned = parsePem(opts.serverCertPem, "serverCertPem");
@@ -67,8 +72,8 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
       remote.setKeepAlive(true, 30_000);
       // PKCS#11 RPC is small request/response messages: Nagle + delayed ACK would add ~40 ms each.
       remote.setNoDelay(true);
-      local.setTimeout(idleTimeoutMs, destroyBoth);
-      remote.setTimeout(idleTimeoutMs, destroyBoth);
+      const stopWatching = watchAnswers(local, remote, idleTimeoutMs, destroyBoth);
+      remote.once("close", stopWatching);
       local.pipe(remote);
       remote.pipe(local);
       local.resume();

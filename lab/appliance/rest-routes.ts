@@ -159,6 +159,16 @@ export const ROUTES: Route[] = [
     },
   },
   {
+    method: "GET",
+    pattern: /^\/api\/lab\/ntls\/whoami$/,
+    auth: "client",
+    handle: async (a, req) => {
+      const peer = a.identifyPeer(peerDer(req));
+      if (!peer.ok) throw new ApplianceError("FORBIDDEN", `NTLS would refuse this client: ${peer.reason}.`);
+      return { status: 200, body: { clientID: peer.client.name, partitions: peer.client.partitions } };
+    },
+  },
+  {
     method: "POST",
     pattern: /^\/api\/lab\/partitions\/([^/]+)\/clone-export$/,
     auth: "client",

@@ -4,7 +4,18 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
 import type { NtlsConnector } from "@/server/ntls/connector";
-import { connect, makeClient, P11_KIT_CLIENT, pkcs11Tool, run, tempDir, uploadCert, visibleTokens } from "./helpers";
+import { checkNtlsRegistration } from "@/server/ntls/registration-check";
+import {
+  connect,
+  makeClient,
+  P11_KIT_CLIENT,
+  pkcs11Tool,
+  run,
+  type TestClient,
+  tempDir,
+  uploadCert,
+  visibleTokens,
+} from "./helpers";
 
 /**
  * The document's Step 2 for real: register a client, assign a partition, and a PKCS#11 client
@@ -30,6 +41,13 @@ describe("client registration gates NTLS access", () => {
   });
 
   const hsm = () => lab.appliances[0]!;
+  const identity = (c: TestClient) => ({
+    host: hsm().ntls.host,
+    port: Number(new URL(hsm().adminUrl).port),
+    serverCertPem: fs.readFileSync(hsm().serverPemPath, "utf8"),
+    clientCertPem: c.certPem,
+    clientKeyPem: c.keyPem,
+  });
   const track = (c: NtlsConnector) => {
     connectors.push(c);
     return c;
@@ -47,6 +65,7 @@ describe("client registration gates NTLS access", () => {
     const conn = track(await connect(hsm(), client, dir));
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.labels).toEqual(["par43"]);
+    expect(await checkNtlsRegistration(identity(client))).toEqual({ clientID: "10.160.100.220", partitions: ["par43"] });
 
     const pin = hsm().partitions.find((p) => p.label === "par43")!.password;
     const base = ["--token-label", "par43", "--login", "--pin", pin];
@@ -104,6 +123,11 @@ describe("client registration gates NTLS access", () => {
     expect(seen.labels).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(/refused .*not registered/);
+    // The console can ask why, with the same identity, on the admin API.
+    await expect(checkNtlsRegistration(identity(stranger))).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/is not registered/),
+    });
   });
 
   it("refuses an expired registered certificate", async () => {
@@ -115,6 +139,9 @@ describe("client registration gates NTLS access", () => {
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
     expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(/old: certificate expired/);
+    await expect(checkNtlsRegistration(identity(old))).rejects.toMatchObject({
+      message: expect.stringMatching(/certificate expired/),
+    });
   });
 
   it("bad input is refused in the appliance's words and changes nothing", async () => {

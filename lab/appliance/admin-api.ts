@@ -71,7 +71,10 @@ export class AdminApi {
     for (const route of ROUTES) {
       const m = route.pattern.exec(url.pathname);
       if (!m || route.method !== req.method) continue;
-      if (route.auth === "admin" && !checkBasicAuth(req, this.opts.credentials.username, this.opts.credentials.password)) {
+      if (
+        route.auth === "admin" &&
+        !checkBasicAuth(req, this.opts.credentials.username, this.opts.credentials.password)
+      ) {
         res.setHeader("www-authenticate", 'Basic realm="appliance"');
         throw new ApplianceError("UNAUTHENTICATED", "Authentication required.");
       }

@@ -60,7 +60,9 @@ export class Appliance {
 
   async createPartition(label: string, domainSecret?: string): Promise<PartitionRecord> {
     // Without a domain secret the partition gets a domain of its own (clones to nowhere).
-    const domain = domainSecret ? domainFromSecret(domainSecret) : randomDomain(`${this.config.name}/${label}`);
+    const domain = domainSecret
+      ? domainFromSecret(domainSecret)
+      : randomDomain(`${this.config.name}/${label}`);
     return this.createPartitionInDomain(label, domain);
   }
 
@@ -83,7 +85,9 @@ export class Appliance {
   }
 
   /** Who is this TLS peer, and may it connect at all? Exact certificate, then validity dates. */
-  identifyPeer(peerDer: Buffer | undefined): { ok: true; client: ClientRecord } | { ok: false; reason: string } {
+  identifyPeer(
+    peerDer: Buffer | undefined,
+  ): { ok: true; client: ClientRecord } | { ok: false; reason: string } {
     if (!peerDer || peerDer.length === 0) return { ok: false, reason: "no client certificate presented" };
     let cert: X509Certificate;
     try {
@@ -114,7 +118,10 @@ export class Appliance {
     if (!peer.ok) throw new ApplianceError("FORBIDDEN", `Not a registered NTLS client (${peer.reason}).`);
     // Access first: a client learns nothing about partitions it is not assigned.
     if (!peer.client.partitions.includes(label)) {
-      throw new ApplianceError("FORBIDDEN", `Client ${peer.client.name} has no access to partition ${label}.`);
+      throw new ApplianceError(
+        "FORBIDDEN",
+        `Client ${peer.client.name} has no access to partition ${label}.`,
+      );
     }
     return this.partitions.get(label);
   }

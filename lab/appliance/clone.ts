@@ -39,7 +39,11 @@ export function cloneExport(partition: PartitionRecord, password: string, idHex:
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
       { type: pkcs11js.CKA_ID, value: id },
     ])[0];
-    if (!priv) throw new ApplianceError("HSM_OBJECT_NOT_FOUND", `No private key with id ${idHex} in ${partition.label}.`);
+    if (!priv)
+      throw new ApplianceError(
+        "HSM_OBJECT_NOT_FOUND",
+        `No private key with id ${idHex} in ${partition.label}.`,
+      );
     const a = readAttributes(ctx, priv, [
       pkcs11js.CKA_KEY_TYPE,
       pkcs11js.CKA_LABEL,
@@ -73,7 +77,11 @@ export function cloneExport(partition: PartitionRecord, password: string, idHex:
   });
 }
 
-export function cloneImport(partition: PartitionRecord, password: string, blobText: string): { idHex: string } {
+export function cloneImport(
+  partition: PartitionRecord,
+  password: string,
+  blobText: string,
+): { idHex: string } {
   const blob = parseBlob(blobText);
   if (blob.domain !== partition.cloningDomain) {
     throw new ApplianceError(
@@ -84,7 +92,10 @@ export function cloneImport(partition: PartitionRecord, password: string, blobTe
   const id = parseId(blob.idHex);
   return withToken(partition.label, { user: "USER", pin: password }, (ctx) => {
     if (findObjects(ctx, [{ type: pkcs11js.CKA_ID, value: id }]).length > 0) {
-      throw new ApplianceError("CONFLICT", `An object with id ${blob.idHex} already exists in ${partition.label}.`);
+      throw new ApplianceError(
+        "CONFLICT",
+        `An object with id ${blob.idHex} already exists in ${partition.label}.`,
+      );
     }
     const domainKey = requireDomainKey(ctx, partition);
     const keyType = blob.keyType === "EC" ? pkcs11js.CKK_EC : pkcs11js.CKK_RSA;
@@ -96,15 +107,21 @@ export function cloneImport(partition: PartitionRecord, password: string, blobTe
     ];
     let priv: Buffer;
     try {
-      priv = ctx.p11.C_UnwrapKey(ctx.session, WRAP, domainKey, Buffer.from(blob.wrappedPrivateKey, "base64"), [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-        ...common,
-        { type: pkcs11js.CKA_PRIVATE, value: true },
-        { type: pkcs11js.CKA_SENSITIVE, value: true },
-        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-        { type: pkcs11js.CKA_SIGN, value: true },
-        ...(blob.keyType === "RSA" ? [{ type: pkcs11js.CKA_DECRYPT, value: true }] : []),
-      ]);
+      priv = ctx.p11.C_UnwrapKey(
+        ctx.session,
+        WRAP,
+        domainKey,
+        Buffer.from(blob.wrappedPrivateKey, "base64"),
+        [
+          { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+          ...common,
+          { type: pkcs11js.CKA_PRIVATE, value: true },
+          { type: pkcs11js.CKA_SENSITIVE, value: true },
+          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+          { type: pkcs11js.CKA_SIGN, value: true },
+          ...(blob.keyType === "RSA" ? [{ type: pkcs11js.CKA_DECRYPT, value: true }] : []),
+        ],
+      );
     } catch (error) {
       // With RFC 5649 a key wrapped under another domain's key fails its integrity check here.
       throw new ApplianceError(
@@ -132,15 +149,23 @@ export function cloneImport(partition: PartitionRecord, password: string, blobTe
   });
 }
 
-function readPublicKey(ctx: TokenContext, id: Buffer, keyType: "EC" | "RSA", idHex: string): Record<string, string> {
+function readPublicKey(
+  ctx: TokenContext,
+  id: Buffer,
+  keyType: "EC" | "RSA",
+  idHex: string,
+): Record<string, string> {
   const pub = findObjects(ctx, [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
     { type: pkcs11js.CKA_ID, value: id },
   ])[0];
-  if (!pub) throw new ApplianceError("HSM_OBJECT_NOT_FOUND", `No public key with id ${idHex}: clone needs the pair.`);
+  if (!pub)
+    throw new ApplianceError("HSM_OBJECT_NOT_FOUND", `No public key with id ${idHex}: clone needs the pair.`);
   const attrs = PUBLIC_ATTRS[keyType];
   const got = readAttributes(ctx, pub, Object.values(attrs));
-  return Object.fromEntries(Object.entries(attrs).map(([k, type]) => [k, got.get(type)?.toString("base64") ?? ""]));
+  return Object.fromEntries(
+    Object.entries(attrs).map(([k, type]) => [k, got.get(type)?.toString("base64") ?? ""]),
+  );
 }
 
 function requireDomainKey(ctx: TokenContext, partition: PartitionRecord): Buffer {
@@ -150,14 +175,19 @@ function requireDomainKey(ctx: TokenContext, partition: PartitionRecord): Buffer
 }
 
 function parseId(idHex: string): Buffer {
-  if (!/^([0-9a-fA-F]{2}){1,64}$/.test(idHex)) throw new ApplianceError("VALIDATION", `Invalid object id "${idHex}" (hex).`);
+  if (!/^([0-9a-fA-F]{2}){1,64}$/.test(idHex))
+    throw new ApplianceError("VALIDATION", `Invalid object id "${idHex}" (hex).`);
   return Buffer.from(idHex, "hex");
 }
 
 function parseBlob(text: string): CloneBlob {
   try {
     const blob = JSON.parse(Buffer.from(text, "base64").toString("utf8")) as CloneBlob;
-    if (blob.v === 1 && (blob.keyType === "EC" || blob.keyType === "RSA") && typeof blob.wrappedPrivateKey === "string") {
+    if (
+      blob.v === 1 &&
+      (blob.keyType === "EC" || blob.keyType === "RSA") &&
+      typeof blob.wrappedPrivateKey === "string"
+    ) {
       return blob;
     }
   } catch {

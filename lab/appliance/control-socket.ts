@@ -52,7 +52,8 @@ async function handle(appliance: Appliance, text: string): Promise<{ output: str
   if (req.op === "initPartition") {
     try {
       const key = Buffer.from(req.domainKeyHex ?? "", "hex");
-      if (!req.label || !req.domainName || key.length !== 32) throw new ApplianceError("VALIDATION", "bad initPartition");
+      if (!req.label || !req.domainName || key.length !== 32)
+        throw new ApplianceError("VALIDATION", "bad initPartition");
       const p = await appliance.createPartitionInDomain(req.label, { name: req.domainName, key });
       return { output: `${p.label} ${p.serial}\n`, result: 0 };
     } catch (error) {

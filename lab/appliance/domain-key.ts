@@ -28,4 +28,3 @@ export function domainFromSecret(secret: string): DomainKey {
 export function wipe(domain: DomainKey): void {
   domain.key.fill(0);
 }
-

@@ -8,7 +8,15 @@ export class ApplianceError extends Error {
   constructor(
     readonly code: Extract<
       AppErrorCode,
-      "VALIDATION" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED" | "HSM_PIN_INCORRECT" | "HSM_KEY_POLICY" | "HSM_OBJECT_NOT_FOUND" | "HSM_ERROR"
+      | "VALIDATION"
+      | "NOT_FOUND"
+      | "CONFLICT"
+      | "FORBIDDEN"
+      | "UNAUTHENTICATED"
+      | "HSM_PIN_INCORRECT"
+      | "HSM_KEY_POLICY"
+      | "HSM_OBJECT_NOT_FOUND"
+      | "HSM_ERROR"
     >,
     message: string,
   ) {

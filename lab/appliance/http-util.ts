@@ -16,7 +16,8 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   if (size === 0) return {};
   try {
     const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through
   }

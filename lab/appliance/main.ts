@@ -18,7 +18,9 @@ import { ensureSofthsmConf } from "./softhsm-conf";
  * pipe closes, so a crashed console leaves no orphan appliance behind.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { dir: { type: "string" }, "exit-with-stdin": { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { dir: { type: "string" }, "exit-with-stdin": { type: "boolean" } },
+  });
   if (!values.dir) throw new Error("--dir is required");
   const paths = appliancePaths(values.dir);
   const config = readConfig(paths);
@@ -63,7 +65,9 @@ async function main(): Promise<void> {
   await api.listen();
   const control = await startControlSocket(appliance, paths.controlSocket);
   fs.writeFileSync(paths.pid, `${process.pid}\n`);
-  log(`appliance ${config.name} up: ntls ${config.host}:${config.ntlsPort}, api ${config.host}:${config.adminPort}`);
+  log(
+    `appliance ${config.name} up: ntls ${config.host}:${config.ntlsPort}, api ${config.host}:${config.adminPort}`,
+  );
 
   let stopping = false;
   const stop = async (why: string) => {
@@ -86,6 +90,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`appliance: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `appliance: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -99,14 +99,19 @@ export class NtlsFront {
     });
     const link: Link = { client: auth.client, socket, child };
     this.links.add(link);
-    this.opts.log(`ntls: ${auth.client} connected from ${socket.remoteAddress} (${auth.tokenUris.length} partitions)`);
+    this.opts.log(
+      `ntls: ${auth.client} connected from ${socket.remoteAddress} (${auth.tokenUris.length} partitions)`,
+    );
     const end = () => {
       if (!this.links.delete(link)) return;
       socket.destroy();
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         // A stopped or wedged process ignores SIGTERM until it runs again: make sure it goes.
-        setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"), 2000).unref();
+        setTimeout(
+          () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
+          2000,
+        ).unref();
       }
     };
     socket.setTimeout(this.opts.idleTimeoutMs, end);

@@ -49,17 +49,27 @@ export class PartitionStore {
 
   async create(label: string, domain: DomainKey): Promise<PartitionRecord> {
     if (!LABEL_RE.test(label)) {
-      throw new ApplianceError("VALIDATION", `Invalid partition name "${label}" (letters, digits, . _ -; 32 max).`);
+      throw new ApplianceError(
+        "VALIDATION",
+        `Invalid partition name "${label}" (letters, digits, . _ -; 32 max).`,
+      );
     }
     if (this.find(label)) throw new ApplianceError("CONFLICT", `Partition ${label} already exists.`);
     const password = randomSecret(12);
     const soPin = randomSecret(12);
     try {
-      await run("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", password, "--so-pin", soPin], {
-        env: process.env,
-      });
+      await run(
+        "softhsm2-util",
+        ["--init-token", "--free", "--label", label, "--pin", password, "--so-pin", soPin],
+        {
+          env: process.env,
+        },
+      );
     } catch (error) {
-      throw new ApplianceError("HSM_ERROR", `Could not create partition ${label}: ${(error as Error).message}`);
+      throw new ApplianceError(
+        "HSM_ERROR",
+        `Could not create partition ${label}: ${(error as Error).message}`,
+      );
     }
     let serial: string;
     try {
@@ -69,7 +79,9 @@ export class PartitionStore {
       });
     } catch (error) {
       // A partition without its domain key would silently break HA later: undo it.
-      await run("softhsm2-util", ["--delete-token", "--token", label], { env: process.env }).catch(() => undefined);
+      await run("softhsm2-util", ["--delete-token", "--token", label], { env: process.env }).catch(
+        () => undefined,
+      );
       throw error;
     }
     const record: PartitionRecord = {

@@ -31,7 +31,8 @@ export interface RegisterInput {
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export class ClientRegistry {
   constructor(private readonly file: string) {}
@@ -52,7 +53,10 @@ export class ClientRegistry {
 
   register(input: RegisterInput): ClientRecord {
     if (!NAME_RE.test(input.name)) {
-      throw new ApplianceError("VALIDATION", `Invalid client name "${input.name}" (letters, digits, . _ - :).`);
+      throw new ApplianceError(
+        "VALIDATION",
+        `Invalid client name "${input.name}" (letters, digits, . _ - :).`,
+      );
     }
     if ((input.ip ? 1 : 0) + (input.hostname ? 1 : 0) !== 1) {
       throw new ApplianceError("VALIDATION", "Specify exactly one of -ip or -hostname.");
@@ -69,12 +73,18 @@ export class ClientRegistry {
       throw new ApplianceError("CONFLICT", `Client ${input.name} is already registered.`);
     }
     if (input.ip && clients.some((c) => c.ip === input.ip)) {
-      throw new ApplianceError("CONFLICT", `A client with the same IP address has already been registered (${input.ip}).`);
+      throw new ApplianceError(
+        "CONFLICT",
+        `A client with the same IP address has already been registered (${input.ip}).`,
+      );
     }
     const fingerprint = cert.fingerprint256;
     const sameCert = clients.find((c) => c.fingerprint === fingerprint);
     if (sameCert) {
-      throw new ApplianceError("CONFLICT", `This certificate is already registered for client ${sameCert.name}.`);
+      throw new ApplianceError(
+        "CONFLICT",
+        `This certificate is already registered for client ${sameCert.name}.`,
+      );
     }
     const record: ClientRecord = {
       name: input.name,
@@ -113,7 +123,8 @@ export class ClientRegistry {
 
   deregister(name: string): void {
     const clients = this.list();
-    if (!clients.some((c) => c.name === name)) throw new ApplianceError("NOT_FOUND", `Client ${name} is not registered.`);
+    if (!clients.some((c) => c.name === name))
+      throw new ApplianceError("NOT_FOUND", `Client ${name} is not registered.`);
     this.save(clients.filter((c) => c.name !== name));
   }
 

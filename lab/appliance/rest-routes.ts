@@ -50,7 +50,10 @@ function partitionFromUrl(a: Appliance, url: string): string {
   const m = /^\/api\/lunasa\/hsms\/([^/]+)\/partitions\/([^/]+)$/.exec(url);
   if (!m?.[1] || !m[2]) throw new ApplianceError("VALIDATION", `Invalid partition url "${url}".`);
   if (decodeURIComponent(m[1]) !== a.config.hsmSerial) {
-    throw new ApplianceError("NOT_FOUND", `HSM ${m[1]} is not this appliance (serial ${a.config.hsmSerial}).`);
+    throw new ApplianceError(
+      "NOT_FOUND",
+      `HSM ${m[1]} is not this appliance (serial ${a.config.hsmSerial}).`,
+    );
   }
   const ref = decodeURIComponent(m[2]);
   const p = a.partitions.list().find((x) => x.serial === ref || x.label === ref);
@@ -144,7 +147,8 @@ export const ROUTES: Route[] = [
     pattern: /^\/api\/lunasa\/hsms\/([^/]+)\/partitions$/,
     auth: "admin",
     handle: async (a, _req, [hsm]) => {
-      if (hsm !== a.config.hsmSerial) throw new ApplianceError("NOT_FOUND", `HSM ${hsm} is not this appliance.`);
+      if (hsm !== a.config.hsmSerial)
+        throw new ApplianceError("NOT_FOUND", `HSM ${hsm} is not this appliance.`);
       return {
         status: 200,
         body: {
@@ -184,7 +188,10 @@ export const ROUTES: Route[] = [
     auth: "client",
     handle: async (a, req, [partition]) => {
       const b = await readJsonBody(req);
-      return { status: 200, body: a.cloneImport(peerDer(req), partition!, str(b, "password")!, str(b, "blob")!) };
+      return {
+        status: 200,
+        body: a.cloneImport(peerDer(req), partition!, str(b, "password")!, str(b, "blob")!),
+      };
     },
   },
 ];

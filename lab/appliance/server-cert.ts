@@ -9,9 +9,15 @@ export interface ServerIdentity {
 }
 
 /** Loads the appliance's NTLS identity, creating it on first start. */
-export async function ensureServerCert(paths: AppliancePaths, config: ApplianceConfig): Promise<ServerIdentity> {
+export async function ensureServerCert(
+  paths: AppliancePaths,
+  config: ApplianceConfig,
+): Promise<ServerIdentity> {
   if (fs.existsSync(paths.serverPem) && fs.existsSync(paths.serverKey)) {
-    return { certPem: fs.readFileSync(paths.serverPem, "utf8"), keyPem: fs.readFileSync(paths.serverKey, "utf8") };
+    return {
+      certPem: fs.readFileSync(paths.serverPem, "utf8"),
+      keyPem: fs.readFileSync(paths.serverKey, "utf8"),
+    };
   }
   return regenerateServerCert(paths, config);
 }
@@ -20,7 +26,10 @@ export async function ensureServerCert(paths: AppliancePaths, config: ApplianceC
  * `sysconf regenCert`: a new key and a new self-signed server.pem (365 days, like Luna's
  * default). Every client pinned to the old server.pem is refused until it fetches the new one.
  */
-export async function regenerateServerCert(paths: AppliancePaths, config: ApplianceConfig): Promise<ServerIdentity> {
+export async function regenerateServerCert(
+  paths: AppliancePaths,
+  config: ApplianceConfig,
+): Promise<ServerIdentity> {
   const made = await createSelfSigned({ commonName: config.name, ips: [config.host] });
   // Key first, then certificate: a crash in between leaves a mismatched pair that the next
   // start would detect as a TLS error, not a silently wrong identity.

@@ -69,7 +69,9 @@ const COMMANDS: Record<string, Handler> = {
     ]);
   },
   "partition list": (a) => {
-    const rows = a.partitions.list().map((p) => `${p.label.padEnd(20)} ${p.serial.padEnd(18)} ${p.cloningDomain}`);
+    const rows = a.partitions
+      .list()
+      .map((p) => `${p.label.padEnd(20)} ${p.serial.padEnd(18)} ${p.cloningDomain}`);
     return `${"Partition Name".padEnd(20)} ${"Serial Number".padEnd(18)} Cloning Domain\n${rows.join("\n")}\n`;
   },
   "partition show": (a, o) => {
@@ -116,7 +118,10 @@ export async function runShellLine(appliance: Appliance, line: string): Promise<
     const body = output ? `${output}\n` : "";
     return { output: `${body}'${display}' successful.\n\nCommand Result : 0 (Success)\n`, result: 0 };
   } catch (error) {
-    return fail(display, error instanceof ApplianceError ? error.message : `Internal error: ${(error as Error).message}`);
+    return fail(
+      display,
+      error instanceof ApplianceError ? error.message : `Internal error: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const dir = tempDir("lab-bench");
   const lab = await startLab({
     dataDir: dir,
-    appliances: [{ name: "hsm1", host: "127.0.85.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] }],
+    appliances: [
+      { name: "hsm1", host: "127.0.85.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
+    ],
   });
   try {
     const hsm = lab.appliances[0]!;
@@ -32,10 +34,13 @@ async function main(): Promise<void> {
       ] as const) {
         const base = { token: "par43", pin, idHex, type };
         await p11Script(conn.socketPath, { ...base, op: "genkey" });
-        const viaNtls = Number((await p11Script(conn.socketPath, { ...base, op: "bench", count: n })).perSecond);
+        const viaNtls = Number(
+          (await p11Script(conn.socketPath, { ...base, op: "bench", count: n })).perSecond,
+        );
         process.env.SOFTHSM2_CONF = path.join(hsm.dir, "softhsm2.conf");
         const direct = Number(
-          (await p11Script(conn.socketPath, { ...base, op: "bench", count: n, module: SOFTHSM_MODULE })).perSecond,
+          (await p11Script(conn.socketPath, { ...base, op: "bench", count: n, module: SOFTHSM_MODULE }))
+            .perSecond,
         );
         const name = type === "EC" ? "ecdsa_p256" : "rsa2048_sha256";
         console.log(`${name}_sign_direct_per_s: ${direct}`);

@@ -37,7 +37,11 @@ async function main(): Promise<number> {
     }
     const host = readConfig(paths).host;
     process.stdout.write(`Lab Network HSM ${name} Command Line Shell (hsm-lab). Type "help" or "exit".\n`);
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `[${host}] lunash:>` });
+    const rl = readline.createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      prompt: `[${host}] lunash:>`,
+    });
     rl.prompt();
     for await (const line of rl) {
       const trimmed = line.trim();

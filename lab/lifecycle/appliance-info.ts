@@ -27,7 +27,9 @@ export interface ApplianceInfo {
 export function readApplianceInfo(dir: string): ApplianceInfo {
   const paths = appliancePaths(dir);
   const config = readConfig(paths);
-  const partitions = readJson<{ partitions: PartitionRecord[] }>(paths.partitions, { partitions: [] }).partitions;
+  const partitions = readJson<{ partitions: PartitionRecord[] }>(paths.partitions, {
+    partitions: [],
+  }).partitions;
   const certPem = fs.readFileSync(paths.serverPem, "utf8");
   return {
     name: config.name,

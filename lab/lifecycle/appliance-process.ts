@@ -45,7 +45,10 @@ export async function spawnAppliance(dir: string): Promise<ApplianceProcess> {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(`did not become ready within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`did not become ready within ${READY_TIMEOUT_MS} ms`),
+      READY_TIMEOUT_MS,
+    );
     const fail = (why: string) => {
       clearTimeout(timer);
       killGroup(child, "SIGKILL");

@@ -32,7 +32,9 @@ export class ControlClient {
       });
       socket.once("error", (error) => {
         clearTimeout(timer);
-        reject(new Error(`appliance is not running (${(error as NodeJS.ErrnoException).code ?? error.message})`));
+        reject(
+          new Error(`appliance is not running (${(error as NodeJS.ErrnoException).code ?? error.message})`),
+        );
       });
     });
   }

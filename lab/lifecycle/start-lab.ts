@@ -24,6 +24,8 @@ export interface Lab {
   /** Fault injection and recovery: stop one appliance (SIGKILL = crash), start it again. */
   stopAppliance(name: string, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
   startAppliance(name: string): Promise<ApplianceInfo>;
+  /** Fresh details of one appliance (e.g. after `partition create` or `sysconf regenCert`). */
+  info(name: string): ApplianceInfo;
   /** Runs one lunash command on an appliance (as `ssh admin@hsm` would). */
   lunash(name: string, line: string): Promise<{ output: string; result: number }>;
 }
@@ -84,6 +86,11 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       if (!procs.has(name)) await start(spec);
       return readApplianceInfo(dirs.get(name)!);
     },
+    info(name) {
+      const dir = dirs.get(name);
+      if (!dir) throw new Error(`no appliance ${name} in this lab`);
+      return readApplianceInfo(dir);
+    },
     lunash: (name, line) => runApplianceCommand(appliancePaths(dirs.get(name)!).controlSocket, line),
   };
   return lab;
@@ -96,10 +103,14 @@ async function createMissingPartitions(
 ): Promise<void> {
   const missing: Array<{ appliance: string; label: string }> = [];
   for (const spec of specs) {
-    const have = readJson<{ partitions: PartitionRecord[] }>(appliancePaths(dirs.get(spec.name)!).partitions, {
-      partitions: [],
-    }).partitions.map((p) => p.label);
-    for (const label of spec.partitions ?? []) if (!have.includes(label)) missing.push({ appliance: spec.name, label });
+    const have = readJson<{ partitions: PartitionRecord[] }>(
+      appliancePaths(dirs.get(spec.name)!).partitions,
+      {
+        partitions: [],
+      },
+    ).partitions.map((p) => p.label);
+    for (const label of spec.partitions ?? [])
+      if (!have.includes(label)) missing.push({ appliance: spec.name, label });
   }
   if (missing.length === 0) return;
   const name = nextDomainName(readDomains(dataDir));
@@ -114,7 +125,8 @@ async function createMissingPartitions(
           domainName: name,
           domainKeyHex: domain.key.toString("hex"),
         });
-        if (answer.result !== 0) throw new Error(`creating ${m.appliance}/${m.label}: ${answer.output.trim()}`);
+        if (answer.result !== 0)
+          throw new Error(`creating ${m.appliance}/${m.label}: ${answer.output.trim()}`);
       } finally {
         client.close();
       }

@@ -13,7 +13,8 @@ export function formatLabSummary(appliances: ApplianceInfo[]): string {
       `    fingerprint:     ${a.serverCertFingerprint}`,
       `    shell:           lab/bin/lunash --appliance ${a.name}   (client certs go in ${a.dir}/home/)`,
       ...a.partitions.map(
-        (p) => `    partition:       ${p.label}  serial ${p.serial}  password ${p.password}  domain ${p.cloningDomain}`,
+        (p) =>
+          `    partition:       ${p.label}  serial ${p.serial}  password ${p.password}  domain ${p.cloningDomain}`,
       ),
     ].join("\n"),
   );

@@ -45,7 +45,7 @@ describe("cloning between appliances of one domain", () => {
     // A partition in a domain of its own, on the same target appliance.
     const other = await lab.lunash("hsm2", "partition create -p other");
     expect(other.result, other.output).toBe(0);
-    lab.appliances[1] = await lab.startAppliance("hsm2"); // re-read its info (new partition)
+    lab.appliances[1] = lab.info("hsm2"); // re-read: it has a new partition
     client = await makeClient("ha-client");
     for (const [name, parts] of [
       ["hsm1", ["par43"]],
@@ -53,7 +53,8 @@ describe("cloning between appliances of one domain", () => {
     ] as const) {
       uploadCert(name === "hsm1" ? hsm1() : hsm2(), client);
       expect((await lab.lunash(name, "client register -c ha-client -i 10.0.0.5")).result).toBe(0);
-      for (const p of parts) expect((await lab.lunash(name, `client assignPartition -c ha-client -p ${p}`)).result).toBe(0);
+      for (const p of parts)
+        expect((await lab.lunash(name, `client assignPartition -c ha-client -p ${p}`)).result).toBe(0);
     }
     c1 = await connect(hsm1(), client, dir);
     c2 = await connect(hsm2(), client, dir);
@@ -71,7 +72,14 @@ describe("cloning between appliances of one domain", () => {
     ["RSA", "0b"],
   ] as const) {
     it(`clones an ${type} key: the copy signs, verifies with the source public key, is non-extractable`, async () => {
-      await p11Script(c1.socketPath, { op: "genkey", token: "par43", pin: pin(hsm1(), "par43"), idHex, type, cloneable: true });
+      await p11Script(c1.socketPath, {
+        op: "genkey",
+        token: "par43",
+        pin: pin(hsm1(), "par43"),
+        idHex,
+        type,
+        cloneable: true,
+      });
       const { blob } = await cloneExport({ ...endpoint(hsm1(), "par43"), idHex });
       expect(blob).not.toContain("PRIVATE KEY");
       await cloneImport({ ...endpoint(hsm2(), "par40"), blob });
@@ -95,13 +103,24 @@ describe("cloning between appliances of one domain", () => {
       const keyObj = type === "EC" ? { key: sourcePublic, dsaEncoding: "ieee-p1363" as const } : sourcePublic;
       expect(verify("sha256", data, keyObj, sig)).toBe(true);
 
-      const attrs = await p11Script(c2.socketPath, { op: "attrs", token: "par40", pin: pin(hsm2(), "par40"), idHex });
+      const attrs = await p11Script(c2.socketPath, {
+        op: "attrs",
+        token: "par40",
+        pin: pin(hsm2(), "par40"),
+        idHex,
+      });
       expect(attrs).toEqual({ extractable: false, sensitive: true, private: true });
     });
   }
 
   it("a key generated non-extractable cannot be cloned", async () => {
-    await p11Script(c1.socketPath, { op: "genkey", token: "par43", pin: pin(hsm1(), "par43"), idHex: "0c", type: "EC" });
+    await p11Script(c1.socketPath, {
+      op: "genkey",
+      token: "par43",
+      pin: pin(hsm1(), "par43"),
+      idHex: "0c",
+      type: "EC",
+    });
     await expect(cloneExport({ ...endpoint(hsm1(), "par43"), idHex: "0c" })).rejects.toMatchObject({
       code: "HSM_KEY_POLICY",
     });
@@ -109,14 +128,18 @@ describe("cloning between appliances of one domain", () => {
 
   it("clone-import into a partition of another cloning domain fails", async () => {
     const { blob } = await cloneExport({ ...endpoint(hsm1(), "par43"), idHex: "0a" });
-    await expect(cloneImport({ ...endpoint(hsm2(), "other"), blob })).rejects.toMatchObject({ code: "HSM_KEY_POLICY" });
+    await expect(cloneImport({ ...endpoint(hsm2(), "other"), blob })).rejects.toMatchObject({
+      code: "HSM_KEY_POLICY",
+    });
     // Even with the domain name forged, the other domain's key cannot unwrap it.
     const otherDomain = hsm2().partitions.find((p) => p.label === "other")!.cloningDomain;
     const forged = JSON.parse(Buffer.from(blob, "base64").toString("utf8"));
     forged.domain = otherDomain;
     forged.idHex = "7a";
     const forgedBlob = Buffer.from(JSON.stringify(forged)).toString("base64");
-    const error = await cloneImport({ ...endpoint(hsm2(), "other"), blob: forgedBlob }).catch((e: unknown) => e);
+    const error = await cloneImport({ ...endpoint(hsm2(), "other"), blob: forgedBlob }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toMatch(/could not unwrap/);
   });
@@ -128,7 +151,9 @@ describe("cloning between appliances of one domain", () => {
     await expect(cloneExport({ ...endpoint(hsm1(), "par43", stranger), idHex: "0a" })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
-    await expect(cloneExport({ ...endpoint(hsm2(), "par40"), partition: "nosuch", idHex: "0a" })).rejects.toMatchObject({
+    await expect(
+      cloneExport({ ...endpoint(hsm2(), "par40"), partition: "nosuch", idHex: "0a" }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
   });

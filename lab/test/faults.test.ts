@@ -123,7 +123,9 @@ describe("appliance faults", () => {
     await closed;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
     expect(Date.now() - t0).toBeLessThan(5000);
-    expect(fs.readFileSync(path.join(hsm(1).dir, "appliance.log"), "utf8")).toMatch(/no answer from the HSM within 500 ms/);
+    expect(fs.readFileSync(path.join(hsm(1).dir, "appliance.log"), "utf8")).toMatch(
+      /no answer from the HSM within 500 ms/,
+    );
     // And the wedged child is reaped (SIGKILL after the grace period), not left behind.
     while ((await children(pid)).includes(stopped)) await new Promise((r) => setTimeout(r, 50));
   });

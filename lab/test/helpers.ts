@@ -22,7 +22,12 @@ export interface RunResult {
 }
 
 /** Async on purpose: the connector runs in this process and must keep relaying meanwhile. */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 20_000,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env: { ...process.env, ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
@@ -43,7 +48,10 @@ export interface TestClient {
   keyPem: string;
 }
 
-export async function makeClient(name: string, opts: { notAfter?: Date; notBefore?: Date } = {}): Promise<TestClient> {
+export async function makeClient(
+  name: string,
+  opts: { notAfter?: Date; notBefore?: Date } = {},
+): Promise<TestClient> {
   const made = await createClientCertificate({ name, ...opts });
   return { name, certPem: made.certPem, keyPem: made.keyPem };
 }
@@ -65,13 +73,18 @@ export function connect(
     serverCertPem,
     clientCertPem: client.certPem,
     clientKeyPem: client.keyPem,
-    socketPath: path.join(dir, `${appliance.name}-${client.name}-${Math.random().toString(36).slice(2, 8)}.sock`),
+    socketPath: path.join(
+      dir,
+      `${appliance.name}-${client.name}-${Math.random().toString(36).slice(2, 8)}.sock`,
+    ),
     handshakeTimeoutMs: 3000,
   });
 }
 
 /** Token labels a PKCS#11 client sees through a connector (pkcs11-tool -L). */
-export async function visibleTokens(socketPath: string): Promise<{ ok: boolean; labels: string[]; out: string }> {
+export async function visibleTokens(
+  socketPath: string,
+): Promise<{ ok: boolean; labels: string[]; out: string }> {
   const r = await pkcs11Tool(socketPath, ["-L"]);
   const labels = [...r.stdout.matchAll(/token label\s*:\s*(\S+)/g)].map((m) => m[1] ?? "");
   return { ok: r.code === 0, labels, out: r.stdout + r.stderr };
@@ -102,7 +115,9 @@ export function rest(
         res.on("data", (d) => {
           text += d;
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     req.on("error", reject);
@@ -112,13 +127,17 @@ export function rest(
 }
 
 /** Runs lab/test/p11-script.ts (pkcs11js through p11-kit-client.so) in its own process. */
-export async function p11Script(socketPath: string, req: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function p11Script(
+  socketPath: string,
+  req: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const r = await run(
     process.execPath,
     ["--import", "tsx", path.join(__dirname, "p11-script.ts"), JSON.stringify(req)],
     { P11_KIT_SERVER_ADDRESS: `unix:path=${socketPath}` },
   );
   const out = JSON.parse(r.stdout.trim().split("\n").pop() || "{}") as Record<string, unknown>;
-  if (r.code !== 0 || out.error) throw new Error(`p11-script ${String(req.op)}: ${String(out.error ?? r.stderr)}`);
+  if (r.code !== 0 || out.error)
+    throw new Error(`p11-script ${String(req.op)}: ${String(out.error ?? r.stderr)}`);
   return out;
 }

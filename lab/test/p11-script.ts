@@ -86,7 +86,13 @@ function genkey(p11: pkcs11js.PKCS11, session: Buffer, id: Buffer, req: Request)
 }
 
 /** Sequential signatures (ECDSA of a digest, or SHA256-RSA-PKCS): one nginx worker's handshakes. */
-function bench(p11: pkcs11js.PKCS11, session: Buffer, key: Buffer, count: number, type: "EC" | "RSA"): unknown {
+function bench(
+  p11: pkcs11js.PKCS11,
+  session: Buffer,
+  key: Buffer,
+  count: number,
+  type: "EC" | "RSA",
+): unknown {
   const input = type === "EC" ? createHash("sha256").update("bench").digest() : Buffer.from("bench");
   const mechanism = type === "EC" ? pkcs11js.CKM_ECDSA : pkcs11js.CKM_SHA256_RSA_PKCS;
   const out = Buffer.alloc(512);

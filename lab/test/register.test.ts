@@ -30,7 +30,15 @@ describe("client registration gates NTLS access", () => {
     dir = tempDir("lab-reg");
     lab = await startLab({
       dataDir: dir,
-      appliances: [{ name: "hsm1", host: "127.0.81.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43", "par44"] }],
+      appliances: [
+        {
+          name: "hsm1",
+          host: "127.0.81.11",
+          ntlsPort: 11792,
+          adminPort: 18443,
+          partitions: ["par43", "par44"],
+        },
+      ],
     });
   });
 
@@ -65,11 +73,23 @@ describe("client registration gates NTLS access", () => {
     const conn = track(await connect(hsm(), client, dir));
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.labels).toEqual(["par43"]);
-    expect(await checkNtlsRegistration(identity(client))).toEqual({ clientID: "10.160.100.220", partitions: ["par43"] });
+    expect(await checkNtlsRegistration(identity(client))).toEqual({
+      clientID: "10.160.100.220",
+      partitions: ["par43"],
+    });
 
     const pin = hsm().partitions.find((p) => p.label === "par43")!.password;
     const base = ["--token-label", "par43", "--login", "--pin", pin];
-    const gen = await pkcs11Tool(conn.socketPath, [...base, "--keypairgen", "--key-type", "EC:prime256v1", "--id", "01", "--label", "k1"]);
+    const gen = await pkcs11Tool(conn.socketPath, [
+      ...base,
+      "--keypairgen",
+      "--key-type",
+      "EC:prime256v1",
+      "--id",
+      "01",
+      "--label",
+      "k1",
+    ]);
     expect(gen.code, gen.stderr).toBe(0);
     const data = path.join(dir, "data.bin");
     const sig = path.join(dir, "sig.bin");
@@ -77,9 +97,29 @@ describe("client registration gates NTLS access", () => {
     const message = Buffer.from("hello from the service engine");
     // p11-kit's RPC carries CKM_ECDSA but not CKM_ECDSA_SHA256: hash here, sign the digest there.
     fs.writeFileSync(data, createHash("sha256").update(message).digest());
-    const sign = await pkcs11Tool(conn.socketPath, [...base, "--sign", "-m", "ECDSA", "--id", "01", "-i", data, "-o", sig]);
+    const sign = await pkcs11Tool(conn.socketPath, [
+      ...base,
+      "--sign",
+      "-m",
+      "ECDSA",
+      "--id",
+      "01",
+      "-i",
+      data,
+      "-o",
+      sig,
+    ]);
     expect(sign.code, sign.stderr).toBe(0);
-    const read = await pkcs11Tool(conn.socketPath, [...base, "--read-object", "--type", "pubkey", "--id", "01", "-o", pub]);
+    const read = await pkcs11Tool(conn.socketPath, [
+      ...base,
+      "--read-object",
+      "--type",
+      "pubkey",
+      "--id",
+      "01",
+      "-o",
+      pub,
+    ]);
     expect(read.code, read.stderr).toBe(0);
     const key = createPublicKey({ key: fs.readFileSync(pub), format: "der", type: "spki" });
     expect(verify("sha256", message, { key, dsaEncoding: "ieee-p1363" }, fs.readFileSync(sig))).toBe(true);
@@ -91,7 +131,10 @@ describe("client registration gates NTLS access", () => {
     await lab.lunash("hsm1", "client register -c openssl-se -i 10.0.0.41");
     await lab.lunash("hsm1", "client assignPartition -c openssl-se -p par44");
     const conn = track(await connect(hsm(), client, dir));
-    const env = { P11_KIT_SERVER_ADDRESS: `unix:path=${conn.socketPath}`, OPENSSL_CONF: path.join(dir, "engine.cnf") };
+    const env = {
+      P11_KIT_SERVER_ADDRESS: `unix:path=${conn.socketPath}`,
+      OPENSSL_CONF: path.join(dir, "engine.cnf"),
+    };
     fs.writeFileSync(
       env.OPENSSL_CONF,
       `openssl_conf = init\n[init]\nengines = engines\n[engines]\npkcs11 = pkcs11\n[pkcs11]\nengine_id = pkcs11\nMODULE_PATH = ${P11_KIT_CLIENT}\ninit = 0\n`,
@@ -106,10 +149,28 @@ describe("client registration gates NTLS access", () => {
     const sig = path.join(dir, "msg.sig");
     fs.writeFileSync(msg, "GET / HTTP/1.1\r\n");
     const uri = `pkcs11:token=par44;id=%02;type=private;pin-value=${pin}`;
-    const signed = await run("openssl", ["dgst", "-sha256", "-engine", "pkcs11", "-keyform", "engine", "-sign", uri, "-out", sig, msg], env);
+    const signed = await run(
+      "openssl",
+      ["dgst", "-sha256", "-engine", "pkcs11", "-keyform", "engine", "-sign", uri, "-out", sig, msg],
+      env,
+    );
     expect(signed.code, signed.stderr).toBe(0);
     const pub = path.join(dir, "web.der");
-    expect((await pkcs11Tool(conn.socketPath, ["--token-label", "par44", "--read-object", "--type", "pubkey", "--id", "02", "-o", pub])).code).toBe(0);
+    expect(
+      (
+        await pkcs11Tool(conn.socketPath, [
+          "--token-label",
+          "par44",
+          "--read-object",
+          "--type",
+          "pubkey",
+          "--id",
+          "02",
+          "-o",
+          pub,
+        ])
+      ).code,
+    ).toBe(0);
     const key = createPublicKey({ key: fs.readFileSync(pub), format: "der", type: "spki" });
     expect(verify("sha256", fs.readFileSync(msg), key, fs.readFileSync(sig))).toBe(true);
   });
@@ -122,7 +183,9 @@ describe("client registration gates NTLS access", () => {
     expect(seen.ok).toBe(false);
     expect(seen.labels).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(5000);
-    expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(/refused .*not registered/);
+    expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(
+      /refused .*not registered/,
+    );
     // The console can ask why, with the same identity, on the admin API.
     await expect(checkNtlsRegistration(identity(stranger))).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -131,14 +194,19 @@ describe("client registration gates NTLS access", () => {
   });
 
   it("refuses an expired registered certificate", async () => {
-    const old = await makeClient("old", { notBefore: new Date(Date.now() - 3 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
+    const old = await makeClient("old", {
+      notBefore: new Date(Date.now() - 3 * 86400_000),
+      notAfter: new Date(Date.now() - 86400_000),
+    });
     uploadCert(hsm(), old);
     expect((await lab.lunash("hsm1", "client register -c old -h old.example")).result).toBe(0);
     expect((await lab.lunash("hsm1", "client assignPartition -c old -p par44")).result).toBe(0);
     const conn = track(await connect(hsm(), old, dir));
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
-    expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(/old: certificate expired/);
+    expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(
+      /old: certificate expired/,
+    );
     await expect(checkNtlsRegistration(identity(old))).rejects.toMatchObject({
       message: expect.stringMatching(/certificate expired/),
     });

@@ -15,7 +15,15 @@ describe("admin REST API", () => {
     dir = tempDir("lab-rest");
     lab = await startLab({
       dataDir: dir,
-      appliances: [{ name: "hsm1", host: "127.0.82.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43", "par44"] }],
+      appliances: [
+        {
+          name: "hsm1",
+          host: "127.0.82.11",
+          ntlsPort: 11792,
+          adminPort: 18443,
+          partitions: ["par43", "par44"],
+        },
+      ],
     });
   });
 
@@ -57,7 +65,10 @@ describe("admin REST API", () => {
 
     expect((await lab.lunash("hsm1", "client assignPartition -c se-1 -p par44")).result).toBe(0);
     const links = await rest(hsm(), "GET", "/api/lunasa/ntls/clients/se-1/links");
-    expect((links.json as { links: Array<{ id: string }> }).links.map((l) => l.id)).toEqual(["par43", "par44"]);
+    expect((links.json as { links: Array<{ id: string }> }).links.map((l) => l.id)).toEqual([
+      "par43",
+      "par44",
+    ]);
 
     expect((await rest(hsm(), "DELETE", "/api/lunasa/ntls/clients/se-1/links/par43")).status).toBe(204);
     expect((await visibleTokens(conn.socketPath)).labels).toEqual(["par44"]);
@@ -82,10 +93,34 @@ describe("admin REST API", () => {
     const before = clientsJson();
     const good = (await makeClient("se-3")).certPem;
     const cases: Array<[string, string, unknown, number, RegExp]> = [
-      ["POST", "/api/lunasa/ntls/clients", { clientID: "se-3", ip: "10.0.0.1", certificate: "junk" }, 400, /not a PEM X.509/],
-      ["POST", "/api/lunasa/ntls/clients", { clientID: "se-3", ip: "1.2.3", certificate: good }, 400, /Invalid IP address/],
-      ["POST", "/api/lunasa/ntls/clients", { clientID: "se-2", ip: "10.0.0.2", certificate: good }, 409, /already registered/],
-      ["POST", "/api/lunasa/ntls/clients", { clientID: "se-3", certificate: good }, 400, /exactly one of -ip or -hostname/],
+      [
+        "POST",
+        "/api/lunasa/ntls/clients",
+        { clientID: "se-3", ip: "10.0.0.1", certificate: "junk" },
+        400,
+        /not a PEM X.509/,
+      ],
+      [
+        "POST",
+        "/api/lunasa/ntls/clients",
+        { clientID: "se-3", ip: "1.2.3", certificate: good },
+        400,
+        /Invalid IP address/,
+      ],
+      [
+        "POST",
+        "/api/lunasa/ntls/clients",
+        { clientID: "se-2", ip: "10.0.0.2", certificate: good },
+        409,
+        /already registered/,
+      ],
+      [
+        "POST",
+        "/api/lunasa/ntls/clients",
+        { clientID: "se-3", certificate: good },
+        400,
+        /exactly one of -ip or -hostname/,
+      ],
       [
         "POST",
         "/api/lunasa/ntls/clients/se-2/links",
@@ -93,7 +128,13 @@ describe("admin REST API", () => {
         404,
         /Partition nosuch does not exist/,
       ],
-      ["POST", "/api/lunasa/ntls/clients/se-2/links", { url: "/api/lunasa/hsms/999/partitions/par43" }, 404, /not this appliance/],
+      [
+        "POST",
+        "/api/lunasa/ntls/clients/se-2/links",
+        { url: "/api/lunasa/hsms/999/partitions/par43" },
+        404,
+        /not this appliance/,
+      ],
       ["DELETE", "/api/lunasa/ntls/clients/nobody", undefined, 404, /not registered/],
     ];
     for (const [method, url, body, status, message] of cases) {

@@ -7,7 +7,12 @@ import type { Readable } from "node:stream";
  * is never cut for idleness: an nginx worker may sit idle for hours and must keep its session
  * (TCP keepalive detects a peer that died meanwhile).
  */
-export function watchAnswers(requests: Readable, answers: Readable, timeoutMs: number, onTimeout: () => void): () => void {
+export function watchAnswers(
+  requests: Readable,
+  answers: Readable,
+  timeoutMs: number,
+  onTimeout: () => void,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   const clear = () => {
     if (timer) clearTimeout(timer);

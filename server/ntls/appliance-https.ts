@@ -34,12 +34,17 @@ export function applianceRequest(
         port: id.port,
         method,
         path,
-        headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) },
+        headers:
+          payload === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(text) },
         cert: id.clientCertPem,
         key: id.clientKeyPem,
         ca: id.serverCertPem,
         checkServerIdentity: (_host, cert) =>
-          cert.raw.equals(pinned.raw) ? undefined : new Error("the appliance certificate does not match server.pem"),
+          cert.raw.equals(pinned.raw)
+            ? undefined
+            : new Error("the appliance certificate does not match server.pem"),
         agent: false,
         timeout: id.timeoutMs ?? 30_000,
       },
@@ -52,21 +57,27 @@ export function applianceRequest(
           try {
             body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
           } catch {
-            return reject(new AppError("HSM_ERROR", `Appliance ${where} answered with something that is not JSON.`));
+            return reject(
+              new AppError("HSM_ERROR", `Appliance ${where} answered with something that is not JSON.`),
+            );
           }
           if ((res.statusCode ?? 500) < 300) return resolve(body);
           reject(toAppError(body, res.statusCode ?? 500));
         });
       },
     );
-    req.on("timeout", () => req.destroy(new AppError("HSM_TIMEOUT", `Appliance ${where} did not answer in time.`)));
+    req.on("timeout", () =>
+      req.destroy(new AppError("HSM_TIMEOUT", `Appliance ${where} did not answer in time.`)),
+    );
     req.on("error", (error) => reject(error instanceof AppError ? error : unavailable(where, error)));
     req.end(text);
   });
 }
 
 function unavailable(where: string, cause: Error): AppError {
-  return new AppError("HSM_UNAVAILABLE", `Cannot reach the appliance at ${where}: ${cause.message}.`, { cause });
+  return new AppError("HSM_UNAVAILABLE", `Cannot reach the appliance at ${where}: ${cause.message}.`, {
+    cause,
+  });
 }
 
 function toAppError(body: unknown, status: number): AppError {

@@ -23,10 +23,13 @@ describe("NTLS connector", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ntls-"));
     server = await createSelfSigned({ commonName: "appliance", ips: ["127.0.0.1"] });
     client = await createClientCertificate({ name: "se-1" });
-    echo = tls.createServer({ key: server.keyPem, cert: server.certPem, requestCert: true, rejectUnauthorized: false }, (s) => {
-      seenClientFingerprint = s.getPeerX509Certificate()?.fingerprint256 ?? "";
-      s.pipe(s);
-    });
+    echo = tls.createServer(
+      { key: server.keyPem, cert: server.certPem, requestCert: true, rejectUnauthorized: false },
+      (s) => {
+        seenClientFingerprint = s.getPeerX509Certificate()?.fingerprint256 ?? "";
+        s.pipe(s);
+      },
+    );
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
     echoPort = (echo.address() as net.AddressInfo).port;
   });
@@ -40,7 +43,9 @@ describe("NTLS connector", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (overrides: Partial<Parameters<typeof startNtlsConnector>[0]> = {}): Promise<NtlsConnector> => {
+  const start = async (
+    overrides: Partial<Parameters<typeof startNtlsConnector>[0]> = {},
+  ): Promise<NtlsConnector> => {
     const c = await startNtlsConnector({
       host: "127.0.0.1",
       port: echoPort,
@@ -115,8 +120,9 @@ describe("NTLS connector", () => {
 
   it("cuts a link whose appliance does not answer a request within idleTimeoutMs", async () => {
     // Completes TLS, then swallows every request: the hang p11-kit alone would wait on forever.
-    const mute = tls.createServer({ key: server.keyPem, cert: server.certPem, requestCert: true, rejectUnauthorized: false }, (s) =>
-      s.resume(),
+    const mute = tls.createServer(
+      { key: server.keyPem, cert: server.certPem, requestCert: true, rejectUnauthorized: false },
+      (s) => s.resume(),
     );
     await new Promise<void>((r) => mute.listen(0, "127.0.0.1", () => r()));
     cleanup.push(() => {

@@ -16,7 +16,11 @@ export function parsePem(pem: string, what: string): X509Certificate {
 export type PinCheck = { ok: true } | { ok: false; reason: string };
 
 /** Compares the peer's DER with the pinned certificate and checks the validity dates. */
-export function checkPinned(pinned: X509Certificate, peerDer: Buffer | undefined, now = new Date()): PinCheck {
+export function checkPinned(
+  pinned: X509Certificate,
+  peerDer: Buffer | undefined,
+  now = new Date(),
+): PinCheck {
   if (!peerDer || peerDer.length === 0) return { ok: false, reason: "the server presented no certificate" };
   if (!peerDer.equals(pinned.raw)) {
     return { ok: false, reason: "the server certificate does not match the pinned server.pem" };
@@ -25,7 +29,8 @@ export function checkPinned(pinned: X509Certificate, peerDer: Buffer | undefined
 }
 
 export function checkValidity(cert: X509Certificate, now = new Date()): PinCheck {
-  if (now < new Date(cert.validFrom)) return { ok: false, reason: `certificate not valid before ${cert.validFrom}` };
+  if (now < new Date(cert.validFrom))
+    return { ok: false, reason: `certificate not valid before ${cert.validFrom}` };
   if (now > new Date(cert.validTo)) return { ok: false, reason: `certificate expired on ${cert.validTo}` };
   return { ok: true };
 }

@@ -13,5 +13,8 @@ export interface NtlsRegistration {
 
 export async function checkNtlsRegistration(id: ApplianceClientIdentity): Promise<NtlsRegistration> {
   const body = (await applianceRequest(id, "GET", "/api/lab/ntls/whoami")) as Partial<NtlsRegistration>;
-  return { clientID: String(body.clientID ?? ""), partitions: Array.isArray(body.partitions) ? body.partitions : [] };
+  return {
+    clientID: String(body.clientID ?? ""),
+    partitions: Array.isArray(body.partitions) ? body.partitions : [],
+  };
 }

@@ -39,7 +39,10 @@ export async function createSelfSigned(opts: SelfSignedOptions): Promise<SelfSig
           modulusLength: 2048,
         }
       : { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, [
+    "sign",
+    "verify",
+  ])) as unknown as CryptoKeyPair;
   const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
   const notAfter = opts.notAfter ?? new Date(notBefore.getTime() + 365 * DAY_MS);
   const altNames = [
@@ -55,13 +58,20 @@ export async function createSelfSigned(opts: SelfSignedOptions): Promise<SelfSig
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       ...(altNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey as unknown as webcrypto.CryptoKey);
   const keyPem = x509.PemConverter.encode(pkcs8, "PRIVATE KEY");
-  return { certPem: `${cert.toString("pem")}\n`, keyPem: `${keyPem}\n`, fingerprint: fingerprintOfDer(cert.rawData) };
+  return {
+    certPem: `${cert.toString("pem")}\n`,
+    keyPem: `${keyPem}\n`,
+    fingerprint: fingerprintOfDer(cert.rawData),
+  };
 }
 
 export function fingerprintOfDer(der: ArrayBuffer | Uint8Array): string {

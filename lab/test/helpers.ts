@@ -141,3 +141,18 @@ export async function p11Script(
     throw new Error(`p11-script ${String(req.op)}: ${String(out.error ?? r.stderr)}`);
   return out;
 }
+
+/** The appliance log is written asynchronously: poll for a line instead of reading once. */
+export async function waitForLog(
+  appliance: ApplianceInfo,
+  pattern: RegExp,
+  timeoutMs = 5000,
+): Promise<string> {
+  const file = path.join(appliance.dir, "appliance.log");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    if (pattern.test(text) || Date.now() > deadline) return text;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

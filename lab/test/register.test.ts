@@ -15,6 +15,7 @@ import {
   tempDir,
   uploadCert,
   visibleTokens,
+  waitForLog,
 } from "./helpers";
 
 /**
@@ -183,9 +184,8 @@ describe("client registration gates NTLS access", () => {
     expect(seen.ok).toBe(false);
     expect(seen.labels).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(5000);
-    expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(
-      /refused .*not registered/,
-    );
+    const log = /refused .*not registered/;
+    expect(await waitForLog(hsm(), log)).toMatch(log);
     // The console can ask why, with the same identity, on the admin API.
     await expect(checkNtlsRegistration(identity(stranger))).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -204,9 +204,8 @@ describe("client registration gates NTLS access", () => {
     const conn = track(await connect(hsm(), old, dir));
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
-    expect(fs.readFileSync(path.join(hsm().dir, "appliance.log"), "utf8")).toMatch(
-      /old: certificate expired/,
-    );
+    const log = /old: certificate expired/;
+    expect(await waitForLog(hsm(), log)).toMatch(log);
     await expect(checkNtlsRegistration(identity(old))).rejects.toMatchObject({
       message: expect.stringMatching(/certificate expired/),
     });

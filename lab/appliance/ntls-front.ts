@@ -86,7 +86,13 @@ export class NtlsFront {
   }
 
   private onSecure(socket: tls.TLSSocket): void {
-    const auth = this.opts.authorize(socket.getPeerCertificate().raw);
+    let auth: Authorization;
+    try {
+      auth = this.opts.authorize(socket.getPeerCertificate().raw);
+    } catch (error) {
+      // e.g. an unreadable client list: refuse this connection, keep the appliance up.
+      auth = { ok: false, reason: `authorization failed: ${(error as Error).message}` };
+    }
     if (!auth.ok) {
       this.opts.log(`ntls: refused ${socket.remoteAddress}: ${auth.reason}`);
       socket.destroy();

@@ -47,7 +47,16 @@ export class PartitionStore {
     return found;
   }
 
-  async create(label: string, domain: DomainKey): Promise<PartitionRecord> {
+  /** Creations run one at a time: two of the same label must not both pass the existence check. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  create(label: string, domain: DomainKey): Promise<PartitionRecord> {
+    const next = this.queue.then(() => this.createNow(label, domain));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async createNow(label: string, domain: DomainKey): Promise<PartitionRecord> {
     if (!LABEL_RE.test(label)) {
       throw new ApplianceError(
         "VALIDATION",

@@ -7,6 +7,7 @@ import type { NtlsConnector } from "@/server/ntls/connector";
 import {
   connect,
   makeClient,
+  p11Session,
   pkcs11Tool,
   run,
   tempDir,
@@ -76,6 +77,26 @@ describe("appliance faults", () => {
     ]);
     return r.code === 0;
   };
+
+  it("a long-lived client gets an error while its appliance is down and recovers by re-initialising", async () => {
+    const se = await p11Session(c1.socketPath, { token: "par43", pin: pin(0), idHex: "42" });
+    try {
+      expect((await se.send("sign")).ok).toBe(true);
+      await lab.stopAppliance("hsm1", "SIGKILL");
+      const down = await se.send("sign");
+      expect(down.ok).toBe(false);
+      expect(down.error).toMatch(
+        /CKR_DEVICE_ERROR|CKR_DEVICE_REMOVED|CKR_TOKEN_NOT_PRESENT|CKR_SESSION_HANDLE_INVALID/,
+      );
+      await lab.startAppliance("hsm1");
+      // Without re-initialising, the instance stays broken (p11-kit-client does not reconnect).
+      expect((await se.send("sign")).ok).toBe(false);
+      expect(await se.send("reinit")).toMatchObject({ ok: true });
+      expect((await se.send("sign")).ok).toBe(true);
+    } finally {
+      await se.close();
+    }
+  });
 
   it("killing one appliance leaves no process behind and does not disturb the other", async () => {
     const pid = Number(fs.readFileSync(path.join(hsm(0).dir, "appliance.pid"), "utf8"));

@@ -156,3 +156,42 @@ export async function waitForLog(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** A long-lived PKCS#11 client (p11-script.ts "session"): send a command, read its JSON answer. */
+export interface P11Session {
+  send(command: "sign" | "reinit"): Promise<{ ok: boolean; error?: string }>;
+  close(): Promise<void>;
+}
+
+export async function p11Session(socketPath: string, req: Record<string, unknown>): Promise<P11Session> {
+  const { spawn } = await import("node:child_process");
+  const readline = await import("node:readline");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "p11-script.ts"), JSON.stringify({ ...req, op: "session" })],
+    {
+      env: { ...process.env, P11_KIT_SERVER_ADDRESS: `unix:path=${socketPath}` },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    if (r.done) throw new Error("p11 session ended");
+    return JSON.parse(r.value) as { ok: boolean; error?: string };
+  };
+  const opened = await next();
+  if (!opened.ok) throw new Error(`p11 session: ${opened.error}`);
+  return {
+    async send(command) {
+      child.stdin!.write(`${command}\n`);
+      return next();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.stdin!.end("quit\n");
+      }),
+  };
+}

@@ -9,7 +9,7 @@ import * as pkcs11js from "pkcs11js";
  * Prints one JSON line.
  */
 interface Request {
-  op: "genkey" | "attrs" | "sign" | "bench";
+  op: "genkey" | "attrs" | "sign" | "bench" | "session";
   /** Defaults to p11-kit-client.so; the benchmark also loads SoftHSM directly. */
   module?: string;
   count?: number;
@@ -116,9 +116,60 @@ function find(p11: pkcs11js.PKCS11, session: Buffer, id: Buffer): Buffer {
   return key;
 }
 
-try {
-  process.stdout.write(`${JSON.stringify(main())}\n`);
-} catch (error) {
-  process.stdout.write(`${JSON.stringify({ error: (error as Error).message })}\n`);
-  process.exitCode = 1;
+/**
+ * A long-lived client, as a service engine is: initialise once, then obey stdin lines —
+ * "sign" (ECDSA with the key idHex), "reinit" (C_Finalize + C_Initialize + login, what a client
+ * must do after its appliance restarted), "quit". One JSON answer line per command.
+ */
+async function session(req: Request): Promise<void> {
+  const p11 = new pkcs11js.PKCS11();
+  p11.load(req.module ?? MODULE);
+  let s: Buffer | undefined;
+  const open = () => {
+    p11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    const slot = p11.C_GetSlotList(true).find((x) => p11.C_GetTokenInfo(x).label.trim() === req.token);
+    if (!slot) throw new Error(`token ${req.token} not visible`);
+    s = p11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+    p11.C_Login(s, pkcs11js.CKU_USER, req.pin);
+  };
+  const answer = (fn: () => unknown) => {
+    try {
+      process.stdout.write(`${JSON.stringify({ ok: true, ...(fn() as object) })}\n`);
+    } catch (error) {
+      process.stdout.write(`${JSON.stringify({ ok: false, error: (error as Error).message })}\n`);
+    }
+  };
+  answer(() => open());
+  const readline = await import("node:readline");
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (line === "quit") break;
+    if (line === "reinit") {
+      answer(() => {
+        try {
+          p11.C_Finalize();
+        } catch {
+          // the old connection is already gone
+        }
+        open();
+      });
+    } else if (line === "sign") {
+      answer(() => {
+        const key = find(p11, s!, Buffer.from(req.idHex, "hex"));
+        p11.C_SignInit(s!, { mechanism: pkcs11js.CKM_ECDSA }, key);
+        return { sigB64: p11.C_Sign(s!, Buffer.alloc(32, 1), Buffer.alloc(256)).toString("base64") };
+      });
+    }
+  }
+}
+
+const request = JSON.parse(process.argv[2] ?? "{}") as Request;
+if (request.op === "session") {
+  session(request).then(() => process.exit(0));
+} else {
+  try {
+    process.stdout.write(`${JSON.stringify(main())}\n`);
+  } catch (error) {
+    process.stdout.write(`${JSON.stringify({ error: (error as Error).message })}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -160,5 +160,7 @@ describe("NTLS connector", () => {
 
   it("rejects options that are not certificates", async () => {
     await expect(start({ serverCertPem: "not a cert" })).rejects.toThrow(/serverCertPem is not a PEM X.509/);
+    const otherKey = (await createClientCertificate({ name: "other" })).keyPem;
+    await expect(start({ clientKeyPem: otherKey })).rejects.toThrow(/key values mismatch/);
   });
 });

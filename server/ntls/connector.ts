@@ -42,6 +42,12 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<NtlsConnector> {
   const pinned = parsePem(opts.serverCertPem, "serverCertPem");
   parsePem(opts.clientCertPem, "clientCertPem");
+  // Built once: a key that does not match the certificate fails here, not inside a connection.
+  const secureContext = tls.createSecureContext({
+    cert: opts.clientCertPem,
+    key: opts.clientKeyPem,
+    minVersion: "TLSv1.2",
+  });
   const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const live = new Set<net.Socket>();
@@ -52,11 +58,9 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
     const remote = tls.connect({
       host: opts.host,
       port: opts.port,
-      cert: opts.clientCertPem,
-      key: opts.clientKeyPem,
+      secureContext,
       // Pinned by exact certificate below, not by CA chain or host name.
       rejectUnauthorized: false,
-      minVersion: "TLSv1.2",
     });
     live.add(remote);
     const destroyBoth = () => {

@@ -26,10 +26,14 @@ async function main(): Promise<number> {
     const lab = await startLab({ dataDir, count });
     printLabSummary(lab.appliances);
     process.stdout.write("Lab running. Ctrl-C stops it.\n");
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    const why = await Promise.race([
+      new Promise<string>((resolve) => {
+        process.once("SIGINT", () => resolve("interrupted"));
+        process.once("SIGTERM", () => resolve("terminated"));
+      }),
+      lab.allExited().then(() => "every appliance has exited"),
+    ]);
+    process.stdout.write(`Stopping the lab (${why}).\n`);
     await lab.stop();
     return 0;
   }

@@ -25,6 +25,8 @@ let exitHookInstalled = false;
 
 export interface ApplianceProcess {
   pid: number;
+  /** Resolves when the appliance process exits, for whatever reason. */
+  exited: Promise<void>;
   /** Resolves when the whole group is gone. */
   stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function spawnAppliance(dir: string): Promise<ApplianceProcess> {
   child.stdout!.resume();
   return {
     pid: child.pid!,
+    exited,
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null || child.signalCode !== null) return;
       killGroup(child, signal);

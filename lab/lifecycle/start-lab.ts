@@ -24,6 +24,8 @@ export interface Lab {
   /** Fault injection and recovery: stop one appliance (SIGKILL = crash), start it again. */
   stopAppliance(name: string, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
   startAppliance(name: string): Promise<ApplianceInfo>;
+  /** Resolves once every appliance process of this lab has exited (stopped elsewhere, or crashed). */
+  allExited(): Promise<void>;
   /** Fresh details of one appliance (e.g. after `partition create` or `sysconf regenCert`). */
   info(name: string): ApplianceInfo;
   /** Runs one lunash command on an appliance (as `ssh admin@hsm` would). */
@@ -85,6 +87,9 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       if (!spec) throw new Error(`no appliance ${name} in this lab`);
       if (!procs.has(name)) await start(spec);
       return readApplianceInfo(dirs.get(name)!);
+    },
+    async allExited() {
+      await Promise.all([...procs.values()].map((p) => p.exited));
     },
     info(name) {
       const dir = dirs.get(name);

@@ -12,5 +12,6 @@ export {
   labCountFromEnv,
   type StartLabOptions,
 } from "./lifecycle/lab-options";
+export { startLabFromEnv } from "./lifecycle/start-from-env";
 export { type Lab, startLab } from "./lifecycle/start-lab";
 export { formatLabSummary, printLabSummary } from "./lifecycle/summary";

@@ -25,7 +25,9 @@ export interface SelfSignedResult {
   fingerprint: string;
 }
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// Passed explicitly to each call rather than set as @peculiar/x509's global provider: other
+// code (the PKCS#11 layer) may install its own provider there.
+const nodeCrypto = webcrypto as unknown as Crypto;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,22 +51,25 @@ export async function createSelfSigned(opts: SelfSignedOptions): Promise<SelfSig
     ...(opts.ips ?? []).map((value) => ({ type: "ip" as const, value })),
     ...(opts.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
   ];
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerialHex(),
-    name: `CN=${escapeDnValue(opts.commonName)}`,
-    notBefore,
-    notAfter,
-    signingAlgorithm: alg,
-    keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
-      ...(altNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
-    ],
-  });
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: randomSerialHex(),
+      name: `CN=${escapeDnValue(opts.commonName)}`,
+      notBefore,
+      notAfter,
+      signingAlgorithm: alg,
+      keys,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
+        ...(altNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
+      ],
+    },
+    nodeCrypto,
+  );
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey as unknown as webcrypto.CryptoKey);
   const keyPem = x509.PemConverter.encode(pkcs8, "PRIVATE KEY");
   return {

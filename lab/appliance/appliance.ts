@@ -1,0 +1,136 @@
+import { X509Certificate } from "node:crypto";
+import { checkValidity } from "@/server/ntls/pinning";
+import { cloneExport, cloneImport } from "./clone";
+import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
+import type { ApplianceConfig } from "./config";
+import { ApplianceError } from "./errors";
+import type { Authorization } from "./ntls-front";
+import { type PartitionRecord, PartitionStore } from "./partitions";
+import type { AppliancePaths } from "./paths";
+import { type ClientRecord, ClientRegistry, type RegisterInput } from "./registry";
+import { regenerateServerCert, type ServerIdentity } from "./server-cert";
+
+/**
+ * The appliance's operations, shared by the shell and the REST API so that both change the
+ * same state with the same rules and the same words. Listeners subscribe to the two events
+ * that affect live connections: access removed, and server certificate replaced.
+ */
+export interface ApplianceHooks {
+  onAccessRemoved(client: string): void;
+  onIdentityChanged(identity: ServerIdentity): void;
+}
+
+export class Appliance {
+  readonly registry: ClientRegistry;
+  readonly partitions: PartitionStore;
+  private hooks: ApplianceHooks = { onAccessRemoved: () => {}, onIdentityChanged: () => {} };
+
+  constructor(
+    readonly paths: AppliancePaths,
+    readonly config: ApplianceConfig,
+    public identity: ServerIdentity,
+  ) {
+    this.registry = new ClientRegistry(paths.clients);
+    this.partitions = new PartitionStore(paths.partitions);
+  }
+
+  setHooks(hooks: ApplianceHooks): void {
+    this.hooks = hooks;
+  }
+
+  registerClient(input: RegisterInput): ClientRecord {
+    return this.registry.register(input);
+  }
+
+  assignPartition(client: string, partition: string): void {
+    this.registry.get(client);
+    this.partitions.get(partition);
+    this.registry.assign(client, partition);
+  }
+
+  revokePartition(client: string, partition: string): void {
+    this.registry.revoke(client, partition);
+    this.hooks.onAccessRemoved(client);
+  }
+
+  deregisterClient(client: string): void {
+    this.registry.deregister(client);
+    this.hooks.onAccessRemoved(client);
+  }
+
+  async createPartition(label: string, domainSecret?: string): Promise<PartitionRecord> {
+    // Without a domain secret the partition gets a domain of its own (clones to nowhere).
+    const domain = domainSecret
+      ? domainFromSecret(domainSecret)
+      : randomDomain(`${this.config.name}/${label}`);
+    return this.createPartitionInDomain(label, domain);
+  }
+
+  async createPartitionInDomain(label: string, domain: DomainKey): Promise<PartitionRecord> {
+    try {
+      return await this.partitions.create(label, domain);
+    } finally {
+      wipe(domain);
+    }
+  }
+
+  async regenCert(): Promise<ServerIdentity> {
+    this.identity = await regenerateServerCert(this.paths, this.config);
+    this.hooks.onIdentityChanged(this.identity);
+    return this.identity;
+  }
+
+  serverFingerprint(): string {
+    return new X509Certificate(this.identity.certPem).fingerprint256;
+  }
+
+  /** Who is this TLS peer, and may it connect at all? Exact certificate, then validity dates. */
+  identifyPeer(
+    peerDer: Buffer | undefined,
+  ): { ok: true; client: ClientRecord } | { ok: false; reason: string } {
+    if (!peerDer || peerDer.length === 0) return { ok: false, reason: "no client certificate presented" };
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(peerDer);
+    } catch {
+      return { ok: false, reason: "unparsable client certificate" };
+    }
+    const client = this.registry.findByFingerprint(cert.fingerprint256);
+    if (!client) return { ok: false, reason: `certificate ${cert.fingerprint256} is not registered` };
+    const validity = checkValidity(cert);
+    if (!validity.ok) return { ok: false, reason: `client ${client.name}: ${validity.reason}` };
+    return { ok: true, client };
+  }
+
+  authorizeNtls(peerDer: Buffer | undefined): Authorization {
+    const peer = this.identifyPeer(peerDer);
+    if (!peer.ok) return peer;
+    const tokenUris = peer.client.partitions.flatMap((label) => {
+      const p = this.partitions.find(label);
+      return p ? [`pkcs11:token=${encodeURIComponent(p.label)};serial=${encodeURIComponent(p.serial)}`] : [];
+    });
+    return { ok: true, client: peer.client.name, tokenUris };
+  }
+
+  /** Clone requests: a registered client, assigned to the partition, who knows its password. */
+  private partitionForClient(peerDer: Buffer | undefined, label: string): PartitionRecord {
+    const peer = this.identifyPeer(peerDer);
+    if (!peer.ok) throw new ApplianceError("FORBIDDEN", `Not a registered NTLS client (${peer.reason}).`);
+    // Access first: a client learns nothing about partitions it is not assigned.
+    if (!peer.client.partitions.includes(label)) {
+      throw new ApplianceError(
+        "FORBIDDEN",
+        `Client ${peer.client.name} has no access to partition ${label}.`,
+      );
+    }
+    return this.partitions.get(label);
+  }
+
+  cloneExport(peerDer: Buffer | undefined, label: string, password: string, idHex: string): string {
+    return cloneExport(this.partitionForClient(peerDer, label), password, idHex);
+  }
+
+  cloneImport(peerDer: Buffer | undefined, label: string, password: string, blob: string): { idHex: string } {
+    return cloneImport(this.partitionForClient(peerDer, label), password, blob);
+  }
+}

@@ -1,0 +1,38 @@
+import path from "node:path";
+
+/** Everything an appliance owns lives under one folder: <dataDir>/lab/<name>/. */
+export interface AppliancePaths {
+  dir: string;
+  config: string;
+  softhsmConf: string;
+  tokens: string;
+  /** The admin's home folder, where `scp` would put <client>.pem and find server.pem. */
+  home: string;
+  serverPem: string;
+  serverKey: string;
+  clients: string;
+  partitions: string;
+  admin: string;
+  controlSocket: string;
+  log: string;
+  pid: string;
+}
+
+export function appliancePaths(dir: string): AppliancePaths {
+  const home = path.join(dir, "home");
+  return {
+    dir,
+    config: path.join(dir, "appliance.json"),
+    softhsmConf: path.join(dir, "softhsm2.conf"),
+    tokens: path.join(dir, "tokens"),
+    home,
+    serverPem: path.join(home, "server.pem"),
+    serverKey: path.join(dir, "server.key"),
+    clients: path.join(dir, "clients.json"),
+    partitions: path.join(dir, "partitions.json"),
+    admin: path.join(dir, "admin.json"),
+    controlSocket: path.join(dir, "lunash.sock"),
+    log: path.join(dir, "appliance.log"),
+    pid: path.join(dir, "appliance.pid"),
+  };
+}

@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import path from "node:path";
+import { startLab } from "@/lab";
+import { SOFTHSM_MODULE } from "../appliance/p11";
+import { connect, makeClient, p11Script, tempDir, uploadCert } from "../test/helpers";
+
+/**
+ * ECDSA P-256 and RSA-2048 signatures per second, one sequential client: SoftHSM loaded directly versus
+ * through the NTLS path (p11-kit-client → connector → mTLS → front → p11-kit remote → SoftHSM).
+ * Prints `name: value` lines; the ratio is the number that matters (same run, same machine).
+ *   node --import tsx lab/bench/ntls-sign.ts [count]
+ */
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 2000);
+  const dir = tempDir("lab-bench");
+  const lab = await startLab({
+    dataDir: dir,
+    appliances: [
+      { name: "hsm1", host: "127.0.85.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
+    ],
+  });
+  try {
+    const hsm = lab.appliances[0]!;
+    const pin = hsm.partitions[0]!.password;
+    const client = await makeClient("bench");
+    uploadCert(hsm, client);
+    await lab.lunash("hsm1", "client register -c bench -i 10.0.0.99");
+    await lab.lunash("hsm1", "client assignPartition -c bench -p par43");
+    const conn = await connect(hsm, client, dir);
+    try {
+      for (const [type, idHex, n] of [
+        ["EC", "b0", count],
+        ["RSA", "b1", Math.ceil(count / 4)],
+      ] as const) {
+        const base = { token: "par43", pin, idHex, type };
+        await p11Script(conn.socketPath, { ...base, op: "genkey" });
+        const viaNtls = Number(
+          (await p11Script(conn.socketPath, { ...base, op: "bench", count: n })).perSecond,
+        );
+        process.env.SOFTHSM2_CONF = path.join(hsm.dir, "softhsm2.conf");
+        const direct = Number(
+          (await p11Script(conn.socketPath, { ...base, op: "bench", count: n, module: SOFTHSM_MODULE }))
+            .perSecond,
+        );
+        const name = type === "EC" ? "ecdsa_p256" : "rsa2048_sha256";
+        console.log(`${name}_sign_direct_per_s: ${direct}`);
+        console.log(`${name}_sign_ntls_per_s: ${viaNtls}`);
+        console.log(`${name}_ntls_over_direct_ratio: ${(viaNtls / direct).toFixed(2)}`);
+      }
+    } finally {
+      await conn.close();
+    }
+  } finally {
+    await lab.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

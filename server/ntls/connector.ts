@@ -1,0 +1,125 @@
+import fs from "node:fs";
+import net from "node:net";
+import tls from "node:tls";
+import { watchAnswers } from "./answer-timer";
+import { checkPinned, parsePem } from "./pinning";
+
+/**
+ * The client end of NTLS. p11-kit-client.so speaks PKCS#11 RPC on a unix socket
+ * (P11_KIT_SERVER_ADDRESS=unix:path=…); this connector accepts those connections and carries
+ * each one over its own mutual-TLS connection to the appliance front, which decides which
+ * partitions the client sees. One local connection = one TLS connection = one PKCS#11 session
+ * context on the appliance, exactly like a Luna client's NTLS link.
+ *
+ * p11-kit has no timeouts of its own (a peer that accepts and never answers blocks the calling
+ * thread forever), so every hop here is bounded: the TLS handshake (`handshakeTimeoutMs`), and
+ * the appliance's silence while a request is outstanding (`idleTimeoutMs`, see answer-timer.ts).
+ * A link with no request outstanding stays open (TCP keepalive watches it), so an idle nginx
+ * worker keeps its session. Closing the local socket makes p11-kit-client fail the pending call
+ * with CKR_DEVICE_ERROR, and the caller re-initialises.
+ */
+export interface NtlsConnectorOptions {
+  host: string;
+  port: number;
+  serverCertPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+  socketPath: string;
+  handshakeTimeoutMs?: number;
+  /** Longest silence from the appliance while a request is outstanding (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface NtlsConnector {
+  socketPath: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Above the slowest legitimate call (RSA-4096 generation took up to 2.6 s here), far below forever. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<NtlsConnector> {
+  const pinned = parsePem(opts.serverCertPem, "serverCertPem");
+  parsePem(opts.clientCertPem, "clientCertPem");
+  // Built once: a key that does not match the certificate fails here, not inside a connection.
+  const secureContext = tls.createSecureContext({
+    cert: opts.clientCertPem,
+    key: opts.clientKeyPem,
+    minVersion: "TLSv1.2",
+  });
+  const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const live = new Set<net.Socket>();
+
+  const server = net.createServer((local) => {
+    live.add(local);
+    local.pause(); // hold the client's first RPC bytes until the appliance is authenticated
+    const remote = tls.connect({
+      host: opts.host,
+      port: opts.port,
+      secureContext,
+      // Pinned by exact certificate below, not by CA chain or host name.
+      rejectUnauthorized: false,
+    });
+    live.add(remote);
+    const destroyBoth = () => {
+      clearTimeout(handshakeTimer);
+      local.destroy();
+      remote.destroy();
+    };
+    const handshakeTimer = setTimeout(destroyBoth, handshakeTimeoutMs);
+    remote.once("secureConnect", () => {
+      clearTimeout(handshakeTimer);
+      const check = checkPinned(pinned, remote.getPeerCertificate().raw);
+      if (!check.ok) return destroyBoth();
+      remote.setKeepAlive(true, 30_000);
+      // PKCS#11 RPC is small request/response messages: Nagle + delayed ACK would add ~40 ms each.
+      remote.setNoDelay(true);
+      const stopWatching = watchAnswers(local, remote, idleTimeoutMs, destroyBoth);
+      remote.once("close", stopWatching);
+      local.pipe(remote);
+      remote.pipe(local);
+      local.resume();
+    });
+    local.on("error", destroyBoth);
+    remote.on("error", destroyBoth);
+    local.on("close", () => {
+      live.delete(local);
+      destroyBoth();
+    });
+    remote.on("close", () => {
+      live.delete(remote);
+      destroyBoth();
+    });
+  });
+
+  removeStaleSocket(opts.socketPath);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.socketPath, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // Whoever can open the socket can use the client's identity: owner only.
+  fs.chmodSync(opts.socketPath, 0o600);
+
+  return {
+    socketPath: opts.socketPath,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of live) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A socket file left by a crashed connector would make listen() fail with EADDRINUSE. */
+function removeStaleSocket(socketPath: string): void {
+  try {
+    if (fs.lstatSync(socketPath).isSocket()) fs.unlinkSync(socketPath);
+  } catch {
+    // absent: nothing to do
+  }
+}

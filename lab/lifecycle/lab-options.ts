@@ -38,7 +38,7 @@ export function defaultAppliances(count: number): LabApplianceSpec[] {
 }
 
 /** LAB_APPLIANCES=0 turns the lab off, =N asks for N appliances; unset means 2. */
-export function labCountFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function labCountFromEnv(env: Record<string, string | undefined> = process.env): number {
   const raw = env.LAB_APPLIANCES;
   if (raw === undefined || raw === "") return 2;
   const n = Number(raw);

@@ -25,7 +25,7 @@ export interface RunResult {
 export function run(
   cmd: string,
   args: string[],
-  env: NodeJS.ProcessEnv = {},
+  env: Record<string, string | undefined> = {},
   timeoutMs = 20_000,
 ): Promise<RunResult> {
   return new Promise((resolve) => {

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { type Lab, startLabFromEnv } from "../lab";
 
 /**
- * Supervises the console's processes: the Next server (which migrates and prepares the data
- * folder on start) and, as later features add them, the lab appliances. Ctrl-C stops all.
+ * Supervises the console's processes: the lab network HSM appliances (LAB_APPLIANCES, default 2)
+ * and the Next server (which migrates and prepares the data folder on start). Ctrl-C stops all.
  */
 async function main(): Promise<void> {
   const data = path.resolve(process.env.HSM_CONSOLE_DATA ?? "./data");
@@ -12,15 +13,32 @@ async function main(): Promise<void> {
   process.env.HSM_CONSOLE_DATA = data;
   const port = process.env.PORT ?? "3000";
   console.log(`[hsm-console] data folder: ${data}`);
+
+  let lab: Lab | null = null;
+  try {
+    lab = await startLabFromEnv(data);
+  } catch (error) {
+    // The lab is a convenience for trying the console; a real HSM needs none of it.
+    console.error(`[hsm-console] the lab appliances did not start: ${(error as Error).message}`);
+  }
+
   const next = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port], {
     stdio: "inherit",
     env: process.env,
   });
   console.log(`[hsm-console] serving on http://localhost:${port}`);
-  const stop = () => next.kill("SIGTERM");
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  next.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    next.kill("SIGTERM");
+    await lab?.stop().catch((error: Error) => console.error(`[hsm-console] stopping the lab: ${error.message}`));
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  next.on("exit", (code, signal) => void stop(code ?? (signal ? 1 : 0)));
 }
 
 main().catch((error) => {

@@ -5,7 +5,7 @@
  */
 import "reflect-metadata";
 import { createHash, createPublicKey, randomBytes } from "node:crypto";
-import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
+import { Attributes, CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
@@ -193,7 +193,7 @@ export async function createCsr(signer: KeySigner, input: CsrInput): Promise<{ p
     version: 0,
     subject: parseName(input.subject),
     subjectPKInfo: AsnConvert.parse(spki, SubjectPublicKeyInfo),
-    attributes,
+    attributes: new Attributes(attributes),
   });
   const infoDer = Buffer.from(AsnConvert.serialize(info));
   const signature = await signer.sign({

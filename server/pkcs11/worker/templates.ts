@@ -180,7 +180,8 @@ export function sessionUnwrapKeyTemplate(value: Buffer): Template {
 
 /** Template of a key unwrapped into a token (import fallback and HA replicas): non-extractable. */
 export function unwrappedPrivateTemplate(keyType: "RSA" | "EC", id: Buffer, label: string): Template {
-  return importedPrivateTemplate(keyType, id, label);
+  // SoftHSM refuses CKA_MODIFIABLE in an unwrap template (CKR_ATTRIBUTE_READ_ONLY).
+  return importedPrivateTemplate(keyType, id, label).filter((a) => a.type !== pk.CKA_MODIFIABLE);
 }
 
 /**

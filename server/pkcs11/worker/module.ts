@@ -56,30 +56,35 @@ export class ModuleHost {
 
   /** Waits for a pending recovery and initialises on first use. */
   private async ready(): Promise<void> {
-    if (this.needsRecovery && !this.recovering) this.recovering = this.recover();
+    if (this.needsRecovery && !this.recovering) {
+      const recovering = this.recover();
+      this.recovering = recovering;
+      // Cleared here, not inside recover(): it may complete before the assignment above.
+      void recovering
+        .finally(() => {
+          if (this.recovering === recovering) this.recovering = undefined;
+        })
+        .catch(() => undefined);
+    }
     if (this.recovering) await this.recovering;
     if (!this.initialized) this.initialize();
   }
 
   private async recover(): Promise<void> {
-    try {
-      while (this.inflight > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
-      for (const token of this.tokens.values()) token.reset();
-      this.tokens.clear();
-      if (this.initialized) {
-        try {
-          this.pkcs11.C_Finalize();
-        } catch {
-          // A dead peer may refuse: the instance is re-initialised below either way.
-        }
+    while (this.inflight > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    for (const token of this.tokens.values()) token.reset();
+    this.tokens.clear();
+    if (this.initialized) {
+      try {
+        this.pkcs11.C_Finalize();
+      } catch {
+        // A dead peer may refuse: the instance is re-initialised below either way.
       }
-      this.initialized = false;
-      this.stats.recoveries++;
-      this.needsRecovery = false;
-      this.initialize();
-    } finally {
-      this.recovering = undefined;
     }
+    this.initialized = false;
+    this.stats.recoveries++;
+    this.needsRecovery = false;
+    this.initialize();
   }
 
   /** Runs `fn` as one tracked call; a device-level failure schedules recovery. */
@@ -90,7 +95,17 @@ export class ModuleHost {
       return await fn();
     } catch (error) {
       const ckr = ckrOf(error);
-      if (ckr && RECOVER_ON.has(ckr.name)) this.needsRecovery = true;
+      if (ckr && RECOVER_ON.has(ckr.name)) {
+        this.needsRecovery = true;
+        // Through p11-kit a dead appliance or connector shows as CKR_DEVICE_ERROR on every call.
+        if (this.options.network) {
+          throw new AppError(
+            "HSM_UNAVAILABLE",
+            "The connection to the HSM appliance was lost. The console reconnects on the next operation; check that the appliance and its connector are up.",
+            { details: { ckr: ckr.name } },
+          );
+        }
+      }
       if (ckr?.name === "CKR_OPERATION_ACTIVE") this.stats.operationActiveErrors++;
       throw error;
     } finally {

@@ -31,6 +31,8 @@ export interface ConnectionSpec {
   env?: Record<string, string>;
   /** Per-operation timeout (default HSM_OP_TIMEOUT_MS or 10 s). */
   timeoutMs?: number;
+  /** Limit for starting a worker process (default 30 s; not counted in the operation timeout). */
+  startTimeoutMs?: number;
   /** Concurrent operations sent to the worker; more wait in a queue (default 16). */
   maxConcurrent?: number;
   /** Sessions per token in the worker's pool (default 8). */
@@ -79,7 +81,10 @@ export class HsmConnection {
     return this.child?.pid;
   }
 
-  /** Calls one worker operation with a timeout; a timed-out worker is killed (restarted on next call). */
+  /**
+   * Calls one worker operation with a timeout (from when it is sent; waiting in the queue is limited
+   * to the same time); a timed-out worker is killed and restarted on the next call.
+   */
   async call<K extends OpName>(
     op: K,
     args: WorkerOps[K]["args"],
@@ -87,11 +92,17 @@ export class HsmConnection {
   ): Promise<WorkerOps[K]["result"]> {
     if (this.closed) throw unavailableError("connection closed");
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    await this.slot(deadline, op, timeoutMs);
+    await this.slot(Date.now() + timeoutMs, op, timeoutMs);
     try {
-      const child = await this.withDeadline(this.worker(), deadline, op, timeoutMs);
-      const result = await this.send(child, op, args, deadline, timeoutMs);
+      // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
+      const startMs = this.spec.startTimeoutMs ?? 30_000;
+      const child = await this.withDeadline(
+        this.worker(),
+        Date.now() + startMs,
+        "start the HSM worker",
+        startMs,
+      );
+      const result = await this.send(child, op, args, Date.now() + timeoutMs, timeoutMs);
       if (op === "login")
         this.pins.set(
           (args as WorkerOps["login"]["args"]).token.label,

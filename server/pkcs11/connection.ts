@@ -5,11 +5,13 @@
  * No pkcs11js here: this file runs inside the web server.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { setPriority } from "node:os";
 import path from "node:path";
 import { AppError } from "../../lib/errors";
 import { fromWire, timeoutError, unavailableError } from "./errors";
 import {
   type OpName,
+  type RpcBatch,
   type RpcHello,
   type RpcRequest,
   type RpcResponse,
@@ -35,6 +37,8 @@ export interface ConnectionSpec {
   startTimeoutMs?: number;
   /** Concurrent operations sent to the worker; more wait in a queue (default 16). */
   maxConcurrent?: number;
+  /** CPU niceness of the worker process (default 10: below the web server; 0 = unchanged). */
+  niceness?: number;
   /** Sessions per token in the worker's pool (default 8). */
   maxSessionsPerToken?: number;
 }
@@ -66,6 +70,7 @@ export class HsmConnection {
   private active = 0;
   private readonly queue: Array<() => void> = [];
   private readonly pins = new Map<string, string>();
+  private readonly outbox = new Map<ChildProcess, RpcRequest[]>();
   private closed = false;
   /** Number of worker processes started (1 + restarts). */
   starts = 0;
@@ -96,12 +101,9 @@ export class HsmConnection {
     try {
       // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
       const startMs = this.spec.startTimeoutMs ?? 30_000;
-      const child = await this.withDeadline(
-        this.worker(),
-        Date.now() + startMs,
-        "start the HSM worker",
-        startMs,
-      );
+      const child = this.child?.connected
+        ? this.child
+        : await this.withDeadline(this.worker(), Date.now() + startMs, "start the HSM worker", startMs);
       const result = await this.send(child, op, args, Date.now() + timeoutMs, timeoutMs);
       if (op === "login")
         this.pins.set(
@@ -186,14 +188,36 @@ export class HsmConnection {
         Math.max(0, deadline - Date.now()),
       );
       this.pending.set(id, { op, child, resolve, reject, timer });
-      const request: RpcRequest<K> = { id, op, args };
-      child.send(request, (error) => {
-        if (error && this.pending.delete(id)) {
-          clearTimeout(timer);
-          reject(unavailableError("worker not reachable"));
-        }
-      });
+      this.enqueue(child, { id, op, args } as RpcRequest);
     });
+  }
+
+  /** Requests of the same tick leave as one IPC message. */
+  private enqueue(child: ChildProcess, request: RpcRequest): void {
+    let box = this.outbox.get(child);
+    if (!box) {
+      box = [];
+      this.outbox.set(child, box);
+      setImmediate(() => {
+        const batch = this.outbox.get(child) ?? [];
+        this.outbox.delete(child);
+        if (!child.connected) return this.failBatch(batch);
+        child.send({ batch } satisfies RpcBatch<RpcRequest>, (error) => {
+          if (error) this.failBatch(batch);
+        });
+      });
+    }
+    box.push(request);
+  }
+
+  private failBatch(batch: RpcRequest[]): void {
+    for (const { id } of batch) {
+      const pending = this.pending.get(id);
+      if (!pending) continue;
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(unavailableError("worker not reachable"));
+    }
   }
 
   private worker(): Promise<ChildProcess> {
@@ -226,11 +250,20 @@ export class HsmConnection {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.starts++;
+    // Software tokens (SoftHSM) do their crypto inside the worker: run it below the web server's
+    // CPU priority so that key generation never starves request handling.
+    if (child.pid && (spec.niceness ?? 10) !== 0) {
+      try {
+        setPriority(child.pid, spec.niceness ?? 10);
+      } catch {
+        // not permitted: keep the default priority
+      }
+    }
     this.child = child;
-    child.on("message", (message: RpcResponse | RpcHello) => this.onMessage(message));
+    child.on("message", (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => this.onMessage(message));
     child.on("exit", (code, signal) => this.onExit(child, code, signal));
     return new Promise((resolve, reject) => {
-      const onHello = (message: RpcResponse | RpcHello) => {
+      const onHello = (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => {
         if ("hello" in message) {
           child.off("message", onHello);
           child.off("exit", onEarlyExit);
@@ -247,7 +280,11 @@ export class HsmConnection {
     });
   }
 
-  private onMessage(message: RpcResponse | RpcHello): void {
+  private onMessage(message: RpcResponse | RpcHello | RpcBatch<RpcResponse>): void {
+    if ("batch" in message) {
+      for (const m of message.batch) this.onMessage(m);
+      return;
+    }
     if ("hello" in message || message.id === 0) return;
     const pending = this.pending.get(message.id);
     if (!pending) return;

@@ -53,6 +53,11 @@ export type RpcResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: WireError };
 
+/** Requests and responses issued in the same tick travel as one IPC message (fewer syscalls). */
+export interface RpcBatch<T> {
+  batch: T[];
+}
+
 /** First message of a worker: the module is loaded lazily, so this only says the process runs. */
 export interface RpcHello {
   hello: true;

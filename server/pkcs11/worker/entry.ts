@@ -3,7 +3,14 @@
  * module per process; the parent supervises it (timeouts, kill, restart). Exits with its parent.
  */
 import { toAppError, toWire } from "../errors";
-import { type OpName, type RpcRequest, type RpcResponse, WORKER_ENV, type WorkerOps } from "../rpc";
+import {
+  type OpName,
+  type RpcBatch,
+  type RpcRequest,
+  type RpcResponse,
+  WORKER_ENV,
+  type WorkerOps,
+} from "../rpc";
 import { KeyOps } from "./keys";
 import { ModuleHost } from "./module";
 import { listMechanisms, listSlots, tokenHealth } from "./slots";
@@ -50,11 +57,19 @@ const handlers: Handlers = {
   stats: () => ({ ...host.stats, sessions: host.sessionStats() }),
 };
 
+let outbox: RpcResponse[] = [];
 function reply(message: RpcResponse): void {
-  process.send?.(message);
+  outbox.push(message);
+  if (outbox.length === 1) {
+    setImmediate(() => {
+      const batch = outbox;
+      outbox = [];
+      process.send?.({ batch } satisfies RpcBatch<RpcResponse>);
+    });
+  }
 }
 
-process.on("message", async (message: RpcRequest) => {
+async function handle(message: RpcRequest): Promise<void> {
   const handler = handlers[message.op] as ((args: unknown) => unknown) | undefined;
   try {
     if (!handler) throw new Error(`unknown operation ${message.op}`);
@@ -64,6 +79,11 @@ process.on("message", async (message: RpcRequest) => {
     if (process.env.HSM_PKCS11_DEBUG) console.error(`pkcs11 worker: ${message.op} failed:`, error);
     reply({ id: message.id, ok: false, error: toWire(toAppError(error)) });
   }
+}
+
+process.on("message", (message: RpcRequest | RpcBatch<RpcRequest>) => {
+  if ("batch" in message) for (const m of message.batch) void handle(m);
+  else void handle(message);
 });
 
 // The parent owns this process: when the IPC channel closes, leave (no C_Finalize with calls in flight).

@@ -2,12 +2,13 @@
 import { createPublicKey, randomBytes, verify as nodeVerify } from "node:crypto";
 import { AppError } from "../../lib/errors";
 import type { CallOptions, HsmConnection } from "./connection";
-import { nodeHashName } from "./formats";
+import { nodeHashName, offeredKeySpecs } from "./formats";
 import type {
   GenerateKeyPairInput,
   HashAlgorithm,
   ImportPrivateKeyInput,
   KeyInfo,
+  KeySpec,
   LoginResult,
   MechanismSummary,
   SignAlgorithm,
@@ -44,6 +45,11 @@ export class Pkcs11Client implements KeySigner {
 
   mechanisms(token: TokenRef): Promise<MechanismSummary[]> {
     return this.connection.call("mechanisms", { token });
+  }
+
+  /** RSA sizes and EC curves this token can generate (from its mechanisms and key-size ranges). */
+  async keySpecs(token: TokenRef): Promise<KeySpec[]> {
+    return offeredKeySpecs(await this.mechanisms(token));
   }
 
   /** The user action "log in": at most one C_Login; a wrong password is never retried. */

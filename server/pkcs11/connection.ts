@@ -240,6 +240,9 @@ export class HsmConnection {
       [WORKER_ENV.library]: libraryPath,
       [WORKER_ENV.network]: network ? "1" : "0",
       [WORKER_ENV.maxSessions]: String(spec.maxSessionsPerToken ?? 8),
+      // Async PKCS#11 calls run on libuv's pool: keep it larger than the session pool so that a
+      // slow (network) HSM never starves the worker's own fs/dns work.
+      UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
     };
     if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
     const child = fork(workerEntryPath(), [], {

@@ -1,6 +1,6 @@
 /** Pure conversions (no pkcs11js): curves, ECDSA signature encodings, SPKI, hex. */
 import { createPublicKey } from "node:crypto";
-import type { Curve, HashAlgorithm } from "./types";
+import type { Curve, HashAlgorithm, KeySpec } from "./types";
 
 export const CURVES: Record<Curve, { oidDer: Buffer; bytes: number; bits: number; jwk: string }> = {
   "P-256": { oidDer: Buffer.from("06082a8648ce3d030107", "hex"), bytes: 32, bits: 256, jwk: "P-256" },
@@ -114,4 +114,33 @@ export function hexToBuffer(hex: string): Buffer {
 
 export function trimPadded(s: string): string {
   return s.replace(/[\s\0]+$/, "");
+}
+
+/** The key specs a token can generate, from its mechanism list (so the UI offers only those). */
+export function offeredKeySpecs(
+  mechanisms: Array<{
+    name: string;
+    minKeySize: number;
+    maxKeySize: number;
+    flags: { generateKeyPair: boolean };
+  }>,
+): KeySpec[] {
+  const out: KeySpec[] = [];
+  const rsa = mechanisms.find((m) => m.name === "CKM_RSA_PKCS_KEY_PAIR_GEN" && m.flags.generateKeyPair);
+  if (rsa) {
+    for (const bits of [2048, 3072, 4096] as const) {
+      if (bits >= rsa.minKeySize && bits <= rsa.maxKeySize) out.push({ type: "RSA", bits });
+    }
+  }
+  const ec = mechanisms.find((m) => m.name === "CKM_EC_KEY_PAIR_GEN" && m.flags.generateKeyPair);
+  if (ec) {
+    for (const curve of ["P-256", "P-384", "P-521"] as const) {
+      // Some tokens report EC sizes in bytes or leave them 0: accept those.
+      const bits = CURVES[curve].bits;
+      if (ec.maxKeySize === 0 || ec.maxKeySize < 100 || (bits >= ec.minKeySize && bits <= ec.maxKeySize)) {
+        out.push({ type: "EC", curve });
+      }
+    }
+  }
+  return out;
 }

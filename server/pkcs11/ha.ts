@@ -78,6 +78,56 @@ export function wrapTransport(cloningKeyLabel: string): ReplicationTransport {
   };
 }
 
+/** How the console reaches a lab appliance's clone API (mTLS, partition credentials). */
+export interface CloneEndpoint {
+  host: string;
+  port: number;
+  serverCertPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+  partition: string;
+  password: string;
+}
+
+/** The lab's clone client (`server/ntls/clone-client.ts`), injected so this layer does not depend on it. */
+export interface CloneApi {
+  cloneExport(input: CloneEndpoint & { idHex: string }): Promise<{ blob: string | Uint8Array }>;
+  cloneImport(input: CloneEndpoint & { blob: string | Uint8Array }): Promise<unknown>;
+}
+
+/**
+ * Replication through the appliances' own cloning operation (HSM-to-HSM, as Luna does): the source
+ * wraps the key under its cloning-domain key and hands over an opaque blob; the console relays it.
+ */
+export function cloneTransport(
+  api: CloneApi,
+  endpointOf: (member: HaMember) => CloneEndpoint,
+): ReplicationTransport {
+  return {
+    kind: "appliance-clone",
+    needsReplicableSource: false,
+    async check(members) {
+      for (const m of members) {
+        try {
+          endpointOf(m);
+        } catch (error) {
+          return `Member "${m.name}" has no clone endpoint: ${toAppError(error).message}`;
+        }
+      }
+      return undefined;
+    },
+    async exportKey(source, idHex) {
+      const [key] = await source.client.findKeys(source.token, { idHex });
+      if (!key) throw new AppError("HSM_OBJECT_NOT_FOUND", `Key ${idHex} is not on "${source.name}".`);
+      const { blob } = await api.cloneExport({ ...endpointOf(source), idHex });
+      return { idHex, label: key.label, payload: blob };
+    },
+    async importKey(target, blob) {
+      await api.cloneImport({ ...endpointOf(target), blob: blob.payload as string | Uint8Array });
+    },
+  };
+}
+
 export interface MemberHealth {
   name: string;
   token: TokenRef;

@@ -16,6 +16,20 @@ export {
   type ConnectionSpec,
 } from "./connection";
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
+export { offeredKeySpecs } from "./formats";
+export {
+  type CloneApi,
+  type CloneEndpoint,
+  cloneTransport,
+  HaGroup,
+  type HaGroupOptions,
+  type HaMember,
+  type MemberHealth,
+  type ReplicationBlob,
+  type ReplicationReport,
+  type ReplicationTransport,
+  wrapTransport,
+} from "./ha";
 export { closeAllConnections, closeConnection, getConnection, listConnections } from "./manager";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
 export { parsePkcs11Uri, pkcs11Uri, type Pkcs11UriInput } from "./uri";

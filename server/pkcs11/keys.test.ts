@@ -44,6 +44,14 @@ describe("slots, tokens and mechanisms", () => {
     expect(rsa?.minKeySize).toBeLessThanOrEqual(2048);
     expect(rsa?.maxKeySize).toBeGreaterThanOrEqual(4096);
     expect(mechs.some((m) => m.name === "CKM_ECDSA" && m.flags.sign)).toBe(true);
+    expect(await client.keySpecs(token)).toEqual([
+      { type: "RSA", bits: 2048 },
+      { type: "RSA", bits: 3072 },
+      { type: "RSA", bits: 4096 },
+      { type: "EC", curve: "P-256" },
+      { type: "EC", curve: "P-384" },
+      { type: "EC", curve: "P-521" },
+    ]);
   });
 
   it("reports a missing token clearly", async () => {

@@ -116,23 +116,26 @@ export function trimPadded(s: string): string {
   return s.replace(/[\s\0]+$/, "");
 }
 
+const CKM_RSA_PKCS_KEY_PAIR_GEN = 0x0;
+const CKM_EC_KEY_PAIR_GEN = 0x1040;
+
 /** The key specs a token can generate, from its mechanism list (so the UI offers only those). */
 export function offeredKeySpecs(
   mechanisms: Array<{
-    name: string;
+    value: number;
     minKeySize: number;
     maxKeySize: number;
     flags: { generateKeyPair: boolean };
   }>,
 ): KeySpec[] {
   const out: KeySpec[] = [];
-  const rsa = mechanisms.find((m) => m.name === "CKM_RSA_PKCS_KEY_PAIR_GEN" && m.flags.generateKeyPair);
+  const rsa = mechanisms.find((m) => m.value === CKM_RSA_PKCS_KEY_PAIR_GEN && m.flags.generateKeyPair);
   if (rsa) {
     for (const bits of [2048, 3072, 4096] as const) {
       if (bits >= rsa.minKeySize && bits <= rsa.maxKeySize) out.push({ type: "RSA", bits });
     }
   }
-  const ec = mechanisms.find((m) => m.name === "CKM_EC_KEY_PAIR_GEN" && m.flags.generateKeyPair);
+  const ec = mechanisms.find((m) => m.value === CKM_EC_KEY_PAIR_GEN && m.flags.generateKeyPair);
   if (ec) {
     for (const curve of ["P-256", "P-384", "P-521"] as const) {
       // Some tokens report EC sizes in bytes or leave them 0: accept those.

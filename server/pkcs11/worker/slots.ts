@@ -15,6 +15,8 @@ for (const [name, value] of Object.entries(pk)) {
   if (name.startsWith("CKM_") && typeof value === "number" && !MECHANISM_NAMES.has(value))
     MECHANISM_NAMES.set(value, name);
 }
+// Current names over deprecated aliases with the same value.
+MECHANISM_NAMES.set(pk.CKM_EC_KEY_PAIR_GEN, "CKM_EC_KEY_PAIR_GEN");
 
 /** PKCS#11 reports "unavailable" memory/session counts as CK_UNAVAILABLE_INFORMATION (~0). */
 function known(n: number): number | undefined {

@@ -188,6 +188,7 @@ export class HsmConnection {
         Math.max(0, deadline - Date.now()),
       );
       this.pending.set(id, { op, child, resolve, reject, timer });
+      if (this.pending.size === 1) this.refChannel(child, true);
       this.enqueue(child, { id, op, args } as RpcRequest);
     });
   }
@@ -265,6 +266,9 @@ export class HsmConnection {
     this.child = child;
     child.on("message", (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => this.onMessage(message));
     child.on("exit", (code, signal) => this.onExit(child, code, signal));
+    // An idle worker does not keep the parent alive (CLI, tests); the channel is ref'd while calls run.
+    child.unref();
+    this.refChannel(child, false);
     return new Promise((resolve, reject) => {
       const onHello = (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => {
         if ("hello" in message) {
@@ -293,6 +297,7 @@ export class HsmConnection {
     if (!pending) return;
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
+    if (this.pending.size === 0) this.refChannel(pending.child, false);
     if (message.ok)
       pending.resolve(message.result instanceof Uint8Array ? Buffer.from(message.result) : message.result);
     else pending.reject(fromWire(message.error));
@@ -307,6 +312,12 @@ export class HsmConnection {
       clearTimeout(pending.timer);
       pending.reject(unavailableError(reason));
     }
+  }
+
+  private refChannel(child: ChildProcess, ref: boolean): void {
+    const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (ref) channel?.ref?.();
+    else channel?.unref?.();
   }
 
   private kill(reason: string): void {

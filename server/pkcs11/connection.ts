@@ -97,7 +97,8 @@ export class HsmConnection {
   ): Promise<WorkerOps[K]["result"]> {
     if (this.closed) throw unavailableError("connection closed");
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    await this.slot(Date.now() + timeoutMs, op, timeoutMs);
+    if (this.active < (this.spec.maxConcurrent ?? 16)) this.active++;
+    else await this.slot(Date.now() + timeoutMs, op, timeoutMs);
     try {
       // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
       const startMs = this.spec.startTimeoutMs ?? 30_000;
@@ -195,6 +196,13 @@ export class HsmConnection {
 
   /** Requests of the same tick leave as one IPC message. */
   private enqueue(child: ChildProcess, request: RpcRequest): void {
+    // Alone in flight: send now (latency); otherwise batch with the calls of this tick (throughput).
+    if (this.pending.size === 1 && !this.outbox.has(child)) {
+      child.send(request, (error) => {
+        if (error) this.failBatch([request]);
+      });
+      return;
+    }
     let box = this.outbox.get(child);
     if (!box) {
       box = [];

@@ -58,7 +58,13 @@ const handlers: Handlers = {
 };
 
 let outbox: RpcResponse[] = [];
+let running = 0;
 function reply(message: RpcResponse): void {
+  running--;
+  if (running === 0 && outbox.length === 0) {
+    process.send?.(message);
+    return;
+  }
   outbox.push(message);
   if (outbox.length === 1) {
     setImmediate(() => {
@@ -70,6 +76,7 @@ function reply(message: RpcResponse): void {
 }
 
 async function handle(message: RpcRequest): Promise<void> {
+  running++;
   const handler = handlers[message.op] as ((args: unknown) => unknown) | undefined;
   try {
     if (!handler) throw new Error(`unknown operation ${message.op}`);

@@ -89,7 +89,7 @@ export class ModuleHost {
 
   /** Runs `fn` as one tracked call; a device-level failure schedules recovery. */
   async call<T>(fn: () => Promise<T> | T): Promise<T> {
-    await this.ready();
+    if (this.needsRecovery || this.recovering || !this.initialized) await this.ready();
     this.inflight++;
     try {
       return await fn();

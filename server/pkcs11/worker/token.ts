@@ -74,7 +74,7 @@ export class TokenState {
 
   /** Runs `fn` on a pooled session, logged in (with the stored partition password) when `login`. */
   async withSession<T>(login: boolean, fn: (session: Handle) => Promise<T> | T): Promise<T> {
-    const session = await this.acquire();
+    const session = this.idle.pop() ?? (await this.acquire());
     let broken = false;
     try {
       if (login) this.ensureLoggedIn(session);

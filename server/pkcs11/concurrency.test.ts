@@ -66,7 +66,7 @@ describe("login", () => {
     await expect(client.findKeys(pins)).rejects.toMatchObject({ code: "HSM_NOT_LOGGED_IN" });
     expect((await client.stats()).loginCalls).toBe(before + 1);
     // The right password logs in with one call; repeating it makes none.
-    expect(await client.login(pins, USER_PIN)).toMatchObject({ loginCalled: true });
+    expect(await client.login(pins, USER_PIN)).toMatchObject({ loginCalled: true, alreadyLoggedIn: false });
     expect(await client.login(pins, USER_PIN)).toMatchObject({ loginCalled: false });
     expect((await client.stats()).loginCalls).toBe(before + 2);
   });

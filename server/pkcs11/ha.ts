@@ -306,7 +306,15 @@ export class HaGroup implements KeySigner {
   private async replicate(source: HaMember, idHex: string, targets: HaMember[]): Promise<ReplicationReport> {
     const report: ReplicationReport = { idHex, source: source.name, replicatedTo: [], failed: [] };
     if (targets.length === 0) return report;
-    const blob = await this.options.transport.exportKey(source, idHex);
+    let blob: ReplicationBlob;
+    try {
+      blob = await this.options.transport.exportKey(source, idHex);
+    } catch (error) {
+      // The key exists on the source: report instead of throwing, so the caller keeps track of it.
+      const message = toAppError(error).message;
+      for (const target of targets) report.failed.push({ member: target.name, error: message });
+      return report;
+    }
     for (const target of targets) {
       try {
         await this.options.transport.importKey(target, blob);

@@ -132,8 +132,13 @@ export interface VerifyInput extends SignInput {
 }
 
 export interface LoginResult {
-  /** false when the token was already logged in for this application (no C_Login made). */
+  /** false when the token was already logged in with this password (no C_Login made). */
   loginCalled: boolean;
+  /**
+   * true when the token answered CKR_USER_ALREADY_LOGGED_IN: the application was logged in already,
+   * so the password given was NOT checked (checking it would need a logout under other users).
+   */
+  alreadyLoggedIn: boolean;
   pinFlags: PinFlags;
 }
 

@@ -101,17 +101,20 @@ export class TokenState {
     this.loginOnce(session, pin);
   }
 
-  /** Exactly one C_Login per call; a wrong password is forgotten so it is never retried. */
-  private loginOnce(session: Handle, pin: string): boolean {
+  /**
+   * Exactly one C_Login per call; a wrong password is forgotten so it is never retried.
+   * Returns "already" when the application was logged in already (password not checked).
+   */
+  private loginOnce(session: Handle, pin: string): "checked" | "already" {
     try {
       this.host.stats.loginCalls++;
       this.p.C_Login(session, pk.CKU_USER, pin);
       this.loggedIn = true;
-      return true;
+      return "checked";
     } catch (error) {
       if (isCkr(error, "CKR_USER_ALREADY_LOGGED_IN")) {
         this.loggedIn = true;
-        return true;
+        return "already";
       }
       if (
         isCkr(error, "CKR_PIN_INCORRECT") ||
@@ -129,12 +132,12 @@ export class TokenState {
   /** User action "log in / test connection": one C_Login at most. */
   async login(pin: string): Promise<LoginResult> {
     if (this.loggedIn && this.host.pins.get(this.ref.label) === pin) {
-      return { loginCalled: false, pinFlags: this.pinFlags() };
+      return { loginCalled: false, alreadyLoggedIn: true, pinFlags: this.pinFlags() };
     }
     return this.withSession(false, (session) => {
-      this.loginOnce(session, pin);
+      const outcome = this.loginOnce(session, pin);
       this.host.pins.set(this.ref.label, pin);
-      return { loginCalled: true, pinFlags: this.pinFlags() };
+      return { loginCalled: true, alreadyLoggedIn: outcome === "already", pinFlags: this.pinFlags() };
     });
   }
 

@@ -64,6 +64,8 @@ export function workerEntryPath(): string {
 
 export class HsmConnection {
   private child: ChildProcess | undefined;
+  /** The current child said hello (it listens for requests). */
+  private ready = false;
   private starting: Promise<ChildProcess> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -102,9 +104,10 @@ export class HsmConnection {
     try {
       // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
       const startMs = this.spec.startTimeoutMs ?? 30_000;
-      const child = this.child?.connected
-        ? this.child
-        : await this.withDeadline(this.worker(), Date.now() + startMs, "start the HSM worker", startMs);
+      const child =
+        this.ready && this.child?.connected
+          ? this.child
+          : await this.withDeadline(this.worker(), Date.now() + startMs, "start the HSM worker", startMs);
       const result = await this.send(child, op, args, Date.now() + timeoutMs, timeoutMs);
       if (op === "login")
         this.pins.set(
@@ -230,7 +233,7 @@ export class HsmConnection {
   }
 
   private worker(): Promise<ChildProcess> {
-    if (this.child?.connected) return Promise.resolve(this.child);
+    if (this.ready && this.child?.connected) return Promise.resolve(this.child);
     this.starting ??= this.spawn().finally(() => {
       this.starting = undefined;
     });
@@ -272,6 +275,7 @@ export class HsmConnection {
       }
     }
     this.child = child;
+    this.ready = false;
     child.on("message", (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => this.onMessage(message));
     child.on("exit", (code, signal) => this.onExit(child, code, signal));
     // An idle worker does not keep the parent alive (CLI, tests); the channel is ref'd while calls run.
@@ -286,6 +290,8 @@ export class HsmConnection {
             const pins = [...this.pins].map(([label, pin]) => ({ label, pin }));
             child.send({ id: 0, op: "restorePins", args: { pins } } satisfies RpcRequest<"restorePins">);
           }
+          // Only now is the worker listening: calls made meanwhile waited for this.
+          if (this.child === child) this.ready = true;
           resolve(child);
         }
       };

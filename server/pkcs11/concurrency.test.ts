@@ -8,7 +8,12 @@ const token = { label: "busy" };
 
 beforeAll(async () => {
   hsm = await softHsmFixture([token.label, "pins"]);
-  client = clientFor(hsm.spec("concurrency-test", { timeoutMs: 30_000 }));
+  client = clientFor(
+    hsm.spec("concurrency-test", {
+      timeoutMs: 30_000,
+      env: { SOFTHSM2_CONF: hsm.confPath, HSM_PKCS11_TEST_HOOKS: "1" },
+    }),
+  );
   await client.login(token, USER_PIN);
 });
 
@@ -51,6 +56,27 @@ describe("concurrency", () => {
     );
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
     expect((await client.findKeys(token)).filter((k) => k.label.startsWith("gen-"))).toHaveLength(16);
+  });
+});
+
+describe("device error recovery", () => {
+  it("drains in-flight calls, finalises, re-initialises and restores the login", async () => {
+    const before = await client.stats();
+    const inflight = client.generateKeyPair({
+      token,
+      idHex: "d0",
+      label: "slow",
+      spec: { type: "RSA", bits: 3072 },
+    });
+    await client.connection.call("injectFault", { ckr: "CKR_DEVICE_ERROR:48" });
+    await expect(client.findKeys(token)).rejects.toMatchObject({ code: "HSM_DEVICE_ERROR" });
+    // The next call waits for the drain (the key generation completes), then the instance is re-initialised.
+    const [key, test] = await Promise.all([inflight, client.testKey(token, "c1")]);
+    expect(key.idHex).toBe("d0");
+    expect(test.ok).toBe(true);
+    const after = await client.stats();
+    expect(after.recoveries).toBe(before.recoveries + 1);
+    expect(after.loginCalls).toBe(before.loginCalls + 1); // login restored once with the stored password
   });
 });
 

@@ -39,6 +39,8 @@ export interface WorkerOps {
   };
   probePolicy: { args: { token: TokenRef; idHex: string }; result: Record<string, string> };
   stats: { args: Record<string, never>; result: WorkerStats };
+  /** Tests only (worker env HSM_PKCS11_TEST_HOOKS=1): faults SoftHSM cannot produce for real. */
+  injectFault: { args: { ckr: "CKR_DEVICE_ERROR:48" | "CKR_GENERAL_ERROR:5" }; result: undefined };
 }
 
 export type OpName = keyof WorkerOps;

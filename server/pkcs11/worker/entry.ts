@@ -2,6 +2,7 @@
  * Entry of a connection worker process (`child_process.fork` with `--import tsx`). One PKCS#11
  * module per process; the parent supervises it (timeouts, kill, restart). Exits with its parent.
  */
+import { AppError } from "../../../lib/errors";
 import { toAppError, toWire } from "../errors";
 import {
   type OpName,
@@ -55,6 +56,12 @@ const handlers: Handlers = {
   installCloningKey: (a) => keys.installCloningKey(a),
   probePolicy: (a) => keys.probePolicy(a),
   stats: () => ({ ...host.stats, sessions: host.sessionStats() }),
+  injectFault: (a) => {
+    if (process.env.HSM_PKCS11_TEST_HOOKS !== "1")
+      throw new AppError("FORBIDDEN", "Fault injection is disabled.");
+    host.injectedFault = a.ckr;
+    return undefined;
+  },
 };
 
 let outbox: RpcResponse[] = [];

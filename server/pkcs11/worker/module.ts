@@ -39,6 +39,9 @@ export class ModuleHost {
   readonly pins = new Map<string, string>();
   readonly stats: Omit<WorkerStats, "sessions"> = { loginCalls: 0, recoveries: 0, operationActiveErrors: 0 };
 
+  /** Test hook (HSM_PKCS11_TEST_HOOKS=1): the next call fails with this CKR ("CKR_NAME:code"). */
+  injectedFault: string | undefined;
+
   constructor(readonly options: ModuleOptions) {}
 
   private initialize(): void {
@@ -92,6 +95,11 @@ export class ModuleHost {
     if (this.needsRecovery || this.recovering || !this.initialized) await this.ready();
     this.inflight++;
     try {
+      if (this.injectedFault) {
+        const fault = this.injectedFault;
+        this.injectedFault = undefined;
+        throw new Error(fault); // same shape as pkcs11js' plain errors: classified below
+      }
       return await fn();
     } catch (error) {
       const ckr = ckrOf(error);

@@ -46,7 +46,14 @@ export class ModuleHost {
 
   private initialize(): void {
     if (!this.loaded) {
-      this.pkcs11.load(this.options.libraryPath);
+      try {
+        this.pkcs11.load(this.options.libraryPath);
+      } catch (error) {
+        throw new AppError(
+          "HSM_ERROR",
+          `The HSM library ${this.options.libraryPath} could not be loaded (${error instanceof Error ? error.message.split("\n")[0] : String(error)}). Check the path and that the vendor's client software is installed.`,
+        );
+      }
       this.loaded = true;
     }
     try {

@@ -1,5 +1,5 @@
 /** Typed operations over one connection (parent side). Every method returns plain data. */
-import { createPublicKey, randomBytes, verify as nodeVerify } from "node:crypto";
+import { createPublicKey, verify as nodeVerify, randomBytes } from "node:crypto";
 import { AppError } from "../../lib/errors";
 import type { CallOptions, HsmConnection } from "./connection";
 import { nodeHashName, offeredKeySpecs } from "./formats";

@@ -1,5 +1,8 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, verify as nodeVerify } from "node:crypto";
+import { execFile } from "node:child_process";
+import { createPublicKey, generateKeyPairSync, verify as nodeVerify, randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pkcs11Client } from "./client";
 import { HaGroup, type HaMember, wrapTransport } from "./ha";
@@ -11,8 +14,10 @@ import {
   softHsmFixture,
   USER_PIN,
 } from "./testing/fixtures";
+import { createSelfSignedCertificate } from "./x509";
 
 const CLONING_KEY = "cloning-domain";
+const run = promisify(execFile);
 
 describe("HA over local members (AES key wrap under the cloning-domain key)", () => {
   const fixtures: SoftHsmFixture[] = [];
@@ -91,6 +96,19 @@ describe("HA over local members (AES key wrap under the cloning-domain key)", ()
     const probe = await source.client.connection.call("probePolicy", { token: source.token, idHex: "a1" });
     expect(probe.readSecret).toBe("CKR_ATTRIBUTE_SENSITIVE");
     expect(probe.wrap).toMatch(/^CKR_KEY_(NOT_WRAPPABLE|UNEXTRACTABLE)$/);
+  });
+
+  it("a certificate signed through the group verifies with openssl", async () => {
+    const cert = await createSelfSignedCertificate(group, {
+      token: group.virtualToken,
+      idHex: "a1",
+      subject: "CN=ha.example",
+      dnsNames: ["ha.example"],
+      days: 7,
+    });
+    const file = path.join(fixtures[0]?.dir ?? "", "ha.crt");
+    await writeFile(file, cert.pem);
+    expect((await run("openssl", ["verify", "-CAfile", file, file])).stdout).toContain(": OK");
   });
 
   it("EC keys replicate too", async () => {

@@ -7,13 +7,13 @@ import { Pkcs11Client } from "./client";
 import type { ConnectionSpec } from "./connection";
 import { getConnection } from "./manager";
 
-export { Pkcs11Client, testKey, type KeySigner, type TestKeyResult } from "./client";
+export { type KeySigner, Pkcs11Client, type TestKeyResult, testKey } from "./client";
 export {
+  type CallOptions,
+  type ConnectionSpec,
   HsmConnection,
   P11_KIT_CLIENT,
   workerEntryPath,
-  type CallOptions,
-  type ConnectionSpec,
 } from "./connection";
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";
@@ -32,15 +32,15 @@ export {
 } from "./ha";
 export { closeAllConnections, closeConnection, getConnection, listConnections } from "./manager";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
-export { parsePkcs11Uri, pkcs11Uri, type Pkcs11UriInput } from "./uri";
+export * from "./types";
+export { type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
 export {
-  createCsr,
-  createSelfSignedCertificate,
   type CertificateInput,
   type CertificateResult,
   type CsrInput,
+  createCsr,
+  createSelfSignedCertificate,
 } from "./x509";
-export * from "./types";
 
 /** The client of the (cached, supervised) connection described by `spec`. */
 export function pkcs11(spec: ConnectionSpec): Pkcs11Client {

@@ -6,10 +6,10 @@ import { isCkr, toAppError } from "../errors";
 import {
   CURVES,
   curveFromParams,
-  ecPointFromAttribute,
-  ecSpki,
   ecdsaDerToRaw,
   ecdsaRawToDer,
+  ecPointFromAttribute,
+  ecSpki,
   hexToBuffer,
   nodeHashName,
   rsaSpki,
@@ -28,13 +28,13 @@ import type {
 import { pkcs11Uri } from "../uri";
 import type { ModuleHost } from "./module";
 import {
-  keyInfoAttributes,
   cloningKeyTemplate,
   ecPrivateMaterial,
   ecPublicTemplate,
   expectedPolicy,
   findTemplate,
   importedPrivateTemplate,
+  keyInfoAttributes,
   keyPairTemplates,
   rsaPrivateMaterial,
   rsaPublicTemplate,

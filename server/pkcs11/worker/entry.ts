@@ -14,6 +14,8 @@ import {
 } from "../rpc";
 import { KeyOps } from "./keys";
 import { ModuleHost } from "./module";
+import { ReplicationOps } from "./replication";
+import { SignOps } from "./signing";
 import { listMechanisms, listSlots, tokenHealth } from "./slots";
 
 const libraryPath = process.env[WORKER_ENV.library];
@@ -28,6 +30,8 @@ const host = new ModuleHost({
   maxSessionsPerToken: Number(process.env[WORKER_ENV.maxSessions] ?? 8),
 });
 const keys = new KeyOps(host);
+const signing = new SignOps(host);
+const replication = new ReplicationOps(host);
 
 type Handlers = {
   [K in OpName]: (args: WorkerOps[K]["args"]) => Promise<WorkerOps[K]["result"]> | WorkerOps[K]["result"];
@@ -48,13 +52,13 @@ const handlers: Handlers = {
   findKeys: (a) => keys.findKeys(a),
   getPublicKey: (a) => keys.getPublicKey(a),
   destroyKey: (a) => keys.destroyKey(a),
-  sign: (a) => keys.sign(a),
-  verify: (a) => keys.verify(a),
-  hasCloningKey: (a) => keys.hasCloningKey(a),
-  exportReplica: (a) => keys.exportReplica(a),
-  importReplica: (a) => keys.importReplica(a),
-  installCloningKey: (a) => keys.installCloningKey(a),
-  probePolicy: (a) => keys.probePolicy(a),
+  sign: (a) => signing.sign(a),
+  verify: (a) => signing.verify(a),
+  hasCloningKey: (a) => replication.hasCloningKey(a),
+  exportReplica: (a) => replication.exportReplica(a),
+  importReplica: (a) => replication.importReplica(a),
+  installCloningKey: (a) => replication.installCloningKey(a),
+  probePolicy: (a) => replication.probePolicy(a),
   stats: () => ({ ...host.stats, sessions: host.sessionStats() }),
   injectFault: (a) => {
     if (process.env.HSM_PKCS11_TEST_HOOKS !== "1")

@@ -57,14 +57,19 @@ export class TokenState {
   }
 
   private release(s: Handle, broken: boolean): void {
-    if (broken && this.open > 1) {
-      // Only while other sessions stay open: closing the last one would log the token out.
+    if (broken) {
+      // Replace a session left with an active operation: open the new one first, so the token never
+      // has zero sessions (closing the last session would log the application out).
       try {
-        this.p.C_CloseSession(s);
-        s = this.p.C_OpenSession(this.slot, pk.CKF_SERIAL_SESSION | pk.CKF_RW_SESSION);
+        const fresh = this.p.C_OpenSession(this.slot, pk.CKF_SERIAL_SESSION | pk.CKF_RW_SESSION);
+        try {
+          this.p.C_CloseSession(s);
+        } catch {
+          // already gone
+        }
+        s = fresh;
       } catch {
-        this.open--;
-        return;
+        // keep the old one: better than none
       }
     }
     const waiter = this.waiters.shift();
@@ -123,7 +128,15 @@ export class TokenState {
       ) {
         this.host.pins.delete(this.ref.label);
         const app = toAppError(error, `Login to "${this.ref.label}"`);
-        throw new AppError(app.code, app.message, { details: { ...app.details, pinFlags: this.pinFlags() } });
+        let pinFlags: PinFlags | undefined;
+        try {
+          pinFlags = this.pinFlags();
+        } catch {
+          // the flags are a bonus: the PIN error is what matters
+        }
+        throw new AppError(app.code, app.message, {
+          details: { ...app.details, ...(pinFlags ? { pinFlags } : {}) },
+        });
       }
       throw error;
     }

@@ -9,6 +9,7 @@ import { HaGroup, type HaMember, wrapTransport } from "./ha";
 import {
   clientFor,
   P11KitServer,
+  poll,
   SO_PIN,
   type SoftHsmFixture,
   softHsmFixture,
@@ -17,6 +18,7 @@ import {
 import { createSelfSignedCertificate } from "./x509";
 
 const CLONING_KEY = "cloning-domain";
+const lastHealthy = (g: HaGroup) => g.lastHealth().every((h) => h.reachable);
 const run = promisify(execFile);
 
 describe("HA over local members (AES key wrap under the cloning-domain key)", () => {
@@ -143,7 +145,14 @@ describe("HA over local members (AES key wrap under the cloning-domain key)", ()
         // ESRCH: gone
       }
     }
-    const health = await group.health(); // the stopped worker was replaced: the member is back
+    // The monitor notices that the member is back (its stopped worker was replaced by a new one).
+    const stop = group.startMonitor(100);
+    try {
+      await poll(() => lastHealthy(group) || undefined, 15_000);
+    } finally {
+      stop();
+    }
+    const health = await group.health();
     expect(health.every((h) => h.reachable && h.loggedIn)).toBe(true);
   });
 

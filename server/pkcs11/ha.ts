@@ -229,6 +229,30 @@ export class HaGroup implements KeySigner {
     return this.options.members.map((m) => this.state.get(m.name) as MemberHealth);
   }
 
+  /**
+   * Measures the members every `intervalMs` (members that come back are re-synchronised). Safe on
+   * every console node: it only reads, and re-sync only copies missing keys. Returns a stop function.
+   */
+  startMonitor(intervalMs = 30_000): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.health()
+        .catch(() => undefined)
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** The members' state as last measured or seen by operations (no HSM call). */
+  lastHealth(): MemberHealth[] {
+    return this.options.members.map((m) => this.state.get(m.name) as MemberHealth);
+  }
+
   /** Names of the members in the order operations try them. */
   memberOrder(): string[] {
     return this.ordered().map((m) => m.name);

@@ -58,6 +58,12 @@ export class KeyOps extends KeyObjects {
         );
       }
       const b = (k: string) => Buffer.from(jwk[k] ?? "", "base64url");
+      const secrets: Buffer[] = [];
+      const secret = (k: string) => {
+        const v = b(k);
+        secrets.push(v);
+        return v;
+      };
       let keyType: "RSA" | "EC";
       let material: pk.Template;
       let publicTpl: pk.Template;
@@ -66,19 +72,19 @@ export class KeyOps extends KeyObjects {
         const c = {
           n: b("n"),
           e: b("e"),
-          d: b("d"),
-          p: b("p"),
-          q: b("q"),
-          dp: b("dp"),
-          dq: b("dq"),
-          qi: b("qi"),
+          d: secret("d"),
+          p: secret("p"),
+          q: secret("q"),
+          dp: secret("dp"),
+          dq: secret("dq"),
+          qi: secret("qi"),
         };
         material = rsaPrivateMaterial(c);
         publicTpl = rsaPublicTemplate(id, input.label, c.n, c.e);
       } else if (jwk.kty === "EC" && (jwk.crv === "P-256" || jwk.crv === "P-384" || jwk.crv === "P-521")) {
         keyType = "EC";
         const curve = CURVES[jwk.crv];
-        material = ecPrivateMaterial(curve.oidDer, b("d"));
+        material = ecPrivateMaterial(curve.oidDer, secret("d"));
         const point = Buffer.concat([Buffer.from([4]), b("x"), b("y")]);
         publicTpl = ecPublicTemplate(id, input.label, curve.oidDer, point);
       } else {
@@ -111,6 +117,8 @@ export class KeyOps extends KeyObjects {
           }
         }
       }
+      // Best effort: wipe the private components we copied (the JWK strings cannot be wiped).
+      for (const v of secrets) v.fill(0);
       material.length = 0;
       if (!priv) priv = await this.unwrapImport(s, Buffer.from(input.pkcs8), keyType, id, input.label);
       const pub = this.p.C_CreateObject(s, publicTpl);

@@ -1,0 +1,355 @@
+/**
+ * Parent side of one module connection: a supervised worker process with a typed RPC client, a
+ * timeout on every operation, a cap on concurrent operations, and kill + restart of a hung or
+ * crashed worker. Callers only ever see AppError('HSM_TIMEOUT' | 'HSM_UNAVAILABLE' | …).
+ * No pkcs11js here: this file runs inside the web server.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { setPriority } from "node:os";
+import path from "node:path";
+import { AppError } from "../../lib/errors";
+import { fromWire, timeoutError, unavailableError } from "./errors";
+import {
+  type OpName,
+  type RpcBatch,
+  type RpcHello,
+  type RpcRequest,
+  type RpcResponse,
+  WORKER_ENV,
+  type WorkerOps,
+} from "./rpc";
+
+export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
+
+export interface ConnectionSpec {
+  /** Unique name of the connection (e.g. "local", or an appliance id). */
+  name: string;
+  /** Local/vendor module path; for network connections defaults to p11-kit-client.so. */
+  libraryPath?: string;
+  /** Network appliance reached through p11-kit-client.so over this unix socket (the NTLS connector's). */
+  socketPath?: string;
+  /** Extra environment for the worker (e.g. SOFTHSM2_CONF, ChrystokiConfigurationPath). */
+  env?: Record<string, string>;
+  /** Per-operation timeout (default HSM_OP_TIMEOUT_MS or 10 s). */
+  timeoutMs?: number;
+  /** Limit for starting a worker process (default 30 s; not counted in the operation timeout). */
+  startTimeoutMs?: number;
+  /** Concurrent operations sent to the worker; more wait in a queue (default 16). */
+  maxConcurrent?: number;
+  /** CPU niceness of the worker process (default 10: below the web server; 0 = unchanged). */
+  niceness?: number;
+  /** Sessions per token in the worker's pool (default 8). */
+  maxSessionsPerToken?: number;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+interface Pending {
+  op: string;
+  child: ChildProcess;
+  resolve: (value: unknown) => void;
+  reject: (error: AppError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Located from the project root: inside Next's bundled server `__dirname` is not the source folder. */
+export function workerEntryPath(): string {
+  return (
+    process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), "server", "pkcs11", "worker", "entry.ts")
+  );
+}
+
+export class HsmConnection {
+  private child: ChildProcess | undefined;
+  /** The current child said hello (it listens for requests). */
+  private ready = false;
+  private starting: Promise<ChildProcess> | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  private readonly pins = new Map<string, string>();
+  private readonly outbox = new Map<ChildProcess, RpcRequest[]>();
+  private closed = false;
+  /** Number of worker processes started (1 + restarts). */
+  starts = 0;
+  lastError: string | undefined;
+
+  constructor(readonly spec: ConnectionSpec) {}
+
+  get timeoutMs(): number {
+    return this.spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  get workerPid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /**
+   * Calls one worker operation with a timeout (from when it is sent; waiting in the queue is limited
+   * to the same time); a timed-out worker is killed and restarted on the next call.
+   */
+  async call<K extends OpName>(
+    op: K,
+    args: WorkerOps[K]["args"],
+    options: CallOptions = {},
+  ): Promise<WorkerOps[K]["result"]> {
+    if (this.closed) throw unavailableError("connection closed");
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    if (this.active < (this.spec.maxConcurrent ?? 16)) this.active++;
+    else await this.slot(Date.now() + timeoutMs, op, timeoutMs);
+    try {
+      // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
+      const startMs = this.spec.startTimeoutMs ?? 30_000;
+      const child =
+        this.ready && this.child?.connected
+          ? this.child
+          : await this.withDeadline(this.worker(), Date.now() + startMs, "start the HSM worker", startMs);
+      const result = await this.send(child, op, args, Date.now() + timeoutMs, timeoutMs);
+      if (op === "login")
+        this.pins.set(
+          (args as WorkerOps["login"]["args"]).token.label,
+          (args as WorkerOps["login"]["args"]).pin,
+        );
+      return result as WorkerOps[K]["result"];
+    } catch (error) {
+      if (error instanceof AppError) {
+        this.lastError = error.message;
+        const token = (args as { token?: { label: string } }).token;
+        if (token && (error.code === "HSM_PIN_INCORRECT" || error.code === "HSM_PIN_LOCKED"))
+          this.pins.delete(token.label);
+      }
+      throw error;
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+
+  /** Concurrency cap: waits for a free slot (the wait counts against the operation's timeout). */
+  private async slot(deadline: number, op: string, timeoutMs: number): Promise<void> {
+    const max = this.spec.maxConcurrent ?? 16;
+    if (this.active < max) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        this.active++;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const i = this.queue.indexOf(grant);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(timeoutError(op, timeoutMs));
+      }, deadline - Date.now());
+      this.queue.push(grant);
+    });
+  }
+
+  private withDeadline<T>(promise: Promise<T>, deadline: number, op: string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.kill("start timed out");
+          reject(timeoutError(op, timeoutMs));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      promise.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private send<K extends OpName>(
+    child: ChildProcess,
+    op: K,
+    args: WorkerOps[K]["args"],
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(
+        () => {
+          if (!this.pending.delete(id)) return;
+          reject(timeoutError(op, timeoutMs));
+          // A synchronous PKCS#11 call may be blocked forever (dead peer): only killing frees it.
+          this.kill(`"${op}" timed out`);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.pending.set(id, { op, child, resolve, reject, timer });
+      if (this.pending.size === 1) this.refChannel(child, true);
+      this.enqueue(child, { id, op, args } as RpcRequest);
+    });
+  }
+
+  /** Requests of the same tick leave as one IPC message. */
+  private enqueue(child: ChildProcess, request: RpcRequest): void {
+    // Alone in flight: send now (latency); otherwise batch with the calls of this tick (throughput).
+    if (this.pending.size === 1 && !this.outbox.has(child)) {
+      child.send(request, (error) => {
+        if (error) this.failBatch([request]);
+      });
+      return;
+    }
+    let box = this.outbox.get(child);
+    if (!box) {
+      box = [];
+      this.outbox.set(child, box);
+      setImmediate(() => {
+        const batch = this.outbox.get(child) ?? [];
+        this.outbox.delete(child);
+        if (!child.connected) return this.failBatch(batch);
+        child.send({ batch } satisfies RpcBatch<RpcRequest>, (error) => {
+          if (error) this.failBatch(batch);
+        });
+      });
+    }
+    box.push(request);
+  }
+
+  private failBatch(batch: RpcRequest[]): void {
+    for (const { id } of batch) {
+      const pending = this.pending.get(id);
+      if (!pending) continue;
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(unavailableError("worker not reachable"));
+    }
+  }
+
+  private worker(): Promise<ChildProcess> {
+    if (this.ready && this.child?.connected) return Promise.resolve(this.child);
+    this.starting ??= this.spawn().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private spawn(): Promise<ChildProcess> {
+    const spec = this.spec;
+    const network = spec.socketPath !== undefined;
+    const libraryPath = spec.libraryPath ?? (network ? P11_KIT_CLIENT : undefined);
+    if (!libraryPath)
+      return Promise.reject(new AppError("VALIDATION", "An HSM connection needs a library path."));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...spec.env,
+      [WORKER_ENV.library]: libraryPath,
+      [WORKER_ENV.network]: network ? "1" : "0",
+      [WORKER_ENV.maxSessions]: String(spec.maxSessionsPerToken ?? 8),
+      // Async PKCS#11 calls run on libuv's pool: keep it larger than the session pool so that a
+      // slow (network) HSM never starves the worker's own fs/dns work.
+      UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
+    };
+    if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
+    const child = fork(workerEntryPath(), [], {
+      cwd: process.cwd(),
+      env,
+      execArgv: ["--import", "tsx"],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.starts++;
+    // Software tokens (SoftHSM) do their crypto inside the worker: run it below the web server's
+    // CPU priority so that key generation never starves request handling.
+    if (child.pid && (spec.niceness ?? 10) !== 0) {
+      try {
+        setPriority(child.pid, spec.niceness ?? 10);
+      } catch {
+        // not permitted: keep the default priority
+      }
+    }
+    this.child = child;
+    this.ready = false;
+    child.on("message", (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => this.onMessage(message));
+    child.on("exit", (code, signal) => this.onExit(child, code, signal));
+    // An idle worker does not keep the parent alive (CLI, tests); the channel is ref'd while calls run.
+    child.unref();
+    this.refChannel(child, false);
+    return new Promise((resolve, reject) => {
+      const onHello = (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => {
+        if ("hello" in message) {
+          child.off("message", onHello);
+          child.off("exit", onEarlyExit);
+          if (this.pins.size > 0) {
+            const pins = [...this.pins].map(([label, pin]) => ({ label, pin }));
+            child.send({ id: 0, op: "restorePins", args: { pins } } satisfies RpcRequest<"restorePins">);
+          }
+          // Only now is the worker listening: calls made meanwhile waited for this.
+          if (this.child === child) this.ready = true;
+          resolve(child);
+        }
+      };
+      const onEarlyExit = () => reject(unavailableError("worker process failed to start"));
+      child.on("message", onHello);
+      child.once("exit", onEarlyExit);
+    });
+  }
+
+  private onMessage(message: RpcResponse | RpcHello | RpcBatch<RpcResponse>): void {
+    if ("batch" in message) {
+      for (const m of message.batch) this.onMessage(m);
+      return;
+    }
+    if ("hello" in message || message.id === 0) return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (this.pending.size === 0) this.refChannel(pending.child, false);
+    if (message.ok)
+      pending.resolve(message.result instanceof Uint8Array ? Buffer.from(message.result) : message.result);
+    else pending.reject(fromWire(message.error));
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child === child) this.child = undefined;
+    const reason = signal ? `worker stopped by ${signal}` : `worker exited with code ${code}`;
+    for (const [id, pending] of this.pending) {
+      if (pending.child !== child) continue;
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(unavailableError(reason));
+    }
+  }
+
+  private refChannel(child: ChildProcess, ref: boolean): void {
+    const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (ref) channel?.ref?.();
+    else channel?.unref?.();
+  }
+
+  private kill(reason: string): void {
+    this.lastError = reason;
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null) child.kill("SIGKILL");
+  }
+
+  /** Stops the worker (SIGTERM → exit; the module is released with the process). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  }
+}

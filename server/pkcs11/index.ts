@@ -1,0 +1,48 @@
+/**
+ * The PKCS#11 layer's public API (services import only this file). Every operation returns plain
+ * data; tokens are identified by label + serial, keys by CKA_ID (hex) + label; no handles, no slot ids.
+ * PKCS#11 work runs in one supervised worker process per module connection (see README.md).
+ */
+import { Pkcs11Client } from "./client";
+import type { ConnectionSpec } from "./connection";
+import { getConnection } from "./manager";
+
+export { type KeySigner, Pkcs11Client, type TestKeyResult, testKey } from "./client";
+export {
+  type CallOptions,
+  type ConnectionSpec,
+  HsmConnection,
+  P11_KIT_CLIENT,
+  workerEntryPath,
+} from "./connection";
+export { CKR_TABLE, ckrOf, toAppError } from "./errors";
+export { offeredKeySpecs } from "./formats";
+export {
+  type CloneApi,
+  type CloneEndpoint,
+  cloneTransport,
+  HaGroup,
+  type HaGroupOptions,
+  type HaMember,
+  type MemberHealth,
+  type ReplicationBlob,
+  type ReplicationReport,
+  type ReplicationTransport,
+  wrapTransport,
+} from "./ha";
+export { closeAllConnections, closeConnection, getConnection, listConnections } from "./manager";
+export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
+export * from "./types";
+export { type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
+export {
+  type CertificateInput,
+  type CertificateResult,
+  type CsrInput,
+  createCsr,
+  createSelfSignedCertificate,
+} from "./x509";
+
+/** The client of the (cached, supervised) connection described by `spec`. */
+export function pkcs11(spec: ConnectionSpec): Pkcs11Client {
+  return new Pkcs11Client(getConnection(spec));
+}

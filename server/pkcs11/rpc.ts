@@ -1,0 +1,74 @@
+/** The typed protocol between a connection (parent) and its worker process. Plain data only. */
+import type { WireError } from "./errors";
+import type {
+  GenerateKeyPairInput,
+  ImportPrivateKeyInput,
+  KeyInfo,
+  LoginResult,
+  MechanismSummary,
+  ReplicaBlob,
+  SignInput,
+  SlotSummary,
+  TokenHealth,
+  TokenRef,
+  VerifyInput,
+  WorkerStats,
+} from "./types";
+
+export interface WorkerOps {
+  ping: { args: Record<string, never>; result: { pid: number } };
+  listSlots: { args: Record<string, never>; result: SlotSummary[] };
+  mechanisms: { args: { token: TokenRef }; result: MechanismSummary[] };
+  login: { args: { token: TokenRef; pin: string }; result: LoginResult };
+  /** Restores the passwords of a previous worker (after a restart); no C_Login until used. */
+  restorePins: { args: { pins: Array<{ label: string; pin: string }> }; result: { restored: number } };
+  health: { args: { token: TokenRef }; result: TokenHealth };
+  generateKeyPair: { args: GenerateKeyPairInput; result: KeyInfo };
+  importPrivateKey: { args: ImportPrivateKeyInput; result: KeyInfo };
+  findKeys: { args: { token: TokenRef; idHex?: string; label?: string }; result: KeyInfo[] };
+  getPublicKey: { args: { token: TokenRef; idHex: string }; result: Uint8Array };
+  destroyKey: { args: { token: TokenRef; idHex: string }; result: { destroyed: number } };
+  sign: { args: SignInput; result: Uint8Array };
+  verify: { args: VerifyInput; result: boolean };
+  hasCloningKey: { args: { token: TokenRef; cloningKeyLabel: string }; result: boolean };
+  exportReplica: { args: { token: TokenRef; idHex: string; cloningKeyLabel: string }; result: ReplicaBlob };
+  importReplica: { args: { token: TokenRef; blob: ReplicaBlob; cloningKeyLabel: string }; result: KeyInfo };
+  installCloningKey: {
+    args: { token: TokenRef; soPin: string; label: string; value: Uint8Array };
+    result: undefined;
+  };
+  probePolicy: { args: { token: TokenRef; idHex: string }; result: Record<string, string> };
+  stats: { args: Record<string, never>; result: WorkerStats };
+  /** Tests only (worker env HSM_PKCS11_TEST_HOOKS=1): faults SoftHSM cannot produce for real. */
+  injectFault: { args: { ckr: "CKR_DEVICE_ERROR:48" | "CKR_GENERAL_ERROR:5" }; result: undefined };
+}
+
+export type OpName = keyof WorkerOps;
+
+export interface RpcRequest<K extends OpName = OpName> {
+  id: number;
+  op: K;
+  args: WorkerOps[K]["args"];
+}
+
+export type RpcResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: WireError };
+
+/** Requests and responses issued in the same tick travel as one IPC message (fewer syscalls). */
+export interface RpcBatch<T> {
+  batch: T[];
+}
+
+/** First message of a worker: the module is loaded lazily, so this only says the process runs. */
+export interface RpcHello {
+  hello: true;
+  pid: number;
+}
+
+/** Environment handed to a worker by its parent. */
+export const WORKER_ENV = {
+  library: "HSM_PKCS11_LIBRARY",
+  network: "HSM_PKCS11_NETWORK",
+  maxSessions: "HSM_PKCS11_MAX_SESSIONS",
+} as const;

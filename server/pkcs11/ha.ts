@@ -105,7 +105,9 @@ export function cloneTransport(
 ): ReplicationTransport {
   return {
     kind: "appliance-clone",
-    needsReplicableSource: false,
+    // The appliance wraps under its cloning-domain key inside the HSM, which (as in SoftHSM and
+    // Luna) needs the source generated CKA_EXTRACTABLE + CKA_WRAP_WITH_TRUSTED (lab/appliance/clone.ts).
+    needsReplicableSource: true,
     async check(members) {
       for (const m of members) {
         try {

@@ -24,9 +24,11 @@ export function readPemBlocks(text: string, field: string): PemBlock[] {
     const headers: Record<string, string> = {};
     const body: string[] = [];
     for (const line of lines) {
-      const header = /^([A-Za-z-]+):\s*(.*)$/.exec(line.trim());
+      const trimmed = line.trim();
+      if (trimmed === "") continue;
+      const header = /^([A-Za-z-]+):\s*(.*)$/.exec(trimmed);
       if (header && body.length === 0) headers[header[1] ?? ""] = header[2] ?? "";
-      else body.push(line.trim());
+      else body.push(trimmed);
     }
     const base64 = body.join("");
     if (!BASE64.test(base64 || "=")) {

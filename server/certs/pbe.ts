@@ -66,7 +66,7 @@ function pbes2(params: Buffer, data: Buffer, password: string): Buffer {
   const fields = children(kdfParams.value);
   const salt = fields[0];
   const iterations = fields[1];
-  if (!salt || salt.tag !== 0x04 || !iterations) throw new PbeError("unsupported", "bad PBKDF2 parameters");
+  if (salt?.tag !== 0x04 || !iterations) throw new PbeError("unsupported", "bad PBKDF2 parameters");
   let keyLength: number | undefined;
   let prf = "sha1"; // the PBKDF2 default when the PRF is absent
   for (const field of fields.slice(2)) {

@@ -14,6 +14,11 @@ export class PbeError extends Error {
 }
 
 const PBES2 = "1.2.840.113549.1.5.13";
+/**
+ * Tools use 2,048 (OpenSSL) to ~600,000 (password managers) iterations; a hostile file could ask for
+ * billions and pin a CPU, so anything above this is refused as unsupported.
+ */
+export const MAX_ITERATIONS = 1_000_000;
 const PBKDF2 = "1.2.840.113549.1.5.12";
 const PRF_HASH: Record<string, string> = {
   "1.2.840.113549.2.7": "sha1",
@@ -46,7 +51,7 @@ export function pbeDecrypt(algorithmDer: Buffer, data: Buffer, password: string)
   const [salt, iterations] = children(params.value);
   if (!salt || !iterations) throw new PbeError("unsupported", "bad PBE parameters");
   const pass = bmpPassword(password);
-  const count = readInteger(iterations);
+  const count = checkedIterations(readInteger(iterations));
   const key = pkcs12Kdf("sha1", pass, salt.value, count, 1, legacy.keyLength);
   const iv = pkcs12Kdf("sha1", pass, salt.value, count, 2, 8);
   try {
@@ -85,7 +90,7 @@ function pbes2(params: Buffer, data: Buffer, password: string): Buffer {
   const key = pbkdf2Sync(
     Buffer.from(password, "utf8"),
     salt.value,
-    readInteger(iterations),
+    checkedIterations(readInteger(iterations)),
     keyLength ?? cipher.keyLength,
     prf,
   );
@@ -94,6 +99,11 @@ function pbes2(params: Buffer, data: Buffer, password: string): Buffer {
   } catch {
     throw new PbeError("bad-password", "decryption failed");
   }
+}
+
+function checkedIterations(count: number): number {
+  if (count < 1 || count > MAX_ITERATIONS) throw new PbeError("unsupported", `iteration count ${count}`);
+  return count;
 }
 
 function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {

@@ -8,6 +8,8 @@ export interface PemBlock {
   der: Buffer;
 }
 
+/** A certificate chain or key is a few KiB; this bounds the work done on pasted text. */
+export const MAX_PEM_CHARS = 1024 * 1024;
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
@@ -17,6 +19,11 @@ const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
  * Never echoes the input in errors: it may be a private key.
  */
 export function readPemBlocks(text: string, field: string): PemBlock[] {
+  if (text.length > MAX_PEM_CHARS) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "This text is too large for a certificate or key (over 1 MiB).", {
+      field,
+    });
+  }
   const blocks: PemBlock[] = [];
   for (const match of text.matchAll(BLOCK)) {
     const label = match[1] ?? "";

@@ -86,6 +86,12 @@ describe("parsePkcs12", () => {
     }
   });
 
+  it("refuses a file over 1 MiB before parsing it", () => {
+    expect(refusal(() => parsePkcs12({ der: Buffer.alloc(1024 * 1024 + 1), password: PASS })).code).toBe(
+      "PAYLOAD_TOO_LARGE",
+    );
+  });
+
   it("refuses a file that is not PKCS#12, and one without a key", () => {
     const notP12 = refusal(() =>
       parsePkcs12({ der: Buffer.from(ssl.read("leaf.pem")), password: PASS, field: "file" }),

@@ -11,7 +11,7 @@ import {
   summarizeCertificate,
 } from "./certificate";
 import { children, readOid, readTlv } from "./der";
-import { PbeError, pbeDecrypt } from "./pbe";
+import { MAX_ITERATIONS, PbeError, pbeDecrypt } from "./pbe";
 import { bmpPassword, pkcs12Kdf } from "./pkcs12-kdf";
 import { type ParsedPrivateKey, parsePrivateKey } from "./private-key";
 
@@ -34,6 +34,8 @@ export interface ParsePkcs12Input {
 }
 
 const PASSWORD_FIELD = "pkcs12Password";
+/** A key with a long chain is a few KiB; anything this large is not a certificate export. */
+const MAX_PKCS12_BYTES = 1024 * 1024;
 const ID_DATA = "1.2.840.113549.1.7.1";
 const ID_ENCRYPTED_DATA = "1.2.840.113549.1.7.6";
 const BAG = {
@@ -59,6 +61,13 @@ export function parsePkcs12(input: ParsePkcs12Input): ParsedPkcs12 {
   const field = input.field ?? "pkcs12";
   const now = input.now ?? new Date();
   const invalid = (why: string) => new AppError("VALIDATION", why, { field });
+  if (input.der.length > MAX_PKCS12_BYTES) {
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      "This file is too large for a PKCS#12 key and certificate (over 1 MiB).",
+      { field },
+    );
+  }
 
   let pfx: PFX;
   let authSafe: Buffer;
@@ -122,11 +131,24 @@ function checkMac(pfx: PFX, authSafe: Buffer, password: string, field: string): 
   // OpenSSL treats an empty password as either "" (two NUL bytes) or absent (no bytes): try both.
   const candidates = password === "" ? [bmpPassword(""), Buffer.alloc(0)] : [bmpPassword(password)];
   for (const pass of candidates) {
-    const key = pkcs12Kdf(hash, pass, salt, mac.iterations || 1, 3, expected.length);
+    const key = pkcs12Kdf(hash, pass, salt, macIterations(mac.iterations, field), 3, expected.length);
     const actual = createHmac(hash, key).update(authSafe).digest();
     if (actual.length === expected.length && timingSafeEqual(actual, expected)) return;
   }
   throw wrongPassword();
+}
+
+function macIterations(count: number, field: string): number {
+  if (count > MAX_ITERATIONS) {
+    throw new AppError(
+      "VALIDATION",
+      `This PKCS#12 file asks for ${count} MAC iterations, more than the ${MAX_ITERATIONS} accepted.`,
+      {
+        field,
+      },
+    );
+  }
+  return count || 1;
 }
 
 function readBags(

@@ -27,6 +27,20 @@ beforeAll(() => {
   ssl.run("ecparam", "-name", "secp256k1", "-genkey", "-noout", "-out", "k1.sec1");
   ssl.rsaKey("rsa1024.pem", 1024);
   ssl.run("genpkey", "-algorithm", "ED25519", "-out", "ed.pem");
+  ssl.run(
+    "pkcs8",
+    "-topk8",
+    "-in",
+    "ec.sec1",
+    "-outform",
+    "DER",
+    "-v2",
+    "aes-128-cbc",
+    "-passout",
+    `pass:${PASS}`,
+    "-out",
+    "ec.enc.der",
+  );
 });
 afterAll(() => ssl.cleanup());
 
@@ -89,6 +103,18 @@ describe("parsePrivateKey", () => {
     expect(catchError(() => parsePrivateKey({ text: ssl.read("k1.sec1") })).message).toMatch(/secp256k1/);
     expect(catchError(() => parsePrivateKey({ text: ssl.read("ed.pem") })).message).toMatch(/ED25519/);
     expect(parsePrivateKey({ text: ssl.read("rsa1024.pem") }).bits).toBe(1024);
+  });
+
+  it("reads encrypted PKCS#8 DER and asks for its passphrase", () => {
+    const der = ssl.readBuffer("ec.enc.der");
+    expect(parsePrivateKey({ der, passphrase: PASS }).curve).toBe("P-384");
+    expect(catchError(() => parsePrivateKey({ der })).message).toMatch(/encrypted: enter its passphrase/);
+    expect(catchError(() => parsePrivateKey({ der, passphrase: "nope" })).field).toBe("keyPassphrase");
+  });
+
+  it("refuses text over 1 MiB before parsing it", () => {
+    const error = catchError(() => parsePrivateKey({ text: ssl.read("rsa.pk8") + " ".repeat(1024 * 1024) }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 
   it("refuses two keys in one text", () => {

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { children, readTlv } from "./der";
 import { describeKey } from "./key-info";
 import { readPemBlocks } from "./pem";
 
@@ -93,11 +94,28 @@ function loadDer(der: Buffer, passphrase: string | undefined, field: string): Ke
     }
   }
   // Encrypted PKCS#8 in DER is the only remaining form; it needs the passphrase.
+  if (!looksEncrypted(der)) throw unreadable(field);
+  if (!passphrase) {
+    throw new AppError("VALIDATION", "This private key is encrypted: enter its passphrase.", {
+      field: PASSPHRASE_FIELD,
+    });
+  }
   try {
-    return createPrivateKey({ key: der, format: "der", type: "pkcs8", passphrase: passphrase ?? "" });
+    return createPrivateKey({ key: der, format: "der", type: "pkcs8", passphrase });
   } catch {
-    if (passphrase === undefined) throw unreadable(field);
     throw wrongPassphrase();
+  }
+}
+
+/** EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier (SEQUENCE { OID, ... }), OCTET STRING }. */
+function looksEncrypted(der: Buffer): boolean {
+  try {
+    const outer = readTlv(der);
+    const [algorithm, data] = children(outer.value);
+    const [oid] = algorithm?.tag === 0x30 ? children(algorithm.value) : [];
+    return outer.tag === 0x30 && oid?.tag === 0x06 && data?.tag === 0x04 && outer.raw.length === der.length;
+  } catch {
+    return false;
   }
 }
 

@@ -123,6 +123,8 @@ describe("readTar: hostile and broken archives", () => {
     const error = await refusal(Buffer.from("PK\u0003\u0004 this is a zip file".padEnd(2048, "z")));
     expect(error.message).toMatch(/not a tar archive/);
     expect((await refusal(Buffer.alloc(0))).message).toMatch(/empty/);
+    const gzip = execFileSync("gzip", ["-c"], { input: tarOf([file("a.rpm")]) });
+    expect((await refusal(gzip)).message).toMatch(/gzip-compressed; upload the plain \.tar/);
   });
 
   it("refuses a bad checksum", async () => {
@@ -164,6 +166,8 @@ describe("readTar: hostile and broken archives", () => {
     expect((await refusal(tarOf([{ name: "huge.rpm", size: base256 }], false))).code).toBe(
       "PAYLOAD_TOO_LARGE",
     );
+    const pax = { name: "PaxHeader", type: "x", body: paxRecord("size", "9".repeat(400)) };
+    expect((await refusal(tarOf([pax, file("p.rpm")], false))).code).toBe("PAYLOAD_TOO_LARGE");
     const small = await refusal(tarOf([file("a.rpm", "x".repeat(2000))]), {
       limits: { maxEntryBytes: 1000 },
     });

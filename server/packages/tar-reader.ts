@@ -82,7 +82,7 @@ class TarParser {
   private sink: TarSink | undefined;
   private meta: { kind: "long-name" | "long-link" | "pax" | "pax-global"; parts: Buffer[] } | undefined;
   private nextName: string | undefined;
-  private nextSize: number | undefined;
+  private nextSize: bigint | undefined;
   private declaredTotal = 0;
   private readonly names = new Set<string>();
 
@@ -131,6 +131,10 @@ class TarParser {
 
   finish(bytes: number): void {
     if (bytes === 0) throw this.refuse("is empty: expected a tar archive");
+    if (this.offset === 0 && this.state === "header") {
+      if (this.header[0] === 0x1f && this.header[1] === 0x8b) throw this.gzip();
+      throw this.refuse("is not a tar archive (shorter than one tar header)");
+    }
     const cleanEnd =
       this.state === "end" || (this.state === "header" && this.headerFill === 0 && this.zeroBlocks === 1);
     if (!cleanEnd) {
@@ -150,6 +154,7 @@ class TarParser {
       throw this.refuse(`is damaged: an empty block at byte ${this.offset - BLOCK} is followed by more data`);
     const problem = headerProblem(block);
     if (problem) {
+      if (this.offset === 0 && block[0] === 0x1f && block[1] === 0x8b) throw this.gzip();
       if (this.offset === 0)
         throw this.refuse(`is not a tar archive (${problem}). Create it with \`tar -cvf\``);
       throw this.refuse(`is damaged: the header at byte ${this.offset} is invalid (${problem})`);
@@ -158,7 +163,7 @@ class TarParser {
     if (raw.size < 0n)
       throw this.refuse(`is damaged: the header at byte ${this.offset} has an unreadable size`);
     const name = this.nextName ?? raw.name;
-    const declared = this.nextSize !== undefined ? BigInt(this.nextSize) : raw.size;
+    const declared = this.nextSize ?? raw.size;
 
     switch (raw.kind) {
       case "gnu-long-name":
@@ -269,8 +274,12 @@ class TarParser {
     const size = records.get("size");
     if (size !== undefined) {
       if (!/^\d+$/.test(size)) throw this.refuse(`is damaged: a pax header has an invalid size`);
-      this.nextSize = Number(size);
+      this.nextSize = BigInt(size);
     }
+  }
+
+  private gzip(): AppError {
+    return this.refuse("is gzip-compressed; upload the plain .tar (made with `tar -cvf`, without -z)");
   }
 
   private refuse(why: string): AppError {

@@ -1,6 +1,7 @@
 /**
  * Minimal DER reader for the few PKCS#5/#12 structures the asn1 packages do not model
- * (CMS EncryptedData, PBES2 and PKCS#12 PBE parameters). Definite lengths only, as DER requires.
+ * (CMS EncryptedData, PBES2 and PKCS#12 PBE parameters). Also reads BER indefinite lengths,
+ * because some Windows and Java exports of .pfx files use them.
  */
 export interface Tlv {
   tag: number;
@@ -14,6 +15,13 @@ export function readTlv(input: Buffer, offset = 0): Tlv {
   const tag = byteAt(input, offset);
   let length = byteAt(input, offset + 1);
   let header = 2;
+  if (length === 0x80) {
+    if (!(tag & 0x20)) throw new Error("indefinite length on a primitive value");
+    // Children up to the end-of-contents marker (two zero bytes) at this level.
+    let at = offset + 2;
+    while (byteAt(input, at) !== 0 || byteAt(input, at + 1) !== 0) at += readTlv(input, at).raw.length;
+    return { tag, value: input.subarray(offset + 2, at), raw: input.subarray(offset, at + 2) };
+  }
   if (length & 0x80) {
     const count = length & 0x7f;
     if (count === 0 || count > 4) throw new Error("unsupported DER length");

@@ -36,6 +36,7 @@ beforeAll(() => {
   } catch {
     legacyAvailable = false; // no legacy provider in this openssl build
   }
+  ssl.run(...base, "-nomac", "-out", "nomac.p12");
   ssl.run("pkcs12", "-export", "-nokeys", "-in", "leaf.pem", "-passout", "pass:x", "-out", "nokey.p12");
 });
 afterAll(() => ssl.cleanup());
@@ -79,7 +80,13 @@ describe("parsePkcs12", () => {
   });
 
   it("refuses a wrong password on pkcs12Password", () => {
-    for (const file of ["default.p12", "plain.p12", ...(legacyAvailable ? ["legacy.p12"] : [])]) {
+    expect(parsePkcs12({ der: ssl.readBuffer("nomac.p12"), password: PASS }).chain).toHaveLength(2);
+    for (const file of [
+      "default.p12",
+      "plain.p12",
+      "nomac.p12",
+      ...(legacyAvailable ? ["legacy.p12"] : []),
+    ]) {
       const error = refusal(() => parsePkcs12({ der: ssl.readBuffer(file), password: "wrong" }));
       expect(error, file).toMatchObject({ code: "VALIDATION", field: "pkcs12Password" });
       expect(error.message).toMatch(/password does not open/);

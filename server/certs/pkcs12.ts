@@ -78,7 +78,9 @@ export function parsePkcs12(input: ParsePkcs12Input): ParsedPkcs12 {
   } catch {
     throw invalid("This is not a PKCS#12 (.p12 / .pfx) file, or it is damaged.");
   }
-  if (pfx.macData) checkMac(pfx, authSafe, input.password, field);
+  // The parser fills in an empty MacData (no algorithm) when the file has none.
+  const hasMac = Boolean(pfx.macData?.mac?.digestAlgorithm?.algorithm);
+  if (hasMac) checkMac(pfx, authSafe, input.password, field);
 
   const keys: ParsedPrivateKey[] = [];
   const certs: DecodedCertificate[] = [];
@@ -90,7 +92,13 @@ export function parsePkcs12(input: ParsePkcs12Input): ParsedPkcs12 {
       const inner = readTlv(contentTlv.value); // [0] EXPLICIT wrapper
       if (type === ID_DATA) readBags(octetsOf(inner), input.password, field, keys, certs);
       else if (type === ID_ENCRYPTED_DATA)
-        readBags(decryptEncryptedData(inner, input.password), input.password, field, keys, certs);
+        readBags(
+          decryptedSafeContents(decryptEncryptedData(inner, input.password)),
+          input.password,
+          field,
+          keys,
+          certs,
+        );
     }
   } catch (error) {
     throw translate(error, invalid);
@@ -165,7 +173,7 @@ function readBags(
     } else if (bag.bagId === BAG.shroudedKey) {
       const [algorithm, encrypted] = children(readTlv(value).value);
       if (!algorithm || !encrypted) throw new Error("bad shrouded key bag");
-      keys.push(parsePrivateKey({ der: pbeDecrypt(algorithm.raw, encrypted.value, password), field }));
+      keys.push(decryptedKey(pbeDecrypt(algorithm.raw, encrypted.value, password), field));
     } else if (bag.bagId === BAG.cert) {
       const certBag = AsnConvert.parse(value, CertBag);
       if (certBag.certId === id_x509Certificate)
@@ -174,6 +182,30 @@ function readBags(
       readBags(value, password, field, keys, certs);
     }
     // CRL and secret bags carry nothing we import.
+  }
+}
+
+/**
+ * CBC padding happens to look valid for about 1 wrong password in 256; then the plaintext is noise.
+ * Without a MAC that is the only sign of a wrong password, so it is reported as one.
+ */
+function decryptedKey(pkcs8: Buffer, field: string): ParsedPrivateKey {
+  try {
+    return parsePrivateKey({ der: pkcs8, field });
+  } catch (error) {
+    if (error instanceof AppError && error.message.startsWith("This private key cannot be read")) {
+      throw new PbeError("bad-password", "decrypted key is noise");
+    }
+    throw error;
+  }
+}
+
+function decryptedSafeContents(data: Buffer): Buffer {
+  try {
+    AsnConvert.parse(data, SafeContents);
+    return data;
+  } catch {
+    throw new PbeError("bad-password", "decrypted contents are noise");
   }
 }
 

@@ -126,6 +126,13 @@ describe("parseServerCertificate", () => {
     expect(expired.message).toMatch(/expired/);
   });
 
+  it("refuses a certificate block that is not X.509", () => {
+    const fake = "-----BEGIN CERTIFICATE-----\nTUlJQmFrZQ==\n-----END CERTIFICATE-----\n";
+    const error = catchError(() => parseServerCertificate(fake));
+    expect(error).toMatchObject({ code: "VALIDATION", field: "serverCert" });
+    expect(error.message).toMatch(/not a valid X\.509 certificate\. Fetch it/);
+  });
+
   it("refuses a private key pasted instead of the certificate", () => {
     expect(catchError(() => parseServerCertificate(ssl.read("hsm.key"))).message).toMatch(
       /No certificate found/,

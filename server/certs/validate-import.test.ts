@@ -42,6 +42,32 @@ beforeAll(() => {
     "-addext",
     "subjectAltName=DNS:weak.example",
   ]);
+  ssl.rsaKey("rsa.key", 2048);
+  pem.rsaKex = ssl.signed(
+    "rsa.key",
+    "rsakex.pem",
+    "/CN=old.example.com",
+    "inter.pem",
+    "inter.key",
+    "keyUsage=keyEncipherment\nsubjectAltName=DNS:old.example.com\n",
+  );
+  ssl.run(
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    "rsa.key",
+    "-out",
+    "sha1.pem",
+    "-subj",
+    "/CN=sha1",
+    "-sha1",
+    "-days",
+    "365",
+    "-addext",
+    "subjectAltName=DNS:sha1.example",
+  );
+  pem.sha1 = ssl.read("sha1.pem");
   leafKey = parsePrivateKey({ text: ssl.read("leaf.key") });
   otherKey = parsePrivateKey({ text: ssl.read("other.key") });
 });
@@ -123,6 +149,18 @@ describe("validateImport", () => {
     expect(codes(validateImport({ certificatePem: pem.leaf!, chainPem: pem.leaf! }))).toContain(
       "error:CHAIN_BROKEN",
     );
+  });
+
+  it("warns about RSA key exchange only and about SHA-1 signatures", () => {
+    const kex = validateImport({ certificatePem: pem.rsaKex!, chainPem: pem.inter! + pem.root! });
+    expect(codes(kex)).toEqual(["warning:KEY_USAGE"]);
+    expect(kex.ok).toBe(true);
+    expect(kex.findings[0]!.message).toMatch(/TLS 1\.3/);
+    // openssl's req -x509 marks the certificate as a CA too; the SHA-1 finding is what matters here.
+    expect(codes(validateImport({ certificatePem: pem.sha1! }))).toEqual([
+      "warning:CA_CERTIFICATE",
+      "warning:WEAK_SIGNATURE",
+    ]);
   });
 
   it("reports unreadable input as findings instead of throwing", () => {

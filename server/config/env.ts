@@ -20,6 +20,9 @@ const ZEnv = z.object({
   HSM_CONSOLE_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(30),
   HSM_CONSOLE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   HSM_CONSOLE_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  /** This console node as an HSM client: the name and IP registered on the appliances. */
+  HSM_CONSOLE_NODE_NAME: z.string().min(1).optional(),
+  HSM_CONSOLE_NODE_IP: z.string().min(1).default("127.0.0.1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -2,10 +2,11 @@ import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
+import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
 
 /**
  * Runs once per server process before the first request: migrations (in getDbHandle), the
- * default tenant, and the first-start setup token. Each step is idempotent, so several
+ * default tenant, the built-in SoftHSM token (the default HSM), and the first-start setup token. Each step is idempotent, so several
  * console nodes may run it at once.
  */
 export async function startConsole(): Promise<void> {
@@ -14,6 +15,17 @@ export async function startConsole(): Promise<void> {
     `[hsm-console] database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
   );
   await ensureDefaultTenant(handle.db);
+  try {
+    const local = await ensureLocalHsm(handle.db);
+    console.log(
+      `[hsm-console] default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${LOCAL_HSM_GROUP}"${local.created ? ", created now" : ""}`,
+    );
+  } catch (error) {
+    // The console still serves (network HSMs need none of this); the reason is in the log.
+    console.error(
+      `[hsm-console] the default SoftHSM token could not be prepared: ${(error as Error).message}`,
+    );
+  }
   const token = await issueSetupTokenIfNeeded(handle.db);
   if (token) {
     console.log("[hsm-console] ------------------------------------------------------------");

@@ -1,0 +1,122 @@
+import fs from "node:fs";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { dataDir } from "@/server/config/env";
+import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
+import { randomToken } from "@/server/crypto/tokens";
+import type { Db } from "@/server/db";
+import { hsmGroups, hsmServers, localHsmTokens } from "@/server/db/schema";
+import { createSoftHsmEnvironment, initSoftHsmToken, pkcs11, SOFTHSM_LIBRARY } from "@/server/pkcs11";
+import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
+
+export const LOCAL_HSM_LABEL = "hsm-console-local";
+export const LOCAL_HSM_GROUP = "Local-SoftHSM";
+const PENDING = "pending";
+
+/** The built-in token's SoftHSM2 configuration, inside this node's data folder. */
+export function localSoftHsmDir(): string {
+  return path.join(dataDir(), "softhsm");
+}
+
+export function localSoftHsmEnv(): Record<string, string> {
+  return { SOFTHSM2_CONF: path.join(localSoftHsmDir(), "softhsm2.conf") };
+}
+
+/**
+ * The default HSM: a SoftHSM2 token in the data folder (never the system default), with
+ * generated PINs kept encrypted in the database, exposed as the built-in HSM group of the
+ * admin tenant. Intent first: the row with the PINs is written before the token is made, so a
+ * crash in between is finished on the next start. Safe to run on every start.
+ */
+export async function ensureLocalHsm(db: Db): Promise<{ label: string; serial: string; created: boolean }> {
+  const { tokenDir } = await createSoftHsmEnvironment(localSoftHsmDir());
+  let [row] = await db.select().from(localHsmTokens).where(eq(localHsmTokens.label, LOCAL_HSM_LABEL));
+  if (!row) {
+    await db
+      .insert(localHsmTokens)
+      .values({
+        label: LOCAL_HSM_LABEL,
+        serial: PENDING,
+        libraryPath: SOFTHSM_LIBRARY,
+        userPinEnc: encryptSecret(randomToken(18), "local_hsm_tokens.user_pin"),
+        soPinEnc: encryptSecret(randomToken(18), "local_hsm_tokens.so_pin"),
+      })
+      .onConflictDoNothing();
+    [row] = await db.select().from(localHsmTokens).where(eq(localHsmTokens.label, LOCAL_HSM_LABEL));
+  }
+  if (!row) throw new Error("The local HSM token row could not be written");
+  const userPin = decryptSecret(row.userPinEnc, "local_hsm_tokens.user_pin");
+  let serial = row.serial;
+  let created = false;
+  const tokenExists = fs.readdirSync(tokenDir).length > 0;
+  if (!tokenExists) {
+    const soPin = decryptSecret(row.soPinEnc, "local_hsm_tokens.so_pin");
+    serial = (
+      await initSoftHsmToken({
+        confPath: localSoftHsmEnv().SOFTHSM2_CONF!,
+        label: LOCAL_HSM_LABEL,
+        soPin,
+        userPin,
+      })
+    ).serial;
+    created = true;
+  } else if (serial === PENDING) {
+    serial = await serialFromToken();
+  }
+  if (serial !== row.serial)
+    await db.update(localHsmTokens).set({ serial }).where(eq(localHsmTokens.id, row.id));
+  await ensureBuiltInGroup(db, serial, userPin);
+  return { label: LOCAL_HSM_LABEL, serial, created };
+}
+
+async function serialFromToken(): Promise<string> {
+  const slots = await pkcs11({
+    name: "local-softhsm",
+    libraryPath: SOFTHSM_LIBRARY,
+    env: localSoftHsmEnv(),
+  }).listSlots();
+  const token = slots.find((s) => s.token?.label === LOCAL_HSM_LABEL)?.token;
+  if (!token) throw new Error(`The local SoftHSM token "${LOCAL_HSM_LABEL}" is not in ${localSoftHsmDir()}`);
+  return token.serial;
+}
+
+async function ensureBuiltInGroup(db: Db, serial: string, userPin: string): Promise<void> {
+  const tenantId = await ensureDefaultTenant(db);
+  await db.transaction(async (tx) => {
+    const [group] = await tx
+      .insert(hsmGroups)
+      .values({
+        tenantId,
+        name: LOCAL_HSM_GROUP,
+        type: "pkcs11-module",
+        builtIn: true,
+        moduleLibrary: SOFTHSM_LIBRARY,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (group) {
+      await tx.insert(hsmServers).values({
+        groupId: group.id,
+        position: 0,
+        partition: LOCAL_HSM_LABEL,
+        partitionSerial: serial,
+        partitionPasswordEnc: encryptSecret(userPin, "hsm_servers.partition_password"),
+      });
+      return;
+    }
+    // Re-initialised token (data folder restored without tokens): keep the group, refresh the serial.
+    const [existing] = await tx
+      .select({ id: hsmGroups.id })
+      .from(hsmGroups)
+      .where(
+        and(
+          eq(hsmGroups.tenantId, tenantId),
+          eq(hsmGroups.name, LOCAL_HSM_GROUP),
+          eq(hsmGroups.builtIn, true),
+        ),
+      );
+    if (existing) {
+      await tx.update(hsmServers).set({ partitionSerial: serial }).where(eq(hsmServers.groupId, existing.id));
+    }
+  });
+}

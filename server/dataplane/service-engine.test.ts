@@ -10,7 +10,7 @@ import { checkNginxConfig } from "./checks";
 import { writeCandidate } from "./files";
 import { seLayout } from "./layout";
 import { probeVirtualService } from "./probe";
-import { commandLine, resolveRunAs } from "./process";
+import { commandLine, pollUntil, resolveRunAs } from "./process";
 import { ServiceEngine } from "./service-engine";
 import {
   createToken,
@@ -20,7 +20,7 @@ import {
   type TempRoot,
   tempRoot,
 } from "./testing/fixtures";
-import type { ServiceEngineSpec, VirtualServiceSpec } from "./types";
+import type { ServiceEngineSpec, ServiceEngineStatus, VirtualServiceSpec } from "./types";
 
 const run = promisify(execFile);
 
@@ -171,4 +171,63 @@ describe("ServiceEngine with a SoftHSM token", () => {
       checkNginxConfig(candidate, seLayout(spec.dataDir).nginxConfNext, resolveRunAs()),
     ).rejects.toMatchObject({ code: "SE_CHECK_FAILED", details: { stage: "nginx" } });
   });
+
+  it("restarts nginx after a crash, with growing backoff and no orphan workers", async () => {
+    const states: { state: string; at: number }[] = [];
+    const listener = (st: ServiceEngineStatus) => states.push({ state: st.state, at: Date.now() });
+    se!.on("state", listener);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const old = se!.status().pid!;
+        const before = se!.status().automaticRestarts;
+        process.kill(old, "SIGKILL");
+        const back = await pollUntil(() => {
+          const st = se!.status();
+          return st.state === "running" && st.automaticRestarts > before && st.pid !== old ? st : undefined;
+        }, 15_000);
+        expect(back, `restart after crash ${round + 1}`).toBeDefined();
+        expect(processesInGroup(old)).toEqual([]);
+        const probe = await probeVirtualService({ vip: vs1.vip, port: vs1.ports[0]!.port, timeoutMs: 5000 });
+        expect(probe.ok).toBe(true);
+      }
+    } finally {
+      se!.off("state", listener);
+    }
+    // failed → running took longer the second time (backoff 100 ms, then 200 ms).
+    const downtimes: number[] = [];
+    states.forEach((s, i) => {
+      const next = states.slice(i + 1).find((n) => n.state === "running");
+      if (s.state === "failed" && states[i - 1]?.state !== "failed" && next) downtimes.push(next.at - s.at);
+    });
+    expect(downtimes.length).toBe(2);
+    expect(downtimes[1]!).toBeGreaterThanOrEqual(200);
+  });
+
+  it("restarts when its own p11-kit server (the HSM access) dies, and serves again", async () => {
+    const hsmPid = se!.hsmServerPid()!;
+    const nginxPid = se!.status().pid;
+    const before = se!.status().automaticRestarts;
+    process.kill(-hsmPid, "SIGKILL");
+    const back = await pollUntil(() => {
+      const st = se!.status();
+      return st.state === "running" && st.automaticRestarts > before && se!.hsmServerPid() !== hsmPid
+        ? st
+        : undefined;
+    }, 20_000);
+    expect(back).toBeDefined();
+    expect(back!.pid).not.toBe(nginxPid);
+    const probe = await probeVirtualService({ vip: vs2.vip, port: vs2.ports[0]!.port, timeoutMs: 5000 });
+    expect(probe.ok).toBe(true);
+  });
 });
+
+/** Processes still in a process group (nginx workers left behind would show up here). */
+function processesInGroup(pgid: number): number[] {
+  const out = execFileSync("ps", ["-e", "-o", "pid=,pgid=,stat="], { encoding: "utf8" });
+  return out
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, g, stat]) => Number(g) === pgid && !stat?.startsWith("Z"))
+    .map(([p]) => Number(p));
+}

@@ -40,7 +40,8 @@ export interface P11KitServer {
  * client connection; all of them share its process group, so stop() ends them together.
  */
 export async function startP11KitServer(options: P11KitServerOptions): Promise<P11KitServer> {
-  killStale(options.pidFile, "p11-kit");
+  // Matched by socket path: the exec'd p11-kit-server shows argv "server -f … -n SOCKET".
+  killStale(options.pidFile, options.socketPath);
   rmSync(options.socketPath, { force: true });
   const args = [
     "server",

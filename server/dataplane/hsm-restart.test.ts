@@ -25,6 +25,7 @@ describe("ServiceEngine on a caller-provided HSM socket", () => {
   let server: P11KitServer | undefined;
   let se: ServiceEngine | undefined;
   let socketPath: string;
+  let serving: { spec: ServiceEngineSpec; vip: string; port: number } | undefined;
   const runAs = resolveRunAs();
 
   const startServer = async () => {
@@ -95,6 +96,27 @@ describe("ServiceEngine on a caller-provided HSM socket", () => {
     expect(states.some((s) => s.state === "failed" && /TLS handshakes fail/.test(s.reason))).toBe(true);
     const probe = await probeVirtualService({ vip, port, timeoutMs: 5000 });
     expect(probe.ok).toBe(true);
+    serving = { spec, vip, port };
+  });
+
+  it("marks an HSM access change restart-required, keeps serving, and applies it on restart", async () => {
+    const { spec, vip, port } = serving!;
+    const pid = se!.status().pid;
+    const changed: ServiceEngineSpec = {
+      ...spec,
+      hsm: { kind: "softhsm", softhsmConf: token.conf, tokenLabel: token.label, pin: token.pin },
+    };
+    await expect(se!.apply(changed)).resolves.toBe("restart-required");
+    expect(se!.status()).toMatchObject({ state: "restart-required", pid });
+    expect(se!.status().reason).toMatch(/restart/);
+    expect((await probeVirtualService({ vip, port, timeoutMs: 5000 })).ok).toBe(true);
+
+    const after = await se!.restart();
+    expect(after.state).toBe("running");
+    expect(after.pid).not.toBe(pid);
+    expect(se!.hsmServerPid()).toBeGreaterThan(0); // now through its own p11-kit server
+    expect(se!.spec.hsm.kind).toBe("softhsm");
+    expect((await probeVirtualService({ vip, port, timeoutMs: 5000 })).ok).toBe(true);
   });
 });
 

@@ -9,10 +9,11 @@
  *
  * Run: node --import tsx server/dataplane/bench/handshake.bench.ts
  */
-import { execFileSync } from "node:child_process";
-import { chownSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { chownSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import tls from "node:tls";
+import { promisify } from "node:util";
 import { report } from "@/server/bench/measure";
 import { writeCandidate, writePin, prepareFolders } from "../files";
 import { seLayout } from "../layout";
@@ -25,6 +26,7 @@ import type { ServiceEngineSpec } from "../types";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 4;
+const run = promisify(execFile);
 
 function handshake(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -38,7 +40,42 @@ function handshake(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function handshakesPerSecond(host: string, port: number, seconds: number): Promise<number> {
+/**
+ * CPU seconds used so far by every process in these process groups (nginx master + workers; the
+ * p11-kit server + its per-connection p11-kit-remote, i.e. SoftHSM doing the signing). CPU per
+ * handshake is far less sensitive to other people's load on the machine than handshakes/s.
+ */
+function groupCpuSeconds(pgids: number[]): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After "pid (comm) ": state ppid pgrp … utime is field 14, stime 15 (1-based in proc(5)).
+    if (!pgids.includes(Number(fields[2]))) continue;
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100; // USER_HZ
+}
+
+interface Measured {
+  rate: number;
+  count: number;
+  cpu: number;
+}
+
+async function handshakesPerSecond(
+  host: string,
+  port: number,
+  seconds: number,
+  pgids: number[] = [],
+): Promise<Measured> {
+  const cpu0 = groupCpuSeconds(pgids);
   const end = performance.now() + seconds * 1000;
   const start = performance.now();
   let ok = 0;
@@ -47,7 +84,27 @@ async function handshakesPerSecond(host: string, port: number, seconds: number):
       while (performance.now() < end) if (await handshake(host, port)) ok++;
     }),
   );
-  return ok / ((performance.now() - start) / 1000);
+  return { rate: ok / ((performance.now() - start) / 1000), count: ok, cpu: groupCpuSeconds(pgids) - cpu0 };
+}
+
+/**
+ * A second, lighter client: `openssl s_time -new` (C, no event loop), two processes in parallel.
+ * Counts connections per real second; each one is a full handshake.
+ */
+async function sTimeRate(host: string, port: number, seconds: number): Promise<number> {
+  const one = () =>
+    run("openssl", ["s_time", "-connect", `${host}:${port}`, "-new", "-time", String(seconds)], {
+      encoding: "utf8",
+      timeout: (seconds + 10) * 1000,
+    }).then(
+      (r) => {
+        const m = /(\d+) connections in (\d+) real seconds/.exec(r.stdout);
+        return m ? Number(m[1]) / Math.max(1, Number(m[2])) : 0;
+      },
+      () => 0,
+    );
+  const rates = await Promise.all([one(), one()]);
+  return rates.reduce((a, b) => a + b, 0);
 }
 
 async function main() {
@@ -136,15 +193,38 @@ async function main() {
       // Alternate halves so that load from other people on the machine hits both alike.
       let hsm = 0;
       let file = 0;
+      const hsmCpu = { count: 0, cpu: 0 };
+      const fileCpu = { count: 0, cpu: 0 };
+      const hsmGroups = [se.status().pid ?? 0, se.hsmServerPid() ?? 0];
       for (let i = 0; i < 2; i++) {
-        file += await handshakesPerSecond(vip, filePort, SECONDS / 2);
-        hsm += await handshakesPerSecond(vip, hsmPort, SECONDS / 2);
+        const f = await handshakesPerSecond(vip, filePort, SECONDS / 2, [ref.pid]);
+        const h = await handshakesPerSecond(vip, hsmPort, SECONDS / 2, hsmGroups);
+        file += f.rate / 2;
+        hsm += h.rate / 2;
+        fileCpu.count += f.count;
+        fileCpu.cpu += f.cpu;
+        hsmCpu.count += h.count;
+        hsmCpu.cpu += h.cpu;
       }
-      hsm /= 2;
-      file /= 2;
+      const fileCpuMs = (fileCpu.cpu * 1000) / Math.max(1, fileCpu.count);
+      const hsmCpuMs = (hsmCpu.cpu * 1000) / Math.max(1, hsmCpu.count);
       report(`vs_handshakes_per_s_${c.name}_hsm`, hsm, 1);
       report(`vs_handshakes_per_s_${c.name}_file`, file, 1);
       report(`vs_handshake_ratio_${c.name}`, file > 0 ? hsm / file : Number.NaN, 3);
+      report(`vs_handshake_server_cpu_ms_${c.name}_hsm`, hsmCpuMs, 3);
+      report(`vs_handshake_server_cpu_ms_${c.name}_file`, fileCpuMs, 3);
+      // Handshakes per CPU-second, HSM ÷ file: what the ratio would be if the server were CPU-bound.
+      report(`vs_handshake_cpu_ratio_${c.name}`, hsmCpuMs > 0 ? fileCpuMs / hsmCpuMs : Number.NaN, 3);
+
+      let sFile = 0;
+      let sHsm = 0;
+      for (let i = 0; i < 2; i++) {
+        sFile += (await sTimeRate(vip, filePort, 2)) / 2;
+        sHsm += (await sTimeRate(vip, hsmPort, 2)) / 2;
+      }
+      report(`vs_handshakes_per_s_${c.name}_hsm_s_time`, sHsm, 1);
+      report(`vs_handshakes_per_s_${c.name}_file_s_time`, sFile, 1);
+      report(`vs_handshake_ratio_${c.name}_s_time`, sFile > 0 ? sHsm / sFile : Number.NaN, 3);
     }
   } catch (error) {
     console.error(`# handshake bench failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -58,7 +58,14 @@ describe("ServiceEngine on a caller-provided HSM socket", () => {
     const spec: ServiceEngineSpec = {
       name: "se-socket",
       dataDir: path.join(root.dir, "se"),
-      hsm: { kind: "socket", socketPath, pin: token.pin },
+      hsm: {
+        kind: "socket",
+        socketPath,
+        pin: token.pin,
+        ensure: async () => {
+          ensured++;
+        },
+      },
       virtualServices: [
         {
           id: "api",
@@ -72,6 +79,7 @@ describe("ServiceEngine on a caller-provided HSM socket", () => {
       ],
     };
     const states: ServiceEngineStatus[] = [];
+    let ensured = 0;
     se = new ServiceEngine(spec, {
       runAs,
       health: { intervalMs: 250, timeoutMs: 2000, failuresBeforeRestart: 2 },
@@ -93,6 +101,7 @@ describe("ServiceEngine on a caller-provided HSM socket", () => {
     }, 30_000);
     expect(back, JSON.stringify(states.map((s) => `${s.state}: ${s.reason}`))).toBeDefined();
     expect(back!.pid).not.toBe(oldNginx);
+    expect(ensured).toBeGreaterThanOrEqual(2); // before start and before each restart attempt
     expect(states.some((s) => s.state === "failed" && /TLS handshakes fail/.test(s.reason))).toBe(true);
     const probe = await probeVirtualService({ vip, port, timeoutMs: 5000 });
     expect(probe.ok).toBe(true);

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { createHash, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEchoServer } from "./echo-server";
@@ -111,6 +111,11 @@ describe("ServiceEngine with a SoftHSM token", () => {
 
     // The key never exists as a file: nothing under the SE folder holds a PEM private key.
     expect(filesWithPrivateKeys(spec.dataDir)).toEqual([]);
+    // The PIN only in its 0600 file owned by the SE user, never in the config.
+    const pin = statSync(seLayout(spec.dataDir).pinFile);
+    expect(pin.mode & 0o777).toBe(0o600);
+    expect(pin.uid).toBe(resolveRunAs()?.uid ?? process.getuid?.());
+    expect(readFileSync(seLayout(spec.dataDir).nginxConf, "utf8")).not.toMatch(/pin-value|1234/);
     // nginx master runs unprivileged; the token files stay root-only.
     expect(commandLine(status.pid!)).toContain("nginx: master process");
     expect(execFileSync("ps", ["-o", "user=", "-p", String(status.pid)], { encoding: "utf8" }).trim()).toBe(

@@ -2,6 +2,8 @@ import { chmodSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { crashed, outcome } from "./checks";
+import { runCommand } from "./process";
 import { ServiceEngine } from "./service-engine";
 import { randomPort, randomVip, tempRoot } from "./testing/fixtures";
 
@@ -18,6 +20,17 @@ describe("checks before apply", () => {
     for (const c of connections) c.destroy();
     for (const s of sockets) await new Promise((r) => s.close(r));
     root.cleanup();
+  });
+
+  it("classifies a segfault (signal or exit 139) and a timeout as failures", async () => {
+    const env = { PATH: "/usr/bin:/bin" };
+    const segv = await runCommand("sh", ["-c", "kill -SEGV $$"], { env, timeoutMs: 5000 });
+    expect(crashed(segv)).toBe(true);
+    expect(outcome(segv)).toBe("crashed (SIGSEGV)");
+    expect(crashed(await runCommand("sh", ["-c", "exit 139"], { env, timeoutMs: 5000 }))).toBe(true);
+    const hang = await runCommand("sleep", ["30"], { env, timeoutMs: 200 });
+    expect(hang.timedOut).toBe(true);
+    expect(outcome(hang)).toMatch(/timed out/);
   });
 
   it("treats an HSM that accepts but never answers as a failed check (timeout), not a hang", async () => {

@@ -18,11 +18,12 @@ function tail(text: string, lines = 6): string {
   return text.trim().split("\n").slice(-lines).join("\n");
 }
 
-function crashed(r: RunResult): boolean {
+/** A signal, or a shell-style 128+n exit (nginx -t exits 139 = SIGSEGV on a missing key). */
+export function crashed(r: RunResult): boolean {
   return r.signal !== null || r.code === null || r.code >= 128;
 }
 
-function outcome(r: RunResult): string {
+export function outcome(r: RunResult): string {
   if (r.timedOut) return "timed out (the HSM did not answer)";
   if (r.signal) return `crashed (${r.signal})`;
   return `exit ${r.code}`;

@@ -60,6 +60,8 @@ export function runCommand(
     child.stderr.on("data", (d: Buffer) => {
       if (stderr.length < 65536) stderr += d.toString();
     });
+    // A child that exits before reading its stdin must not crash us with EPIPE.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
     const timer = setTimeout(() => {
       timedOut = true;

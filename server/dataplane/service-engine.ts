@@ -90,7 +90,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     return this.#exclusive(async () => {
       this.#desired = "running";
       this.#attempts = 0;
-      await this.#startAll(this.#pending ?? this.#spec);
+      await this.#startOrCleanUp(this.#pending ?? this.#spec);
       return this.status();
     });
   }
@@ -140,7 +140,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
       this.#attempts = 0;
       await this.#stopNginx();
       await this.#stopHsm();
-      await this.#startAll(this.#pending ?? this.#spec);
+      await this.#startOrCleanUp(this.#pending ?? this.#spec);
       return this.status();
     });
   }
@@ -154,6 +154,17 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
       await this.#stopHsm();
       this.#setState("stopped", "");
     });
+  }
+
+  /** Explicit start/restart: on failure nothing of this SE stays running (no retries either). */
+  async #startOrCleanUp(spec: ServiceEngineSpec): Promise<void> {
+    try {
+      await this.#startAll(spec);
+    } catch (error) {
+      this.#desired = "stopped";
+      await this.#stopHsm();
+      throw error;
+    }
   }
 
   async #startAll(spec: ServiceEngineSpec, note = ""): Promise<void> {

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
 import { AppError } from "@/lib/errors";
+import { Backoff } from "./backoff";
 import { checkCandidate } from "./checks";
 import { prepareFolders, promoteCandidate, writeCandidate, writePin } from "./files";
 import { type HealthMonitor, type HealthOptions, startHealthMonitor } from "./health";
@@ -24,8 +25,6 @@ export interface ServiceEngineOptions {
   startTimeoutMs?: number;
   onStateChange?: (status: ServiceEngineStatus) => void;
 }
-
-const STABLE_MS = 30_000;
 
 /** What apply() did with a new spec. */
 export type ApplyOutcome = "reloaded" | "restart-required" | "saved";
@@ -61,8 +60,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   #hsm: P11KitServer | null = null;
   #health: HealthMonitor | null = null;
   #queue: Promise<unknown> = Promise.resolve();
-  #attempts = 0;
-  #runningSince = 0;
+  readonly #backoff: Backoff;
   #retryTimer: NodeJS.Timeout | null = null;
 
   constructor(spec: ServiceEngineSpec, options: ServiceEngineOptions = {}) {
@@ -71,6 +69,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     this.#spec = spec;
     this.#options = options;
     this.#runAs = options.runAs === undefined ? resolveRunAs() : options.runAs;
+    this.#backoff = new Backoff(options.backoff?.initialMs, options.backoff?.maxMs);
   }
 
   get spec(): ServiceEngineSpec {
@@ -89,7 +88,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   start(): Promise<ServiceEngineStatus> {
     return this.#exclusive(async () => {
       this.#desired = "running";
-      this.#attempts = 0;
+      this.#backoff.reset();
       await this.#startOrCleanUp(this.#pending ?? this.#spec);
       return this.status();
     });
@@ -137,7 +136,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   restart(): Promise<ServiceEngineStatus> {
     return this.#exclusive(async () => {
       this.#desired = "running";
-      this.#attempts = 0;
+      this.#backoff.reset();
       await this.#stopNginx();
       await this.#stopHsm();
       await this.#startOrCleanUp(this.#pending ?? this.#spec);
@@ -248,18 +247,13 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   /** Something broke while running (nginx exit, HSM loss, failing handshakes): recover later. */
   #broken(reason: string): void {
     if (this.#desired !== "running") return;
-    // Backoff grows while the SE keeps breaking soon after each start; a long good run resets it.
-    if (this.#status.state === "running" && Date.now() - this.#runningSince > STABLE_MS) this.#attempts = 0;
     this.#setState("failed", reason);
     this.#scheduleRecovery();
   }
 
   #scheduleRecovery(): void {
     if (this.#retryTimer || this.#desired !== "running") return;
-    const initial = this.#options.backoff?.initialMs ?? 500;
-    const max = this.#options.backoff?.maxMs ?? 30_000;
-    const delay = Math.min(max, initial * 2 ** this.#attempts);
-    this.#attempts++;
+    const delay = this.#backoff.next();
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       void this.#exclusive(async () => {
@@ -278,7 +272,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   #setState(state: ServiceEngineState, reason: string): void {
     if (state === this.#status.state && reason === this.#status.reason) return;
     this.#status = { ...this.#status, state, reason, since: new Date() };
-    if (state === "running") this.#runningSince = Date.now();
+    if (state === "running") this.#backoff.up();
     const status = this.status();
     this.emit("state", status);
     this.#options.onStateChange?.(status);

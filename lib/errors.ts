@@ -30,6 +30,10 @@ export const ERROR_STATUS = {
   HSM_TEMPLATE_INVALID: 400,
   HSM_SIGNATURE_INVALID: 400,
   HSM_ERROR: 502,
+  // Service engines (server/dataplane).
+  SE_CHECK_FAILED: 422,
+  SE_START_FAILED: 502,
+  SE_RELOAD_FAILED: 502,
 } as const;
 
 export type AppErrorCode = keyof typeof ERROR_STATUS;

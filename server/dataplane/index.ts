@@ -1,0 +1,17 @@
+/** Service engines: real TLS terminators (nginx + PKCS#11 engine) using private keys held in HSMs. */
+export { checkCandidate, checkKey, checkNginxConfig } from "./checks";
+export { type EchoServer, startEchoServer } from "./echo-server";
+export type { HealthOptions } from "./health";
+export {
+  encodePkcs11Value,
+  type P11KitServer,
+  type P11KitServerOptions,
+  startP11KitServer,
+} from "./hsm-access";
+export { seLayout } from "./layout";
+export { type ProbeOptions, type ProbeResult, type PresentedCertificate, probeVirtualService } from "./probe";
+export { type RunAs, resolveRunAs } from "./process";
+export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
+export { type ApplyOutcome, ServiceEngine, type ServiceEngineOptions } from "./service-engine";
+export type * from "./types";
+export { validateSpec } from "./validate";

@@ -42,7 +42,12 @@ describe("API tokens: shown once, hashed at rest, refused when expired/revoked/w
     const { caller } = callerFor(handle.db, admin);
     const created = await caller.apiTokens.create({ name: "ci", role: "operator", expiresInDays: 30 });
     expect(created.secret).toMatch(/^hsmc_[A-Za-z0-9_-]{40,}$/);
-    expect(created).toMatchObject({ name: "ci", role: "operator", status: "active", username: "token-admin" });
+    expect(created).toMatchObject({
+      name: "ci",
+      role: "operator",
+      status: "active",
+      username: "token-admin",
+    });
 
     const listed = await caller.apiTokens.list();
     expect(JSON.stringify(listed)).not.toContain(created.secret);

@@ -58,8 +58,7 @@ async function list(req: Request, { resource: r }: RestRoute, call: Call) {
   const params = new URL(req.url).searchParams;
   const input: Record<string, unknown> = {};
   for (const [key, value] of params) if (key !== "name") input[key] = queryValue(value);
-  const takesInput = (procedureDef(r.list!)?.inputs.length ?? 0) > 0;
-  const response = toListResponse(await call(r.list!, takesInput ? input : undefined));
+  const response = toListResponse(await call(r.list!, listInput(r.list!, input)));
   const name = params.get("name");
   if (name === null) return response;
   const results = response.results.filter((item) => field(item, r.nameField) === name);
@@ -67,10 +66,15 @@ async function list(req: Request, { resource: r }: RestRoute, call: Call) {
 }
 
 async function findById({ resource: r, name }: RestRoute, id: string, call: Call) {
-  const { results } = toListResponse(await call(r.list!, undefined));
-  const found = results.find((item) => field(item, "id") === id);
+  const { results } = toListResponse(await call(r.list!, listInput(r.list!, {})));
+  const found = results.find((item) => String(field(item, "id")) === id);
   if (!found) throw new AppError("NOT_FOUND", `There is no ${name} with id ${id} in your tenant.`);
   return found;
+}
+
+/** List procedures without an input get none; those with one get the query's fields. */
+function listInput(path: string, input: Record<string, unknown>): Record<string, unknown> | undefined {
+  return (procedureDef(path)?.inputs.length ?? 0) > 0 ? input : undefined;
 }
 
 async function body(req: Request): Promise<Record<string, unknown>> {

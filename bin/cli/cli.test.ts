@@ -49,11 +49,13 @@ function cli(args: string[], withCredentials = true): Promise<Run> {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: REST answers are checked field by field
+type Answer = { status: number; headers: Headers; json: any };
+
 async function api(
   method: string,
   apiPath: string,
   init: { cookie?: string; body?: unknown } = {},
-): Promise<any> {
+): Promise<Answer> {
   const response = await fetch(`${BASE}${apiPath}`, {
     method,
     headers: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES, type Role } from "@/lib/roles";
 import { ZObjectName } from "./common";
 import { ZRole } from "./users";
 
@@ -35,3 +36,16 @@ export type ApiToken = z.infer<typeof ZApiToken>;
 
 /** Returned once, by create: the only time the secret leaves the server. */
 export const ZCreatedApiToken = ZApiToken.extend({ secret: z.string() });
+
+/**
+ * Whether a token of role `wanted` stays within what `owner` may do: the same role, read-only,
+ * or anything for an administrator (security-admin and operator do not include each other).
+ */
+export function roleWithin(wanted: Role, owner: Role): boolean {
+  return wanted === owner || wanted === "read-only" || owner === "admin";
+}
+
+/** The roles a user may give their tokens, for the form's choices. */
+export function tokenRolesFor(owner: Role): Role[] {
+  return ROLES.filter((r) => roleWithin(r, owner));
+}

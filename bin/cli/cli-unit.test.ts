@@ -73,6 +73,7 @@ describe("CLI building blocks", () => {
     });
     expect(() => mode.apply(["role", "king"])).toThrow(/one of: admin, operator/);
     expect(() => mode.apply(["colour", "red"])).toThrow(/Unknown field/);
+    expect(mode.complete(["role", "o"])).toEqual(["admin", "operator"]);
   });
 
   it("completes verbs and resource names from the shared resource table", async () => {

@@ -191,6 +191,15 @@ describe("hsm-console CLI against a running console", () => {
     expect(run.stdout).toMatch(/\| admin +\|/);
   });
 
+  it("serves the OpenAPI document and tRPC beside the REST catch-all", async () => {
+    const doc = await fetch(`${BASE}/api/openapi.json`).then((r) => r.json());
+    expect(doc).toMatchObject({ openapi: "3.1.0", paths: { "/api/user": expect.any(Object) } });
+    const status = await fetch(`${BASE}/api/trpc/auth.status`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.json());
+    expect(status.result.data.user).toMatchObject({ username: "admin", role: "admin" });
+  });
+
   it("never writes the token to the console's log", () => {
     expect(serverLog).not.toContain(token);
   });

@@ -76,7 +76,10 @@ export class ConfigureMode implements Mode {
   }
 
   complete(words: string[]): string[] {
-    return words.length <= 1 ? [...Object.keys(this.fields), "save", "cancel", "show", "no"] : [];
+    if (words.length <= 1) return [...Object.keys(this.fields), "save", "cancel", "show", "no"];
+    const spec = this.fields[words[0]!];
+    if (words.length === 2 && spec?.type === "boolean") return ["true", "false"];
+    return words.length === 2 ? (spec?.enum ?? []) : [];
   }
 
   abandon(session: Session): void {

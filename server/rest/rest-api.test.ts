@@ -151,6 +151,13 @@ describe("REST API over the tRPC procedures", () => {
 
     const own = await rest("POST", "/api/tenant", { cookie, origin: ORIGIN, body: { name: "own-tenant" } });
     expect(own).toMatchObject({ status: 201, json: { name: "own-tenant" } });
+    // A proxy's Basic credentials passed through are not a token: the session still counts.
+    const proxied = await handleRestRequest(
+      new Request(`${ORIGIN}/api/user`, {
+        headers: { cookie: `${SESSION_COOKIE}=${cookie}`, authorization: "Basic dXNlcjpwYXNz" },
+      }),
+    );
+    expect(proxied.status).toBe(200);
     // A bearer token needs no Origin, and a foreign one does not matter: no cookie is trusted.
     const scripted = await rest("GET", "/api/tenant", { token, origin: "https://elsewhere.example" });
     expect(scripted.status).toBe(200);

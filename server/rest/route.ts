@@ -7,13 +7,15 @@ export interface RestRoute {
   action: string | null;
 }
 
-/** Longest names first, so that "fileservice/hsmpackages" wins over a shorter "fileservice". */
-const NAMES = Object.keys(RESOURCES).sort((a, b) => b.length - a.length);
-
 /** `["user", "<uuid>"]` (after /api/) → the user resource and the id; null when none matches. */
-export function matchRoute(segments: string[]): RestRoute | null {
+export function matchRoute(
+  segments: string[],
+  table: Record<string, RestResource> = RESOURCES,
+): RestRoute | null {
   const path = segments.join("/");
-  for (const name of NAMES) {
+  // Longest names first, so that "fileservice/hsmpackages" wins over a shorter "fileservice".
+  const names = Object.keys(table).sort((a, b) => b.length - a.length);
+  for (const name of names) {
     if (path !== name && !path.startsWith(`${name}/`)) continue;
     const rest = path
       .slice(name.length + 1)
@@ -22,7 +24,7 @@ export function matchRoute(segments: string[]): RestRoute | null {
     if (rest.length > 2) return null;
     return {
       name,
-      resource: (RESOURCES as Record<string, RestResource>)[name]!,
+      resource: table[name]!,
       id: rest[0] ?? null,
       action: rest[1] ?? null,
     };

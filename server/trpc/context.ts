@@ -45,12 +45,14 @@ export async function createContext(opts: { req: Request; resHeaders: Headers })
   return { ...base, user: await resolveSession(db, sessionToken), sessionToken };
 }
 
-/** The credential of `Authorization: Bearer <token>`, or null without that header. */
+/**
+ * The credential of `Authorization: Bearer <token>`, or null without one. Other schemes (a
+ * reverse proxy's Basic auth passed through) are not ours and leave cookie sessions working.
+ */
 export function bearerToken(req: Request): string | null {
   const header = req.headers.get("authorization");
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? "";
+  if (!header || !/^bearer(\s|$)/i.test(header)) return null;
+  return header.slice(6).trim();
 }
 
 /** The peer address as seen by Next's server. */

@@ -56,3 +56,18 @@ test("an admin creates an API token, sees it once, uses it, revokes it", async (
     page.getByRole("table", { name: "Audit entries" }).getByRole("row").filter({ hasText: NAME }).first(),
   ).toContainText("denied");
 });
+
+test("the API reference shows the generated paths, methods and schemas", async ({ page }) => {
+  await page.goto("/administration/api-reference");
+  const users = page.getByRole("region", { name: "/api/user", exact: true });
+  await expect(users.getByRole("heading", { name: /POST Create a user/ })).toBeVisible();
+  await expect(users.getByText("users.create")).toBeVisible();
+  await expect(
+    users.getByRole("table", { name: "Body" }).getByRole("row").filter({ hasText: "password" }),
+  ).toContainText("min length 12");
+  await expect(page.getByRole("region", { name: "/api/apitoken/{uuid}" })).toContainText("apiTokens.revoke");
+  await expect(page.getByRole("link", { name: "/api/openapi.json" })).toHaveAttribute(
+    "href",
+    "/api/openapi.json",
+  );
+});

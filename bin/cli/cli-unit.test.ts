@@ -82,5 +82,8 @@ describe("CLI building blocks", () => {
     const [hits, typed] = await completions("show a", session);
     expect(typed).toBe("a");
     expect(hits).toEqual(["auditlog ", "apitoken "]);
+    // Actions declared in the REST table are verbs of their own.
+    expect((await completions("rev", session))[0]).toEqual(["revoke "]);
+    expect((await completions("revoke ", session))[0]).toEqual(["apitoken "]);
   });
 });

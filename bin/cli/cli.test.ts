@@ -18,6 +18,7 @@ let server: ChildProcess;
 let data: string;
 let home: string;
 let token: string;
+let cookie: string;
 let serverLog = "";
 
 interface Run {
@@ -100,7 +101,7 @@ beforeAll(async () => {
     body: JSON.stringify({ setupToken, username: "admin", password: PASSWORD, confirmPassword: PASSWORD }),
   });
   expect(setup.status).toBe(200);
-  const cookie = setup.headers.get("set-cookie")!.split(";")[0]!;
+  cookie = setup.headers.get("set-cookie")!.split(";")[0]!;
   const created = await api("POST", "/api/apitoken", {
     cookie,
     body: { name: "cli", role: "admin", expiresInDays: 1 },
@@ -173,6 +174,21 @@ describe("hsm-console CLI against a running console", () => {
 
     const wrong = await cli(["--controller", BASE, "--token", "hsmc_wrong", "-c", "show user"], false);
     expect(wrong).toMatchObject({ code: 1, stderr: "This API token is not valid.\n" });
+  });
+
+  it("runs a resource action as a verb: revoke apitoken NAME", async () => {
+    const spare = await api("POST", "/api/apitoken", {
+      cookie,
+      body: { name: "spare", role: "read-only", expiresInDays: 1 },
+    });
+    expect(spare.status).toBe(201);
+    const run = await cli(["-c", "revoke apitoken spare"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\| status +\| revoked +\|/);
+    expect((await api("GET", "/api/apitoken?name=spare")).json.results[0].status).toBe("revoked");
+    const wrong = await cli(["revoke", "user", "admin"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/"revoke" does not apply to user/);
   });
 
   it("deletes a user", async () => {

@@ -78,9 +78,15 @@ function listInput(path: string, input: Record<string, unknown>): Record<string,
 }
 
 async function body(req: Request): Promise<Record<string, unknown>> {
-  const parsed: unknown = await req.json().catch(() => {
+  const text = await req.text();
+  // Actions often need no fields: an empty body is an empty object.
+  if (!text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
     throw new AppError("VALIDATION", "The request body is not valid JSON.");
-  });
+  }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AppError("VALIDATION", "The request body must be a JSON object.");
   }

@@ -52,6 +52,7 @@ export const RESOURCES = {
     list: "apiTokens.list",
     create: "apiTokens.create",
     remove: "apiTokens.revoke",
+    actions: { revoke: "apiTokens.revoke" },
     nameField: "name",
     columns: ["name", "username", "role", "prefix", "status", "expiresAt", "lastUsedAt"],
   },

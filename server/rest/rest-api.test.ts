@@ -180,4 +180,13 @@ describe("REST API over the tRPC procedures", () => {
     expect(revoked.json.status).toBe("revoked");
     expect((await rest("GET", "/api/apitoken", { token: secret })).status).toBe(401);
   });
+
+  it("runs a declared resource action: POST /api/<resource>/<uuid>/<action>", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const target = await caller.apiTokens.create({ name: "to-revoke", role: "read-only", expiresInDays: 1 });
+    const done = await rest("POST", `/api/apitoken/${target.id}/revoke`, { token, body: {} });
+    expect(done).toMatchObject({ status: 200, json: { id: target.id, status: "revoked" } });
+    expect((await rest("POST", `/api/apitoken/${target.id}/explode`, { token, body: {} })).status).toBe(405);
+    expect((await rest("GET", `/api/apitoken/${target.id}/revoke`, { token })).status).toBe(405);
+  });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { router } from "./init";
+import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { tenantsRouter } from "./routers/tenants";
@@ -10,6 +11,7 @@ export const appRouter = router({
   users: usersRouter,
   tenants: tenantsRouter,
   audit: auditRouter,
+  apiTokens: apiTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,6 +27,11 @@ ensure_node_modules() {
   local stamp=node_modules/.hsm-console-installed want
   want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    # A node_modules shared with another checkout (symlink or mount) is never reinstalled from here.
+    if [ -L node_modules ] || mountpoint -q node_modules 2>/dev/null; then
+      echo "[deps] node_modules is shared with another checkout and differs from package-lock.json: not reinstalling" >&2
+      return 0
+    fi
     echo "[deps] npm ci"
     # Native addons (pkcs11js) build against the installed Node headers, never a download.
     npm_config_nodedir="${npm_config_nodedir:-$(dirname "$(dirname "$(command -v node)")")}" \

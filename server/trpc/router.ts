@@ -2,6 +2,8 @@ import "server-only";
 import { router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
+import { hsmPackagesRouter } from "./routers/hsm-packages";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 
@@ -10,6 +12,8 @@ export const appRouter = router({
   users: usersRouter,
   tenants: tenantsRouter,
   audit: auditRouter,
+  hsmGroupActions: hsmGroupActionsRouter,
+  hsmPackages: hsmPackagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

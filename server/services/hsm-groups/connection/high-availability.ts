@@ -104,13 +104,17 @@ async function statusOf(
     members.map((m) =>
       m.client
         .findKeys(m.token)
-        .then((keys) =>
-          keys.filter((k) => k.label !== HEALTH_CHECK_LABEL).map((k) => `${k.label} (${k.idHex})`),
-        )
+        .then((keys) => keys.filter((k) => k.label !== HEALTH_CHECK_LABEL))
         .catch(() => null),
     ),
   );
-  const all = new Set(inventory.flatMap((keys) => keys ?? []));
+  // A key can be copied only from a replicable original (extractable under a trusted key only).
+  const all = new Map<string, string>();
+  for (const k of inventory.flatMap((keys) => keys ?? [])) {
+    const name = `${k.label} (${k.idHex})`;
+    if (k.extractable && k.wrapWithTrusted) all.set(k.idHex, name);
+    else if (!all.has(k.idHex)) all.set(k.idHex, `${name}: not replicable (created outside HA)`);
+  }
   return {
     ...base,
     problem: problem ? `HA cannot be enabled: ${problem}` : null,
@@ -120,7 +124,9 @@ async function statusOf(
       loggedIn: h.loggedIn,
       latencyMs: Math.round(h.latencyMs * 10) / 10,
       lastError: h.lastError ?? null,
-      missingKeys: inventory[i] ? [...all].filter((k) => !inventory[i]?.includes(k)) : [],
+      missingKeys: inventory[i]
+        ? [...all].filter(([idHex]) => !inventory[i]?.some((k) => k.idHex === idHex)).map(([, name]) => name)
+        : [],
     })),
   };
 }

@@ -101,3 +101,11 @@ export const ZHaStatus = z.object({
 export type HaStatus = z.infer<typeof ZHaStatus>;
 
 export const ZGroupActionInput = ZIdInput;
+
+/** The tenant's groups, for the connection page's group switcher. */
+export const ZGroupChoice = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  servers: z.number(),
+});

@@ -1,6 +1,8 @@
+import { z } from "zod";
 import {
   ZAccessResult,
   ZGroupActionInput,
+  ZGroupChoice,
   ZHaStatus,
   ZListSlotsResult,
   ZTestConnectionResult,
@@ -10,6 +12,7 @@ import {
   closeAccess,
   openAccess,
 } from "@/server/services/hsm-groups/connection/application-access";
+import { groupChoices } from "@/server/services/hsm-groups/connection/group-choices";
 import { haStatus, setUpHa, synchronise } from "@/server/services/hsm-groups/connection/high-availability";
 import { listSlots } from "@/server/services/hsm-groups/connection/list-slots";
 import { testConnection } from "@/server/services/hsm-groups/connection/test-connection";
@@ -23,6 +26,9 @@ import { changeProcedure, protectedProcedure, router } from "../../init";
 const security = changeProcedure("security").meta({ objectType: "hsmGroup" });
 
 export const hsmGroupActionsRouter = router({
+  groups: protectedProcedure
+    .output(z.array(ZGroupChoice))
+    .query(({ ctx }) => groupChoices(ctx.db, ctx.actor)),
   testConnection: security
     .input(ZGroupActionInput)
     .output(ZTestConnectionResult)

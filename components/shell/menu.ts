@@ -52,6 +52,8 @@ export const MENU: MenuSection[] = [
         links: [
           { label: "Users", href: "/administration/users" },
           { label: "Audit log", href: "/administration/audit-log" },
+          { label: "API tokens", href: "/administration/api-tokens" },
+          { label: "API reference", href: "/administration/api-reference" },
         ],
       },
     ],

@@ -21,14 +21,16 @@ ensure_debs() {
   fi
 }
 
-# npm ci when node_modules is missing or older than the lock file (stamp written after success).
+# npm ci when node_modules is missing or was installed from another lock file (content, not
+# mtime: a fresh checkout or a second work tree must not reinstall a good node_modules).
 ensure_node_modules() {
-  local stamp=node_modules/.hsm-console-installed
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  local stamp=node_modules/.hsm-console-installed want
+  want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "[deps] npm ci"
     # Native addons (pkcs11js) build against the installed Node headers, never a download.
     npm_config_nodedir="${npm_config_nodedir:-$(dirname "$(dirname "$(command -v node)")")}" \
       npm ci --no-audit --no-fund --loglevel=error
-    touch "$stamp"
+    echo "$want" > "$stamp"
   fi
 }

@@ -54,7 +54,10 @@ describe("concurrency", () => {
         }),
       ),
     );
-    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const errors = results.flatMap((r) =>
+      r.status === "rejected" ? [String((r.reason as Error).message)] : [],
+    );
+    expect(errors).toEqual([]);
     expect((await client.findKeys(token)).filter((k) => k.label.startsWith("gen-"))).toHaveLength(16);
   });
 });

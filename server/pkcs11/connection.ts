@@ -341,12 +341,14 @@ export class HsmConnection {
     if (child && child.exitCode === null) child.kill("SIGKILL");
   }
 
-  /** Stops the worker (SIGTERM → exit; the module is released with the process). */
+  /** Stops the worker (SIGKILL: no C_Finalize with calls in flight; the OS releases the module). */
   async close(): Promise<void> {
     this.closed = true;
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // The worker is unref'd while idle: ref it, or the parent could exit before the exit event.
+    child.ref();
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGKILL");

@@ -8,7 +8,7 @@ import type { Pkcs11Client } from "./client";
 import { clientFor, type SoftHsmFixture, softHsmFixture, USER_PIN } from "./testing/fixtures";
 import type { KeySpec } from "./types";
 import { parsePkcs11Uri, pkcs11Uri } from "./uri";
-import { createCsr, createSelfSignedCertificate } from "./x509";
+import { createCsr, createSelfSignedCertificate, serialNumber } from "./x509";
 
 const run = promisify(execFile);
 let hsm: SoftHsmFixture;
@@ -42,6 +42,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.connection.close();
   await hsm?.cleanup();
+});
+
+describe("serial numbers", () => {
+  it("are minimal positive DER INTEGERs", () => {
+    expect(serialNumber("00007f").toString("hex")).toBe("7f");
+    expect(serialNumber("80").toString("hex")).toBe("0080");
+    expect(serialNumber("0000").toString("hex")).toBe("00");
+    for (let i = 0; i < 200; i++) {
+      const s = serialNumber();
+      expect(s[0]).toBeGreaterThan(0);
+      expect(s[0]).toBeLessThan(0x80);
+    }
+  });
 });
 
 describe("PKCS#11 URIs", () => {

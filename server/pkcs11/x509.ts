@@ -132,14 +132,29 @@ function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
 
+/**
+ * A positive INTEGER in minimal DER form (no leading 0x00 unless the next byte has its high bit
+ * set): OpenSSL rejects padded serials. Random serials: 16 bytes, first byte 0x01..0x7f.
+ */
+export function serialNumber(serialHex?: string): Buffer {
+  if (serialHex === undefined) {
+    const random = randomBytes(16);
+    random[0] = ((random[0] ?? 0) & 0x7f) | 0x01;
+    return random;
+  }
+  let bytes = Buffer.from(serialHex, "hex");
+  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+  if (bytes.length === 0) throw new Error("empty serial number");
+  return (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+}
+
 export async function createSelfSignedCertificate(
   signer: KeySigner,
   input: CertificateInput,
 ): Promise<CertificateResult> {
   const spki = await signer.getPublicKey(input.token, input.idHex);
   const choice = signingChoice(spki);
-  const serial = Buffer.from(input.serialHex ?? randomBytes(16).toString("hex"), "hex");
-  if ((serial[0] ?? 0) & 0x80) serial[0] = (serial[0] ?? 0) & 0x7f; // positive INTEGER
+  const serial = serialNumber(input.serialHex);
   const notBefore = input.notBefore ?? new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
   const notAfter = new Date(notBefore.getTime() + input.days * 86_400_000);
   const name = parseName(input.subject);

@@ -26,6 +26,12 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
   "users.remove": async (db) => ({
     id: (await seedUser(db, { username: `victim-r-${Date.now()}`, tenant: "tenant-a" })).id,
   }),
+  "apiTokens.revoke": async (db, ownerA) => {
+    const { createApiToken } = await import("@/server/services/api-tokens/create-api-token");
+    const actor = { ...ownerA, userId: ownerA.id, address: null };
+    const token = await createApiToken(db, actor, { name: "victim", role: "read-only", expiresInDays: 1 });
+    return { id: token.id };
+  },
   ...hsmGroupFixtures(),
 };
 
@@ -134,9 +140,13 @@ describe("every procedure is authenticated and tenant-scoped", () => {
       expect(group.name).toMatch(/^victim-g-/);
       return;
     }
-    const users = await owner.users.list();
-    const target = users.find((u) => u.id === input.id);
-    expect(target?.disabled).toBe(false);
+    if (path.startsWith("users.")) {
+      const target = (await owner.users.list()).find((u) => u.id === input.id);
+      expect(target?.disabled).toBe(false);
+    } else {
+      const token = (await owner.apiTokens.list()).find((t) => t.id === input.id);
+      expect(token?.status).toBe("active");
+    }
   });
 
   it("refuses changes a role does not allow, and audits the refusal", async () => {

@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/schemas/auth";
 import { type Db, getDb } from "@/server/db";
+import { authenticateToken } from "@/server/services/api-tokens/authenticate-token";
 import { resolveSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
 import { readCookie } from "./cookies";
 
@@ -14,21 +15,44 @@ export interface Context {
   auditSubject: { tenantId?: string; actorId?: string; actorName?: string };
   /** Cookies get the Secure flag when the console is reached over HTTPS. */
   secure: boolean;
+  /** Set when the caller authenticated with an API token rather than a session cookie. */
+  apiTokenId?: string;
+  /** Why a presented credential was refused, for the UNAUTHENTICATED message. */
+  authRefusal?: string;
 }
 
 export async function createContext(opts: { req: Request; resHeaders: Headers }): Promise<Context> {
   const db = await getDb();
-  const sessionToken = readCookie(opts.req.headers.get("cookie"), SESSION_COOKIE);
-  return {
+  const address = clientAddress(opts.req);
+  const base = {
     db,
-    user: await resolveSession(db, sessionToken),
-    sessionToken,
-    address: clientAddress(opts.req),
+    address,
     resHeaders: opts.resHeaders,
     auditSubject: {},
     secure:
       new URL(opts.req.url).protocol === "https:" || opts.req.headers.get("x-forwarded-proto") === "https",
   };
+  // A bearer token, when present, is the only credential considered: a refused token never
+  // falls back to a cookie that happens to ride along.
+  const bearer = bearerToken(opts.req);
+  if (bearer !== null) {
+    const auth = await authenticateToken(db, bearer, address);
+    return auth.ok
+      ? { ...base, user: auth.user, sessionToken: undefined, apiTokenId: auth.tokenId }
+      : { ...base, user: null, sessionToken: undefined, authRefusal: auth.message };
+  }
+  const sessionToken = readCookie(opts.req.headers.get("cookie"), SESSION_COOKIE);
+  return { ...base, user: await resolveSession(db, sessionToken), sessionToken };
+}
+
+/**
+ * The credential of `Authorization: Bearer <token>`, or null without one. Other schemes (a
+ * reverse proxy's Basic auth passed through) are not ours and leave cookie sessions working.
+ */
+export function bearerToken(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  if (!header || !/^bearer(\s|$)/i.test(header)) return null;
+  return header.slice(6).trim();
 }
 
 /** The peer address as seen by Next's server. */

@@ -26,7 +26,9 @@ export const publicProcedure = t.procedure.use(auditMutations).use(errorConversi
 
 /** Authenticated and tenant-scoped by construction: ctx.actor exists in every procedure built on it. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  if (!ctx.user) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.authRefusal ?? "Sign in to continue." });
+  }
   const actor: Actor = {
     userId: ctx.user.id,
     username: ctx.user.username,

@@ -1,5 +1,6 @@
 import "server-only";
 import { router } from "./init";
+import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { hsmGroupsRouter } from "./routers/hsm-groups";
@@ -11,6 +12,7 @@ export const appRouter = router({
   users: usersRouter,
   tenants: tenantsRouter,
   audit: auditRouter,
+  apiTokens: apiTokensRouter,
   hsmGroups: hsmGroupsRouter,
 });
 

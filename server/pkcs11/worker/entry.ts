@@ -63,8 +63,11 @@ const handlers: Handlers = {
   injectFault: (a) => {
     if (process.env.HSM_PKCS11_TEST_HOOKS !== "1")
       throw new AppError("FORBIDDEN", "Fault injection is disabled.");
-    host.injectedFault = a.ckr;
-    return undefined;
+    // Through host.call: calls sent before this one (possibly waiting for initialisation) go first.
+    return host.call(() => {
+      host.injectedFault = a.ckr;
+      return undefined;
+    });
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * Event-loop delay (p99) of this (parent) process while 8 RSA-3072 key generations run through the
  * layer, and the p99 of a cheap layer call under that load ÷ idle.
- * Run: node --import tsx server/pkcs11/bench/keygen-load.ts
+ * Run: node --import tsx server/pkcs11/bench/keygen-load.bench.ts
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { clientFor, softHsmFixture, USER_PIN } from "../testing/fixtures";

@@ -8,7 +8,7 @@ import { connect, makeClient, p11Script, tempDir, uploadCert } from "../test/hel
  * ECDSA P-256 and RSA-2048 signatures per second, one sequential client: SoftHSM loaded directly versus
  * through the NTLS path (p11-kit-client → connector → mTLS → front → p11-kit remote → SoftHSM).
  * Prints `name: value` lines; the ratio is the number that matters (same run, same machine).
- *   node --import tsx lab/bench/ntls-sign.ts [count]
+ *   node --import tsx lab/bench/ntls-sign.bench.ts [count]
  */
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 2000);

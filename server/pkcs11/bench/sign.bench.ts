@@ -1,6 +1,6 @@
 /**
  * Sign throughput through the layer ÷ a raw pkcs11js loop on the same token, same run.
- * Run: node --import tsx server/pkcs11/bench/sign.ts   (prints `name: value` lines; never fails on a figure)
+ * Run: node --import tsx server/pkcs11/bench/sign.bench.ts   (prints `name: value` lines; never fails on a figure)
  */
 import { createHash } from "node:crypto";
 import * as pk from "pkcs11js";

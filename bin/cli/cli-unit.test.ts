@@ -1,0 +1,89 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { registerAllCommands } from "./commands";
+import { completions } from "./complete";
+import { configPath, loadConfig, saveConfig } from "./config";
+import { ConfigureMode } from "./configure-mode";
+import { detailTable, listTable } from "./format";
+import { Session } from "./session";
+import { statements, words } from "./tokenize";
+
+registerAllCommands();
+
+describe("CLI building blocks", () => {
+  it("splits lines into words and scripts into statements, honouring quotes", () => {
+    expect(words(`configure user "a b" password 'x y;z'  save`)).toEqual([
+      "configure",
+      "user",
+      "a b",
+      "password",
+      "x y;z",
+      "save",
+    ]);
+    expect(words(String.raw`a\ b ""`)).toEqual(["a b", ""]);
+    expect(statements("configure user x; role operator\n# comment\nsave; 'a;b'")).toEqual([
+      "configure user x",
+      "role operator",
+      "save",
+      "'a;b'",
+    ]);
+  });
+
+  it("prints Avi-style tables", () => {
+    const out = listTable([{ username: "admin", role: "admin", extra: 1 }], ["username", "role"]);
+    expect(out.split("\n")).toEqual([
+      "+----------+-------+",
+      "| username | role  |",
+      "+----------+-------+",
+      "| admin    | admin |",
+      "+----------+-------+",
+    ]);
+    expect(detailTable({ a: null, b: { c: true } })).toContain("| b.c   | true  |");
+  });
+
+  it("writes the config file with mode 0600 in a 0700 folder", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-home-"));
+    const previous = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = home;
+    try {
+      fs.mkdirSync(path.join(home, "hsm-console"));
+      fs.writeFileSync(path.join(home, "hsm-console", "config.json"), "{}", { mode: 0o644 });
+      saveConfig({ controller: "http://c:1", token: "hsmc_x" });
+      expect((fs.statSync(configPath()).mode & 0o777).toString(8)).toBe("600");
+      expect(loadConfig()).toEqual({ controller: "http://c:1", token: "hsmc_x" });
+    } finally {
+      if (previous === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = previous;
+    }
+  });
+
+  it("parses configure field/value pairs with the documented types", () => {
+    const mode = new ConfigureMode("user", "x", null, {
+      role: { type: "string", enum: ["admin", "operator"] },
+      disabled: { type: "boolean" },
+      password: { type: "string" },
+    });
+    mode.apply(["role", "operator", "disabled", "password", "p w"]);
+    expect((mode as unknown as { changes: unknown }).changes).toEqual({
+      role: "operator",
+      disabled: true,
+      password: "p w",
+    });
+    expect(() => mode.apply(["role", "king"])).toThrow(/one of: admin, operator/);
+    expect(() => mode.apply(["colour", "red"])).toThrow(/Unknown field/);
+    expect(mode.complete(["role", "o"])).toEqual(["admin", "operator"]);
+  });
+
+  it("completes verbs and resource names from the shared resource table", async () => {
+    const session = new Session({});
+    expect((await completions("sh", session))[0]).toEqual(["show "]);
+    const [hits, typed] = await completions("show a", session);
+    expect(typed).toBe("a");
+    expect(hits).toEqual(["auditlog ", "apitoken "]);
+    // Actions declared in the REST table are verbs of their own.
+    expect((await completions("rev", session))[0]).toEqual(["revoke "]);
+    expect((await completions("revoke ", session))[0]).toEqual(["apitoken "]);
+  });
+});

@@ -1,0 +1,18 @@
+import { commands, registerCommand } from "../registry";
+import { actionCommand, actionVerbs } from "./action";
+import { configure } from "./configure";
+import { remove } from "./delete";
+import { help } from "./help";
+import { login } from "./login";
+import { show } from "./show";
+
+/**
+ * Every CLI command; a feature adds its file under bin/cli/commands/ and one line here.
+ * Resource actions of the REST table (`actions: { reboot: ... }`) become verbs by themselves.
+ */
+export function registerAllCommands(): void {
+  if (commands().length) return;
+  for (const command of [show, configure, remove, login, help]) registerCommand(command);
+  const taken = new Set(commands().map((c) => c.verb));
+  for (const verb of actionVerbs()) if (!taken.has(verb)) registerCommand(actionCommand(verb));
+}

@@ -1,0 +1,35 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface CliConfig {
+  controller?: string;
+  token?: string;
+}
+
+/** ~/.config/hsm-console (or $XDG_CONFIG_HOME/hsm-console): config and shell history. */
+export function configDir(): string {
+  const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config");
+  return path.join(base, "hsm-console");
+}
+
+export function configPath(): string {
+  return path.join(configDir(), "config.json");
+}
+
+export function loadConfig(): CliConfig {
+  try {
+    return JSON.parse(fs.readFileSync(configPath(), "utf8")) as CliConfig;
+  } catch {
+    return {};
+  }
+}
+
+/** The token is a credential: the folder is 0700 and the file 0600, also when it existed before. */
+export function saveConfig(config: CliConfig): string {
+  fs.mkdirSync(configDir(), { recursive: true, mode: 0o700 });
+  const file = configPath();
+  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return file;
+}

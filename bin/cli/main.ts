@@ -1,0 +1,83 @@
+import { registerAllCommands } from "./commands";
+import { loadConfig } from "./config";
+import { CliError } from "./errors";
+import { runLine } from "./run-line";
+import { Session } from "./session";
+import { interactiveShell } from "./shell";
+import { statements } from "./tokenize";
+
+const HELP = `Usage: hsm-console [--controller URL] [--token TOKEN] [--json] [-c "commands"] [command ...]
+       hsm-console login --controller URL --token TOKEN
+
+Without a command it opens an interactive shell (history, tab completion).
+-c runs commands separated by ";" or newlines and stops at the first error.
+Piped standard input is run the same way. The token may also come from HSM_CONSOLE_TOKEN,
+the controller from HSM_CONSOLE_CONTROLLER, or both from ~/.config/hsm-console/config.json.`;
+
+interface Options {
+  controller?: string;
+  token?: string;
+  json: boolean;
+  script?: string;
+  rest: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { json: false, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new CliError(`${arg} needs a value.`, 2);
+      return v;
+    };
+    if (arg === "--controller") options.controller = value();
+    else if (arg === "--token") options.token = value();
+    else if (arg === "-c") options.script = value();
+    else if (arg === "--json") options.json = true;
+    else options.rest.push(arg);
+  }
+  return options;
+}
+
+/** Runs statements in order; the first failure stops the run and sets the exit code. */
+async function runScript(lines: string[], session: Session, json: boolean): Promise<number> {
+  for (const line of lines) await runLine(line, session, json);
+  session.mode?.abandon(session);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  registerAllCommands();
+  const options = parseArgs(argv);
+  const config = loadConfig();
+  const session = new Session({
+    controller: options.controller || process.env.HSM_CONSOLE_CONTROLLER || config.controller,
+    token: options.token || process.env.HSM_CONSOLE_TOKEN || config.token,
+  });
+  if (options.script !== undefined) return runScript(statements(options.script), session, options.json);
+  if (options.rest.length) return runScript([options.rest.map(quote).join(" ")], session, options.json);
+  if (!process.stdin.isTTY) {
+    let input = "";
+    for await (const chunk of process.stdin) input += String(chunk);
+    return runScript(statements(input), session, options.json);
+  }
+  return interactiveShell(session);
+}
+
+/** Re-quotes an argv word so that the line tokenizer sees it as one word again. */
+function quote(word: string): string {
+  return /[\s"'\\;]/.test(word) ? `'${word.replace(/'/g, "'\\''")}'` : word;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof CliError ? error.message : `Error: ${String(error)}`}\n`);
+    process.exit(error instanceof CliError ? error.exitCode : 1);
+  },
+);

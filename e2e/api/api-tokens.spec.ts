@@ -1,0 +1,75 @@
+import { expect, test } from "@playwright/test";
+
+const NAME = "e2e-script";
+
+test("an admin creates an API token, sees it once, uses it, revokes it", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  await page.goto("/administration/api-tokens");
+  await page.getByRole("button", { name: "Create API token" }).click();
+  const form = page.getByRole("form", { name: "New API token" });
+  await form.getByLabel("Name").fill(NAME);
+  await form.getByLabel("Role").selectOption("read-only");
+  await form.getByLabel("Expires in (days)").fill("7");
+  await form.getByRole("button", { name: "Create token" }).click();
+
+  const shown = page.getByRole("region", { name: "New API token" });
+  await expect(shown.getByRole("status")).toHaveText("Copy this token now: it will not be shown again.");
+  const secret = (await shown.locator("code").first().textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^hsmc_[A-Za-z0-9_-]{40,}$/);
+
+  // A client without the browser's cookies: only the token authenticates it.
+  const api = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const auth = { authorization: `Bearer ${secret}` };
+  const users = await api.get("/api/user", { headers: auth });
+  expect(users.status()).toBe(200);
+  expect((await users.json()).results).toEqual(
+    expect.arrayContaining([expect.objectContaining({ username: "admin" })]),
+  );
+  // Read-only: a change is refused with the console's message.
+  const refused = await api.post("/api/tenant", { headers: auth, data: { name: "from-e2e-token" } });
+  expect(refused.status()).toBe(403);
+
+  await shown.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByText(secret)).toHaveCount(0);
+  const row = page.getByRole("table", { name: "API tokens" }).getByRole("row").filter({ hasText: NAME });
+  await expect(row).toContainText("active");
+  await expect(row).toContainText(secret.slice(0, 9));
+  await expect(row.getByRole("cell").nth(6)).not.toHaveText("Never"); // last used
+
+  await row.getByRole("button", { name: `Revoke ${NAME}` }).click();
+  await expect(row).toContainText("revoked");
+  const afterRevoke = await api.get("/api/user", { headers: auth });
+  expect(afterRevoke.status()).toBe(401);
+  expect((await afterRevoke.json()).error.message).toMatch(/revoked/);
+  await api.dispose();
+
+  // The refusal is in the audit log.
+  await page.goto("/administration/audit-log");
+  await page.getByLabel("Action").fill("auth.token");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(
+    page.getByRole("table", { name: "Audit entries" }).getByRole("row").filter({ hasText: NAME }).first(),
+  ).toContainText("denied");
+});
+
+test("the API reference shows the generated paths, methods and schemas", async ({ page }) => {
+  await page.goto("/administration/api-reference");
+  const users = page.getByRole("region", { name: "/api/user", exact: true });
+  await expect(users.getByRole("heading", { name: /POST Create a user/ })).toBeVisible();
+  await expect(users.getByText("users.create")).toBeVisible();
+  await expect(
+    users.getByRole("table", { name: "Body" }).getByRole("row").filter({ hasText: "password" }),
+  ).toContainText("min length 12");
+  await expect(page.getByRole("region", { name: "/api/apitoken/{uuid}", exact: true })).toContainText(
+    "apiTokens.revoke",
+  );
+  await expect(page.getByRole("link", { name: "/api/openapi.json" })).toHaveAttribute(
+    "href",
+    "/api/openapi.json",
+  );
+});

@@ -1,0 +1,105 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { checkJsonBody, checkSameOrigin, refusalResponse } from "@/server/http/request-guard";
+import { bearerToken, createContext } from "@/server/trpc/context";
+import { toListResponse } from "./list-items";
+import { callProcedure, procedureDef } from "./procedures";
+import { errorResponse, jsonResponse, methodNotAllowed } from "./respond";
+import { matchRoute, type RestRoute } from "./route";
+
+/**
+ * The REST API: `/api/<resource>[/<uuid>[/<action>]]`, mapped by server/rest/resources.ts to
+ * tRPC procedures called with a context built from this request.
+ */
+export async function handleRestRequest(req: Request): Promise<Response> {
+  const segments = new URL(req.url).pathname.split("/").filter(Boolean).slice(1);
+  const route = matchRoute(segments);
+  if (!route) {
+    return errorResponse(new AppError("NOT_FOUND", `There is no API resource /api/${segments.join("/")}.`));
+  }
+  // Cookies ride along on cross-site requests; bearer tokens do not, so only cookie-borne
+  // (or credential-less) calls need the same-origin check.
+  const refused =
+    (bearerToken(req) === null ? checkSameOrigin(req) : null) ??
+    (req.method === "POST" || req.method === "PUT" ? checkJsonBody(req) : null);
+  if (refused) return refusalResponse(refused);
+  try {
+    const ctx = await createContext({ req, resHeaders: new Headers() });
+    const call = (path: string, input: unknown) => callProcedure(ctx, path, input);
+    return await dispatch(req, route, call);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+type Call = (path: string, input: unknown) => Promise<unknown>;
+
+async function dispatch(req: Request, route: RestRoute, call: Call): Promise<Response> {
+  const { resource: r, id, action, name } = route;
+  const method = req.method;
+  if (action) {
+    const path = r.actions?.[action];
+    if (method !== "POST" || !path || !id) return methodNotAllowed(method, `${name}/{uuid}/${action}`);
+    return jsonResponse(await call(path, { ...(await body(req)), id }));
+  }
+  if (!id) {
+    if (method === "GET" && r.list) return jsonResponse(await list(req, route, call));
+    if (method === "POST" && r.create) return jsonResponse(await call(r.create, await body(req)), 201);
+    return methodNotAllowed(method, name);
+  }
+  if (method === "GET" && r.get) return jsonResponse(await call(r.get, { id }));
+  if (method === "GET" && r.list) return jsonResponse(await findById(route, id, call));
+  if (method === "PUT" && r.update) return jsonResponse(await call(r.update, { ...(await body(req)), id }));
+  if (method === "DELETE" && r.remove) return jsonResponse(await call(r.remove, { id }));
+  return methodNotAllowed(method, `${name}/{uuid}`);
+}
+
+async function list(req: Request, { resource: r }: RestRoute, call: Call) {
+  const params = new URL(req.url).searchParams;
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of params) if (key !== "name") input[key] = queryValue(value);
+  const response = toListResponse(await call(r.list!, listInput(r.list!, input)));
+  const name = params.get("name");
+  if (name === null) return response;
+  const results = response.results.filter((item) => field(item, r.nameField) === name);
+  return { count: results.length, results };
+}
+
+async function findById({ resource: r, name }: RestRoute, id: string, call: Call) {
+  const { results } = toListResponse(await call(r.list!, listInput(r.list!, {})));
+  const found = results.find((item) => String(field(item, "id")) === id);
+  if (!found) throw new AppError("NOT_FOUND", `There is no ${name} with id ${id} in your tenant.`);
+  return found;
+}
+
+/** List procedures without an input get none; those with one get the query's fields. */
+function listInput(path: string, input: Record<string, unknown>): Record<string, unknown> | undefined {
+  return (procedureDef(path)?.inputs.length ?? 0) > 0 ? input : undefined;
+}
+
+async function body(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  // Actions often need no fields: an empty body is an empty object.
+  if (!text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError("VALIDATION", "The request body is not valid JSON.");
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new AppError("VALIDATION", "The request body must be a JSON object.");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Query strings are text; list inputs want numbers and booleans where they look like them. */
+function queryValue(value: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  return value;
+}
+
+function field(item: unknown, key: string): unknown {
+  return item && typeof item === "object" ? (item as Record<string, unknown>)[key] : undefined;
+}

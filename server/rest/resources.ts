@@ -1,0 +1,69 @@
+/**
+ * The REST API and the CLI, declared once: each resource (named as in Avi's API) maps its HTTP
+ * methods to tRPC procedures, so validation, authorization and audit are the browser's own.
+ * Adding a feature's resource is one entry here. Plain data on purpose: the CLI imports it too.
+ *
+ *   GET    /api/<resource>               list      (?name=<n> looks up by nameField)
+ *   GET    /api/<resource>/<uuid>        get       (falls back to list + id when absent)
+ *   POST   /api/<resource>               create    (JSON body = the procedure's input)
+ *   PUT    /api/<resource>/<uuid>        update    (body + { id })
+ *   DELETE /api/<resource>/<uuid>        remove    ({ id })
+ *   POST   /api/<resource>/<uuid>/<act>  actions[act] (body + { id })
+ */
+export interface RestResource {
+  summary: string;
+  list?: string;
+  get?: string;
+  create?: string;
+  update?: string;
+  remove?: string;
+  actions?: Record<string, string>;
+  /** The field `?name=` and CLI names match (Avi's objects use "name"). */
+  nameField: string;
+  /** Columns of `show <resource>` tables in the CLI. */
+  columns: string[];
+}
+
+export const RESOURCES = {
+  user: {
+    summary: "Local user accounts of your tenant",
+    list: "users.list",
+    create: "users.create",
+    update: "users.update",
+    remove: "users.remove",
+    nameField: "username",
+    columns: ["username", "role", "tenantName", "disabled", "lastLoginAt"],
+  },
+  tenant: {
+    summary: "Tenants (all of them for the admin tenant, otherwise your own)",
+    list: "tenants.list",
+    create: "tenants.create",
+    nameField: "name",
+    columns: ["name", "createdAt"],
+  },
+  auditlog: {
+    summary: "Audit log of your tenant, newest first (read-only)",
+    list: "audit.list",
+    nameField: "action",
+    columns: ["at", "actorName", "action", "objectType", "objectName", "outcome"],
+  },
+  apitoken: {
+    summary: "API tokens (your own; administrators see the tenant's)",
+    list: "apiTokens.list",
+    create: "apiTokens.create",
+    remove: "apiTokens.revoke",
+    actions: { revoke: "apiTokens.revoke" },
+    nameField: "name",
+    columns: ["name", "username", "role", "prefix", "status", "expiresAt", "lastUsedAt"],
+  },
+} satisfies Record<string, RestResource>;
+
+export type ResourceName = keyof typeof RESOURCES;
+
+export function resourceNames(): string[] {
+  return Object.keys(RESOURCES);
+}
+
+export function resourceByName(name: string): RestResource | undefined {
+  return (RESOURCES as Record<string, RestResource>)[name];
+}

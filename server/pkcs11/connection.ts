@@ -57,9 +57,10 @@ interface Pending {
 
 /** Located from the project root: inside Next's bundled server `__dirname` is not the source folder. */
 export function workerEntryPath(): string {
-  return (
-    process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), "server", "pkcs11", "worker", "entry.ts")
-  );
+  // Joined from parts at run time: Turbopack otherwise resolves fork()'s literal path at build time
+  // and fails the build ("Module not found"); the worker runs from source through tsx, unbundled.
+  const parts = ["server", "pkcs11", "worker", "entry.ts"];
+  return process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), ...parts);
 }
 
 export class HsmConnection {

@@ -63,6 +63,7 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
       .returning();
     return { id: row!.id };
   },
+  ...hsmGroupFixtures(),
 };
 
 async function hsmGroupOf(db: Db, owner: SessionUser): Promise<string> {
@@ -81,6 +82,51 @@ async function hsmGroupOf(db: Db, owner: SessionUser): Promise<string> {
     partitionPasswordEnc: encryptSecret("x", "hsm_servers.partition_password"),
   });
   return group!.id;
+}
+
+/** An HSM group of tenant A (a PKCS#11 module group: no appliance needed) for every hsmGroups procedure. */
+function hsmGroupFixtures(): typeof ID_FIXTURES {
+  const group = async (db: Db, ownerA: SessionUser) => {
+    const { caller } = callerFor(db, ownerA);
+    return caller.hsmGroups.create({
+      name: `victim-g-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+      type: "pkcs11-module",
+      moduleLibrary: "/usr/lib/softhsm/libsofthsm2.so",
+      servers: [{ partition: "t", partitionPassword: "1234" }],
+    });
+  };
+  const byId = async (db: Db, a: SessionUser) => ({ id: (await group(db, a)).id });
+  const other = "00000000-0000-4000-8000-000000000000";
+  return {
+    "hsmGroups.get": byId,
+    "hsmGroups.remove": byId,
+    "hsmGroups.clients": byId,
+    "hsmGroups.serverCerts": byId,
+    "hsmGroups.checkNow": byId,
+    "hsmGroups.update": async (db, a) => {
+      const g = await group(db, a);
+      return {
+        id: g.id,
+        name: "stolen",
+        type: g.type,
+        moduleLibrary: g.moduleLibrary,
+        servers: [{ id: g.servers[0]!.id, partition: "t" }],
+      };
+    },
+    "hsmGroups.rotateClient": async (db, a) => ({ id: (await group(db, a)).id, clientId: other }),
+    "hsmGroups.trustServerCert": async (db, a) => ({
+      id: (await group(db, a)).id,
+      serverId: other,
+      fingerprint: "AA",
+    }),
+    "hsmGroups.registerClients": async (db, a) => ({
+      id: (await group(db, a)).id,
+      serverId: other,
+      adminApiUrl: "https://127.0.0.1:8443",
+      username: "admin",
+      password: "x",
+    }),
+  };
 }
 
 function takesId(p: AnyProcedure): boolean {
@@ -139,6 +185,11 @@ describe("every procedure is authenticated and tenant-scoped", () => {
     // The object is untouched and still visible to its own tenant.
     if (path.startsWith("hsmGroupActions.") || path.startsWith("hsmPackages.")) return;
     const { caller: owner } = callerFor(handle.db, tenantA);
+    if (path.startsWith("hsmGroups.")) {
+      const group = await owner.hsmGroups.get({ id: input.id as string });
+      expect(group.name).toMatch(/^victim-g-/);
+      return;
+    }
     if (path.startsWith("users.")) {
       const target = (await owner.users.list()).find((u) => u.id === input.id);
       expect(target?.disabled).toBe(false);

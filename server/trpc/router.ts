@@ -4,6 +4,7 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
+import { hsmGroupsRouter } from "./routers/hsm-groups";
 import { hsmPackagesRouter } from "./routers/hsm-packages";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
@@ -14,6 +15,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   audit: auditRouter,
   apiTokens: apiTokensRouter,
+  hsmGroups: hsmGroupsRouter,
   hsmGroupActions: hsmGroupActionsRouter,
   hsmPackages: hsmPackagesRouter,
 });

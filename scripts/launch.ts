@@ -22,9 +22,9 @@ async function main(): Promise<void> {
     console.error(`[hsm-console] the lab appliances did not start: ${(error as Error).message}`);
   }
 
-  const next = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port], {
+  const next = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
     stdio: "inherit",
-    env: process.env,
+    env: { ...process.env, PORT: port },
   });
   console.log(`[hsm-console] serving on http://localhost:${port}`);
 
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     next.kill("SIGTERM");
-    await lab?.stop().catch((error: Error) => console.error(`[hsm-console] stopping the lab: ${error.message}`));
+    await lab
+      ?.stop()
+      .catch((error: Error) => console.error(`[hsm-console] stopping the lab: ${error.message}`));
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));

@@ -9,7 +9,7 @@ export {
   startP11KitServer,
 } from "./hsm-access";
 export { seLayout } from "./layout";
-export { type ProbeOptions, type ProbeResult, type PresentedCertificate, probeVirtualService } from "./probe";
+export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";
 export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
 export { type ApplyOutcome, ServiceEngine, type ServiceEngineOptions } from "./service-engine";

@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
 import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EchoServer, startEchoServer } from "./echo-server";
 import { AppError } from "@/lib/errors";
 import { checkNginxConfig } from "./checks";
+import { type EchoServer, startEchoServer } from "./echo-server";
 import { writeCandidate } from "./files";
 import { seLayout } from "./layout";
 import { probeVirtualService } from "./probe";

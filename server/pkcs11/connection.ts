@@ -57,11 +57,14 @@ interface Pending {
 
 /** Located from the project root: inside Next's bundled server `__dirname` is not the source folder. */
 export function workerEntryPath(): string {
-  // Joined from parts at run time: Turbopack otherwise resolves fork()'s literal path at build time
-  // and fails the build ("Module not found"); the worker runs from source through tsx, unbundled.
-  const parts = ["server", "pkcs11", "worker", "entry.ts"];
-  return process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), ...parts);
+  return process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), ...WORKER_ENTRY_SEGMENTS);
 }
+
+/**
+ * Joined at run time: a literal path here makes Next's bundler try to bundle the worker (a
+ * TypeScript entry that must run under tsx in its own process) and fail the build.
+ */
+const WORKER_ENTRY_SEGMENTS = "server/pkcs11/worker/entry.ts".split("/");
 
 export class HsmConnection {
   private child: ChildProcess | undefined;
@@ -263,7 +266,7 @@ export class HsmConnection {
       UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
     };
     if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
-    const child = fork(workerEntryPath(), [], {
+    const child = fork(/* turbopackIgnore: true */ workerEntryPath(), [], {
       cwd: process.cwd(),
       env,
       execArgv: ["--import", "tsx"],

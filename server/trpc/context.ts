@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/schemas/auth";
 import { type Db, getDb } from "@/server/db";
+import { PEER_HEADER } from "@/server/http/peer-address";
 import { authenticateToken } from "@/server/services/api-tokens/authenticate-token";
 import { resolveSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
 import { readCookie } from "./cookies";
@@ -55,9 +56,7 @@ export function bearerToken(req: Request): string | null {
   return header.slice(6).trim();
 }
 
-/** The peer address as seen by Next's server. */
+/** Set from the socket by scripts/serve.ts on every request (client-sent values are overwritten). */
 function clientAddress(req: Request): string | null {
-  const forwarded = req.headers.get("x-forwarded-for");
-  // The last hop is the one Next added from the socket; earlier entries are client-supplied.
-  return forwarded?.split(",").at(-1)?.trim() || null;
+  return req.headers.get(PEER_HEADER) || null;
 }

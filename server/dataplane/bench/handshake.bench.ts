@@ -15,7 +15,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { promisify } from "node:util";
 import { report } from "@/server/bench/measure";
-import { writeCandidate, writePin, prepareFolders } from "../files";
+import { prepareFolders, writeCandidate, writePin } from "../files";
 import { seLayout } from "../layout";
 import { startNginx } from "../nginx-process";
 import { resolveRunAs } from "../process";

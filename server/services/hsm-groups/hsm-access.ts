@@ -142,7 +142,8 @@ export async function memberFor(
  * until it changes (real HSMs lock the partition after a few failures).
  */
 const holder = globalThis as unknown as { __hsmLogins?: Map<string, { digest: string; ok: boolean }> };
-const logins = (holder.__hsmLogins ??= new Map());
+holder.__hsmLogins ??= new Map();
+const logins = holder.__hsmLogins;
 
 export async function loginOnce(member: HsmMember): Promise<void> {
   const key = `${member.client.connection.spec.name}|${member.token.label}`;

@@ -20,7 +20,8 @@ interface Entry {
 
 /** One NTLS connector per HSM server per process, on globalThis (hot reload), replaced when its inputs change. */
 const holder = globalThis as unknown as { __hsmNtlsConnectors?: Map<string, Entry> };
-const connectors = (holder.__hsmNtlsConnectors ??= new Map());
+holder.__hsmNtlsConnectors ??= new Map();
+const connectors = holder.__hsmNtlsConnectors;
 
 /** Unix socket paths are limited to 108 bytes: keep them short and inside the data folder. */
 function socketPath(target: ConnectorTarget, fingerprint: string): string {

@@ -88,6 +88,11 @@ export class HsmConnection {
     return this.spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  /** Calls sent or waiting for a slot: "close application access" waits for this to reach 0. */
+  get inFlight(): number {
+    return this.pending.size + this.queue.length;
+  }
+
   get workerPid(): number | undefined {
     return this.child?.pid;
   }

@@ -1,7 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
+import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
+import { hsmGroups, hsmPackages, hsmServers } from "@/server/db/schema";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -32,7 +34,100 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
     const token = await createApiToken(db, actor, { name: "victim", role: "read-only", expiresInDays: 1 });
     return { id: token.id };
   },
+  ...Object.fromEntries(
+    [
+      "testConnection",
+      "listSlots",
+      "accessState",
+      "openAccess",
+      "closeAccess",
+      "haStatus",
+      "setUpHa",
+      "synchronise",
+    ].map((name) => [
+      `hsmGroupActions.${name}`,
+      async (db: Db, ownerA: SessionUser) => ({ id: await hsmGroupOf(db, ownerA) }),
+    ]),
+  ),
+  "hsmPackages.remove": async (db) => {
+    const [row] = await db
+      .insert(hsmPackages)
+      .values({
+        type: "safenet",
+        fileName: "safenet.tar",
+        size: 1,
+        sha256: "00",
+        members: [],
+        uploadedBy: "a",
+      })
+      .returning();
+    return { id: row!.id };
+  },
+  ...hsmGroupFixtures(),
 };
+
+async function hsmGroupOf(db: Db, owner: SessionUser): Promise<string> {
+  const [group] = await db
+    .insert(hsmGroups)
+    .values({
+      tenantId: owner.tenantId,
+      name: `g-${Date.now()}-${Math.random()}`.slice(0, 60),
+      type: "pkcs11-module",
+    })
+    .returning();
+  await db.insert(hsmServers).values({
+    groupId: group!.id,
+    position: 0,
+    partition: "t",
+    partitionPasswordEnc: encryptSecret("x", "hsm_servers.partition_password"),
+  });
+  return group!.id;
+}
+
+/** An HSM group of tenant A (a PKCS#11 module group: no appliance needed) for every hsmGroups procedure. */
+function hsmGroupFixtures(): typeof ID_FIXTURES {
+  const group = async (db: Db, ownerA: SessionUser) => {
+    const { caller } = callerFor(db, ownerA);
+    return caller.hsmGroups.create({
+      name: `victim-g-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+      type: "pkcs11-module",
+      moduleLibrary: "/usr/lib/softhsm/libsofthsm2.so",
+      servers: [{ partition: "t", partitionPassword: "1234" }],
+    });
+  };
+  const byId = async (db: Db, a: SessionUser) => ({ id: (await group(db, a)).id });
+  const other = "00000000-0000-4000-8000-000000000000";
+  return {
+    "hsmGroups.get": byId,
+    "hsmGroups.remove": byId,
+    "hsmGroups.clients": byId,
+    "hsmGroups.serverCerts": byId,
+    "hsmGroups.checkNow": byId,
+    "hsmGroups.update": async (db, a) => {
+      const g = await group(db, a);
+      return {
+        id: g.id,
+        name: "stolen",
+        type: g.type,
+        moduleLibrary: g.moduleLibrary,
+        servers: [{ id: g.servers[0]!.id, partition: "t" }],
+      };
+    },
+    "hsmGroups.rotateClient": async (db, a) => ({ id: (await group(db, a)).id, clientId: other }),
+    "hsmGroups.trustServerCert": async (db, a) => ({
+      id: (await group(db, a)).id,
+      serverId: other,
+      fingerprint: "AA",
+    }),
+    "hsmGroups.registerClients": async (db, a) => ({
+      id: (await group(db, a)).id,
+      serverId: other,
+      adminApiUrl: "https://127.0.0.1:8443",
+      username: "admin",
+      password: "x",
+    }),
+  };
+}
 
 function takesId(p: AnyProcedure): boolean {
   return p._def.inputs.some((schema) => schema.shape !== undefined && "id" in schema.shape);
@@ -88,7 +183,13 @@ describe("every procedure is authenticated and tenant-scoped", () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect(["NOT_FOUND", "FORBIDDEN"]).toContain((error as TRPCError).code);
     // The object is untouched and still visible to its own tenant.
+    if (path.startsWith("hsmGroupActions.") || path.startsWith("hsmPackages.")) return;
     const { caller: owner } = callerFor(handle.db, tenantA);
+    if (path.startsWith("hsmGroups.")) {
+      const group = await owner.hsmGroups.get({ id: input.id as string });
+      expect(group.name).toMatch(/^victim-g-/);
+      return;
+    }
     if (path.startsWith("users.")) {
       const target = (await owner.users.list()).find((u) => u.id === input.id);
       expect(target?.disabled).toBe(false);

@@ -62,6 +62,8 @@ export const hsmServers = pgTable(
     partitionPasswordEnc: text("partition_password_enc").notNull(),
     /** The appliance's admin API (Luna REST) address, for automatic client registration. */
     adminApiUrl: text("admin_api_url"),
+    /** Admin API user and password (JSON), AES-256-GCM (context "hsm_servers.admin_credentials"); only when "remember" was ticked. */
+    adminCredentialsEnc: text("admin_credentials_enc"),
   },
   (t) => [index("hsm_servers_group_idx").on(t.groupId)],
 );
@@ -86,6 +88,9 @@ export const hsmClients = pgTable(
     notAfter: timestamp("not_after", { withTimezone: true }).notNull(),
     /** Set when a rotation replaced this certificate; kept listed until then. */
     replacedAt: timestamp("replaced_at", { withTimezone: true }),
+    /** Avi's node_info.chrystoki_conf: the client's rendered Chrystoki.conf, and the one before it (for the diff). */
+    chrystokiConf: text("chrystoki_conf"),
+    chrystokiConfPrevious: text("chrystoki_conf_previous"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("hsm_clients_group_idx").on(t.groupId)],

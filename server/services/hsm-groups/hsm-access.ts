@@ -66,12 +66,12 @@ export async function openHsmGroup(db: Db, tenantId: string, groupId: string): P
   return { group, members, signer: ha, ha };
 }
 
-interface ClientIdentity {
+export interface ClientIdentity {
   certPem: string;
   keyPem: string;
 }
 
-async function consoleIdentity(db: Db, group: GroupRow): Promise<ClientIdentity> {
+export async function consoleIdentity(db: Db, group: GroupRow): Promise<ClientIdentity> {
   const node = consoleNode();
   const [client] = await db
     .select()
@@ -93,7 +93,7 @@ async function consoleIdentity(db: Db, group: GroupRow): Promise<ClientIdentity>
   return { certPem: client.certPem, keyPem: decryptSecret(client.keyEnc, "hsm_clients.key") };
 }
 
-async function memberFor(
+export async function memberFor(
   group: GroupRow,
   server: ServerRow,
   identity: ClientIdentity | null,
@@ -145,7 +145,7 @@ const holder = globalThis as unknown as { __hsmLogins?: Map<string, { digest: st
 holder.__hsmLogins ??= new Map();
 const logins = holder.__hsmLogins;
 
-async function loginOnce(member: HsmMember): Promise<void> {
+export async function loginOnce(member: HsmMember): Promise<void> {
   const key = `${member.client.connection.spec.name}|${member.token.label}`;
   const digest = crypto.createHash("sha256").update(member.partitionPassword).digest("hex");
   const known = logins.get(key);
@@ -171,7 +171,12 @@ export function forgetLogins(): void {
   logins.clear();
 }
 
-function transportFor(
+/** Forget one member's login result: an explicit user action (Test connection) tries once again. */
+export function forgetLogin(member: HsmMember): void {
+  logins.delete(`${member.client.connection.spec.name}|${member.token.label}`);
+}
+
+export function transportFor(
   group: GroupRow,
   servers: ServerRow[],
   identity: ClientIdentity | null,

@@ -1,13 +1,13 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { PackagesTable } from "@/components/hsm-packages/packages-table";
+import { UploadPackageForm } from "@/components/hsm-packages/upload-form";
 import { PageHeader } from "@/components/ui/page-header";
 
 export default function HsmPackagesPage() {
   return (
     <>
       <PageHeader path={["Administration", "Settings", "Upload HSM Packages"]} title="Upload HSM Packages" />
-      <EmptyState title="No HSM packages uploaded">
-        <p>Vendor HSM client bundles (such as safenet.tar) will be uploaded, validated and listed here.</p>
-      </EmptyState>
+      <UploadPackageForm />
+      <PackagesTable />
     </>
   );
 }

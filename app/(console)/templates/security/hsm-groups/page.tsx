@@ -1,16 +1,17 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import Link from "next/link";
+import { HsmGroupsTable } from "@/components/hsm-groups/hsm-groups-table";
 import { PageHeader } from "@/components/ui/page-header";
 
 export default function HsmGroupsPage() {
   return (
     <>
       <PageHeader path={["Templates", "Security", "HSM Groups"]} title="HSM Groups" />
-      <EmptyState title="No HSM groups yet">
-        <p>
-          HSM groups of network HSM appliances or PKCS#11 modules will be listed here, with their servers, HA
-          state and client registration.
-        </p>
-      </EmptyState>
+      <div className="actions">
+        <Link className="button" href="/templates/security/hsm-groups/new">
+          Create HSM group
+        </Link>
+      </div>
+      <HsmGroupsTable />
     </>
   );
 }

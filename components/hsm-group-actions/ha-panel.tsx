@@ -1,0 +1,85 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
+import { useTRPC } from "@/lib/trpc/client";
+import { describeError } from "@/lib/trpc/errors";
+import { FormError } from "../ui/form-error";
+
+/** HA across the group's HSMs: set up, member state, keys missing on a member, synchronise. */
+export function HaPanel({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const status = useMutation(trpc.hsmGroupActions.haStatus.mutationOptions());
+  const setUp = useMutation(trpc.hsmGroupActions.setUpHa.mutationOptions());
+  const sync = useMutation(trpc.hsmGroupActions.synchronise.mutationOptions());
+  const latest = [sync, setUp, status].find((m) => m.data)?.data as HaStatus | undefined;
+  const busy = status.isPending || setUp.isPending || sync.isPending;
+  const error = status.error ?? setUp.error ?? sync.error;
+  return (
+    <section className="panel" aria-label="High availability">
+      <h2>High availability</h2>
+      <div className="actions">
+        <button type="button" className="secondary" disabled={busy} onClick={() => status.mutate({ id })}>
+          {status.isPending ? "Checking members…" : "Show HA status"}
+        </button>
+        <button type="button" disabled={busy} onClick={() => setUp.mutate({ id })}>
+          {setUp.isPending ? "Setting up HA…" : "Set up HA"}
+        </button>
+        <button type="button" className="secondary" disabled={busy} onClick={() => sync.mutate({ id })}>
+          {sync.isPending ? "Synchronising…" : "Synchronise"}
+        </button>
+      </div>
+      <FormError message={error ? describeError(error).message : null} />
+      {latest && <HaDetails status={latest} />}
+    </section>
+  );
+}
+
+function HaDetails({ status }: { status: HaStatus }) {
+  return (
+    <>
+      <p>
+        HA: <strong>{status.isHa ? "on" : "off"}</strong>
+        {status.haGroupNum && (
+          <>
+            {" "}
+            — HA group number <strong>{status.haGroupNum}</strong>
+          </>
+        )}
+      </p>
+      {status.problem && <div className="alert error">{status.problem}</div>}
+      {status.replicated.map((r) => (
+        <div key={r.idHex} className={r.failed.length ? "alert error" : "alert success"}>
+          Key {r.idHex}: copied to {r.to.join(", ") || "no member"}
+          {r.failed.length > 0 && `; failed: ${r.failed.join("; ")}`}
+        </div>
+      ))}
+      {status.members.length > 0 && (
+        <table aria-label="HA members">
+          <thead>
+            <tr>
+              <th>Member</th>
+              <th>Reachable</th>
+              <th>Logged in</th>
+              <th>Latency (ms)</th>
+              <th>Last error</th>
+              <th>Keys missing</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.members.map((m) => (
+              <tr key={m.server}>
+                <td>{m.server}</td>
+                <td>{m.reachable ? "Yes" : "No"}</td>
+                <td>{m.loggedIn ? "Yes" : "No"}</td>
+                <td>{m.latencyMs}</td>
+                <td>{m.lastError ?? "—"}</td>
+                <td>{m.missingKeys.length ? m.missingKeys.join(", ") : "None"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,130 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { HSM_TYPE_LABELS } from "@/lib/hsm-types";
+import { useTRPC } from "@/lib/trpc/client";
+import { describeError } from "@/lib/trpc/errors";
+import { FormError } from "../ui/form-error";
+
+const BASE = "/templates/security/hsm-groups";
+
+export function HsmGroupDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const group = useQuery(trpc.hsmGroups.get.queryOptions({ id }));
+  const remove = useMutation(
+    trpc.hsmGroups.remove.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.hsmGroups.list.queryKey() });
+        router.push(BASE);
+      },
+      onError: (e) => setError(describeError(e).message),
+    }),
+  );
+  if (group.isError) return <FormError message={describeError(group.error).message} />;
+  const g = group.data;
+  if (!g) return <p>Loading…</p>;
+  return (
+    <>
+      <FormError message={error} />
+      <div className="actions">
+        <Link className="button" href={`${BASE}/${id}/edit`}>
+          Edit
+        </Link>
+        <Link className="button" href={`${BASE}/${id}/clients`}>
+          Client certificates
+        </Link>
+        <Link className="button" href={`${BASE}/${id}/connection`}>
+          Connection
+        </Link>
+        {!g.builtIn && !confirming && (
+          <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        )}
+        {confirming && (
+          <button type="button" onClick={() => remove.mutate({ id })} disabled={remove.isPending}>
+            Delete "{g.name}" now
+          </button>
+        )}
+      </div>
+      <section className="panel" aria-label="Group">
+        <dl>
+          <dt>Type</dt>
+          <dd>{HSM_TYPE_LABELS[g.type]}</dd>
+          <dt>HA</dt>
+          <dd>{g.isHa ? `On${g.haGroupNum ? ` (HA group ${g.haGroupNum})` : ""}` : "Off"}</dd>
+          {g.moduleLibrary && (
+            <>
+              <dt>PKCS#11 library</dt>
+              <dd>
+                <code>{g.moduleLibrary}</code>
+              </dd>
+            </>
+          )}
+          <dt>SE groups using it</dt>
+          <dd>{g.seGroups.map((s) => s.name).join(", ") || "None"}</dd>
+          <dt>Tenant</dt>
+          <dd>{g.tenantName}</dd>
+        </dl>
+      </section>
+      <table className="table" aria-label="HSM servers">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Address</th>
+            <th>Partition</th>
+            <th>Partition serial</th>
+            <th>Password</th>
+            <th>Server certificate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {g.servers.map((s) => (
+            <tr key={s.id}>
+              <td>{s.position + 1}</td>
+              <td>{s.address ? `${s.address}:${s.port}` : "local module"}</td>
+              <td>{s.partition}</td>
+              <td>{s.partitionSerial ?? "not yet read"}</td>
+              <td>set</td>
+              <td>
+                {s.serverCert ? (
+                  <>
+                    {s.serverCert.subject}
+                    <br />
+                    <code>{s.serverCert.fingerprint}</code>
+                    <br />
+                    expires {s.serverCert.notAfter.slice(0, 10)}
+                  </>
+                ) : (
+                  "—"
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Trusted clients</h2>
+      {g.clients.length === 0 ? (
+        <p className="hint">None: a PKCS#11 module is used locally.</p>
+      ) : (
+        <ul>
+          {g.clients
+            .filter((c) => !c.replacedAt)
+            .map((c) => (
+              <li key={c.id}>
+                {c.kind === "console" ? "Console node" : "Service engine"} {c.name} ({c.ip}, {c.network}{" "}
+                network)
+              </li>
+            ))}
+        </ul>
+      )}
+    </>
+  );
+}

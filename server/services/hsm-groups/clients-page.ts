@@ -1,0 +1,82 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { ClientsPage } from "@/lib/schemas/hsm-client";
+import type { Db } from "@/server/db";
+import { hsmClientRegistrations, hsmClients, hsmServers } from "@/server/db/schema";
+import type { Actor } from "../actor";
+import { lineDiff } from "./chrystoki-conf";
+import { certInfo, findGroup } from "./to-hsm-group";
+
+/** Everything the download page shows: one row per client and server, with the commands to run. */
+export async function getClientsPage(db: Db, actor: Actor, id: string): Promise<ClientsPage> {
+  const group = await findGroup(db, actor.tenantId, id);
+  const servers = await db
+    .select()
+    .from(hsmServers)
+    .where(eq(hsmServers.groupId, group.id))
+    .orderBy(asc(hsmServers.position));
+  const clients = await db
+    .select()
+    .from(hsmClients)
+    .where(eq(hsmClients.groupId, group.id))
+    .orderBy(asc(hsmClients.name), asc(hsmClients.createdAt));
+  const regs =
+    clients.length === 0
+      ? []
+      : await db
+          .select()
+          .from(hsmClientRegistrations)
+          .where(
+            inArray(
+              hsmClientRegistrations.clientId,
+              clients.map((c) => c.id),
+            ),
+          );
+  const reg = (clientId: string, serverId: string) =>
+    regs.find((r) => r.clientId === clientId && r.serverId === serverId);
+  return {
+    id: group.id,
+    name: group.name,
+    isHa: group.isHa,
+    clients: clients.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      name: c.name,
+      ip: c.ip,
+      subject: certInfo(c.certPem)?.subject ?? `CN=${c.name}`,
+      fingerprint: c.fingerprint,
+      notAfter: c.notAfter.toISOString(),
+      replacedAt: c.replacedAt?.toISOString() ?? null,
+      chrystokiConf: c.chrystokiConf,
+      chrystokiDiff:
+        c.chrystokiConfPrevious && c.chrystokiConf
+          ? lineDiff(c.chrystokiConfPrevious, c.chrystokiConf)
+          : null,
+      servers: servers.map((s) => {
+        const r = reg(c.id, s.id);
+        return {
+          serverId: s.id,
+          address: s.address ?? "",
+          partition: s.partition,
+          status: r?.status ?? "unknown",
+          detail: r?.detail ?? null,
+          checkedAt: r?.checkedAt?.toISOString() ?? null,
+          commands: [
+            `scp ${c.name}.pem admin@${s.address}:`,
+            `client register -c ${c.name} -i ${c.ip}`,
+            `client assignPartition -c ${c.name} -p ${s.partition}`,
+          ],
+        };
+      }),
+    })),
+  };
+}
+
+/** One client certificate of a group (tenant-checked), for the download route. */
+export async function findClient(db: Db, actor: Pick<Actor, "tenantId">, groupId: string, clientId: string) {
+  const group = await findGroup(db, actor.tenantId, groupId);
+  const [client] = await db
+    .select()
+    .from(hsmClients)
+    .where(and(eq(hsmClients.id, clientId), eq(hsmClients.groupId, group.id)));
+  return client ?? null;
+}

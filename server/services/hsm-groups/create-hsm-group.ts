@@ -1,0 +1,52 @@
+import { isNetworkHsm } from "@/lib/hsm-types";
+import { type CreateHsmGroupInput, type HsmGroup, ZCreateHsmGroupInput } from "@/lib/schemas/hsm-group";
+import { encryptSecret } from "@/server/crypto/secrets";
+import type { Db } from "@/server/db";
+import { hsmGroups, hsmServers } from "@/server/db/schema";
+import type { Actor } from "../actor";
+import { assertNameFree, checkGroupInput } from "./check-group-input";
+import { refreshChrystokiConfs } from "./chrystoki-store";
+import { insertClientCert, issueClientCert } from "./client-certs";
+import { consoleNode } from "./console-node";
+import { markSeGroupsRestartRequired } from "./restart-required";
+import { toHsmGroup } from "./to-hsm-group";
+
+/** Creates a group with its servers and, for network HSMs, this console node's client certificate. */
+export async function createHsmGroup(db: Db, actor: Actor, raw: CreateHsmGroupInput): Promise<HsmGroup> {
+  const input = checkGroupInput(ZCreateHsmGroupInput.parse(raw));
+  const network = isNetworkHsm(input.type);
+  const consoleCert = network
+    ? await issueClientCert({ kind: "console", ...consoleNode() }, input.clientValidityDays)
+    : null;
+  const group = await db.transaction(async (tx) => {
+    const txDb = tx as unknown as Db;
+    await assertNameFree(txDb, actor.tenantId, input.name);
+    const [row] = await tx
+      .insert(hsmGroups)
+      .values({
+        tenantId: actor.tenantId,
+        name: input.name,
+        type: input.type,
+        isHa: input.isHa,
+        moduleLibrary: input.moduleLibrary ?? null,
+      })
+      .returning();
+    await tx.insert(hsmServers).values(
+      input.servers.map((s, position) => ({
+        groupId: row!.id,
+        position,
+        address: network ? (s.address ?? null) : null,
+        port: network ? s.port : null,
+        serverCertPem: s.serverCert ?? null,
+        partition: s.partition,
+        partitionPasswordEnc: encryptSecret(s.partitionPassword ?? "", "hsm_servers.partition_password"),
+        adminApiUrl: s.adminApiUrl || null,
+      })),
+    );
+    if (consoleCert) await insertClientCert(txDb, row!.id, consoleCert);
+    await refreshChrystokiConfs(txDb, row!.id);
+    await markSeGroupsRestartRequired(txDb, row!.id, `HSM group "${input.name}" was created.`);
+    return row!;
+  });
+  return toHsmGroup(db, group);
+}

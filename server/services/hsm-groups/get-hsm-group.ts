@@ -1,0 +1,1 @@
+export { getHsmGroup } from "./list-hsm-groups";

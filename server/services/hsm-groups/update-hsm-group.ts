@@ -1,0 +1,131 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { isNetworkHsm } from "@/lib/hsm-types";
+import { type HsmGroup, type UpdateHsmGroupInput, ZUpdateHsmGroupInput } from "@/lib/schemas/hsm-group";
+import { encryptSecret } from "@/server/crypto/secrets";
+import type { Db } from "@/server/db";
+import { hsmClients, hsmGroups, hsmServers } from "@/server/db/schema";
+import type { Actor } from "../actor";
+import { assertNameFree, checkGroupInput } from "./check-group-input";
+import { refreshChrystokiConfs } from "./chrystoki-store";
+import { insertClientCert, issueClientCert } from "./client-certs";
+import { consoleNode } from "./console-node";
+import { forgetLogins } from "./hsm-access";
+import { closeNtlsConnector } from "./ntls-connectors";
+import { markSeGroupsRestartRequired } from "./restart-required";
+import { findGroup, toHsmGroup } from "./to-hsm-group";
+
+/**
+ * Changes a group. Servers keep their id (and password when none is typed); servers left out
+ * are removed. Connections and logins to changed servers are dropped after the commit so the
+ * next use reconnects with the new settings.
+ */
+export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupInput): Promise<HsmGroup> {
+  const input = checkGroupInput(ZUpdateHsmGroupInput.parse(raw));
+  const current = await findGroup(db, actor.tenantId, input.id);
+  if (current.builtIn) assertBuiltInKept(current, input);
+  const existing = await db.select().from(hsmServers).where(eq(hsmServers.groupId, current.id));
+  const byId = new Map(existing.map((s) => [s.id, s]));
+  input.servers.forEach((s, i) => {
+    if (s.id && !byId.has(s.id))
+      throw new AppError("VALIDATION", "This HSM is not part of the group any more. Reload the page.", {
+        field: `servers.${i}.id`,
+      });
+  });
+  const network = isNetworkHsm(input.type);
+  const [activeConsole] = await db
+    .select({ id: hsmClients.id })
+    .from(hsmClients)
+    .where(
+      and(eq(hsmClients.groupId, current.id), eq(hsmClients.kind, "console"), isNull(hsmClients.replacedAt)),
+    );
+  const consoleCert =
+    network && !activeConsole
+      ? await issueClientCert({ kind: "console", ...consoleNode() }, input.clientValidityDays)
+      : null;
+  const kept = new Set(input.servers.flatMap((s) => (s.id ? [s.id] : [])));
+  const touched = existing.filter((s) => !kept.has(s.id)).map((s) => s.id);
+  const group = await db.transaction(async (tx) => {
+    const txDb = tx as unknown as Db;
+    await assertNameFree(txDb, actor.tenantId, input.name, current.id);
+    const [row] = await tx
+      .update(hsmGroups)
+      .set({
+        name: input.name,
+        type: input.type,
+        isHa: input.isHa,
+        moduleLibrary: input.moduleLibrary ?? null,
+        updatedAt: new Date(),
+      })
+      .where(eq(hsmGroups.id, current.id))
+      .returning();
+    if (touched.length > 0) await tx.delete(hsmServers).where(inArray(hsmServers.id, touched));
+    for (const [position, s] of input.servers.entries()) {
+      const values = {
+        position,
+        address: network ? (s.address ?? null) : null,
+        port: network ? s.port : null,
+        serverCertPem: s.serverCert ?? null,
+        partition: s.partition,
+        adminApiUrl: s.adminApiUrl || null,
+        ...(s.partitionPassword
+          ? { partitionPasswordEnc: encryptSecret(s.partitionPassword, "hsm_servers.partition_password") }
+          : {}),
+      };
+      const before = s.id ? byId.get(s.id) : undefined;
+      if (before) {
+        if (changed(before, values)) touched.push(before.id);
+        await tx.update(hsmServers).set(values).where(eq(hsmServers.id, before.id));
+      } else {
+        await tx.insert(hsmServers).values({
+          ...values,
+          groupId: current.id,
+          partitionPasswordEnc: values.partitionPasswordEnc ?? "",
+        });
+      }
+    }
+    if (consoleCert) await insertClientCert(txDb, current.id, consoleCert);
+    await refreshChrystokiConfs(txDb, current.id);
+    await markSeGroupsRestartRequired(txDb, current.id, `HSM group "${input.name}" was changed.`);
+    return row!;
+  });
+  if (touched.length > 0) {
+    forgetLogins();
+    await Promise.all(touched.map((id) => closeNtlsConnector(id)));
+  }
+  return toHsmGroup(db, group);
+}
+
+function changed(
+  before: typeof hsmServers.$inferSelect,
+  after: {
+    address: string | null;
+    port: number | null;
+    serverCertPem: string | null;
+    partition: string;
+    partitionPasswordEnc?: string;
+  },
+): boolean {
+  return (
+    before.address !== after.address ||
+    before.port !== after.port ||
+    before.serverCertPem !== after.serverCertPem ||
+    before.partition !== after.partition ||
+    after.partitionPasswordEnc !== undefined
+  );
+}
+
+/** The built-in Local-SoftHSM group: its token and library are the console's own. */
+function assertBuiltInKept(
+  current: typeof hsmGroups.$inferSelect,
+  input: { name: string; type: string; moduleLibrary?: string | undefined },
+): void {
+  if (input.name !== current.name)
+    throw new AppError("VALIDATION", "The built-in group keeps its name.", { field: "name" });
+  if (input.type !== current.type)
+    throw new AppError("VALIDATION", "The built-in group is a PKCS#11 module group.", { field: "type" });
+  if (input.moduleLibrary !== current.moduleLibrary)
+    throw new AppError("VALIDATION", "The built-in group's PKCS#11 library cannot be changed.", {
+      field: "moduleLibrary",
+    });
+}

@@ -1,0 +1,83 @@
+import { AppError } from "@/lib/errors";
+import type { Db } from "@/server/db";
+import { hsmPackageChunks, hsmPackages } from "@/server/db/schema";
+import {
+  type ByteSource,
+  type HsmPackageReport,
+  type HsmPackageType,
+  inspectHsmPackage,
+} from "@/server/packages";
+import type { Actor } from "@/server/services/actor";
+import { markRestartRequired } from "./mark-restart";
+import { CHUNK_BYTES, MAX_PACKAGE_BYTES } from "./package-types";
+
+export interface UploadPackageInput {
+  type: HsmPackageType;
+  fileName: string;
+  stream: ByteSource;
+  maxBytes?: number;
+}
+
+export interface UploadPackageResult {
+  id: string;
+  name: string;
+  report: HsmPackageReport;
+  restartRequired: number;
+}
+
+/**
+ * Validates the upload while it streams in (never extracted, capped as counted), keeps its bytes
+ * in ~1 MiB chunks in memory, and only then stores the package row and every chunk in ONE
+ * transaction: a refused or failed upload leaves nothing behind.
+ */
+export async function uploadHsmPackage(
+  db: Db,
+  actor: Actor,
+  input: UploadPackageInput,
+): Promise<UploadPackageResult> {
+  const chunks: Buffer[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pendingBytes > 0) chunks.push(Buffer.concat(pending, pendingBytes));
+    pending = [];
+    pendingBytes = 0;
+  };
+  async function* keep(source: ByteSource): AsyncGenerator<Buffer> {
+    for await (const part of source) {
+      const buffer = typeof part === "string" ? Buffer.from(part) : Buffer.from(part);
+      pending.push(buffer);
+      pendingBytes += buffer.length;
+      if (pendingBytes >= CHUNK_BYTES) flush();
+      yield buffer;
+    }
+  }
+  const report = await inspectHsmPackage({
+    type: input.type,
+    stream: keep(input.stream),
+    limits: { maxArchiveBytes: input.maxBytes ?? MAX_PACKAGE_BYTES },
+  });
+  flush();
+  const name = input.fileName;
+  const { id, restartRequired } = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(hsmPackages)
+      .values({
+        type: input.type,
+        version: report.version,
+        fileName: name,
+        size: report.size,
+        sha256: report.sha256,
+        members: report.members.map((m) => ({ name: m.name, size: m.size, sha256: m.sha256 })),
+        uploadedBy: actor.username,
+      })
+      .returning({ id: hsmPackages.id });
+    if (!row) throw new AppError("INTERNAL", "The package could not be stored.");
+    for (const [seq, data] of chunks.entries()) {
+      await tx.insert(hsmPackageChunks).values({ packageId: row.id, seq, data });
+    }
+    const reason = `HSM package ${name} (${input.type} ${report.version ?? "unknown version"}) uploaded: restart to install it.`;
+    return { id: row.id, restartRequired: await markRestartRequired(tx, input.type, reason) };
+  });
+  return { id, name, report, restartRequired };
+}

@@ -1,0 +1,9 @@
+import { ZIdInput } from "@/lib/schemas/common";
+import { ZHsmGroup } from "@/lib/schemas/hsm-group";
+import { getHsmGroup } from "@/server/services/hsm-groups/get-hsm-group";
+import { protectedProcedure } from "../../init";
+
+export const get = protectedProcedure
+  .input(ZIdInput)
+  .output(ZHsmGroup)
+  .query(({ ctx, input }) => getHsmGroup(ctx.db, ctx.actor, input.id));

@@ -1,0 +1,24 @@
+import { router } from "../../init";
+import { clients, serverCerts } from "./clients";
+import { create } from "./create";
+import { get } from "./get";
+import { list } from "./list";
+import { parseServerCert } from "./parse-server-cert";
+import { checkNow, registerClients, rotateClient, trustServerCert } from "./registration";
+import { remove } from "./remove";
+import { update } from "./update";
+
+export const hsmGroupsRouter = router({
+  list,
+  get,
+  create,
+  update,
+  remove,
+  parseServerCert,
+  clients,
+  serverCerts,
+  checkNow,
+  registerClients,
+  rotateClient,
+  trustServerCert,
+});

@@ -120,7 +120,9 @@ test("an unregistered client is refused at handshake, and Register automatically
   expect((await lab.lunash("hsm2", "client list")).output).toMatch(/\S/);
 });
 
-test("a regenerated server.pem shows as a pinned-certificate mismatch and is trusted in one click", async ({ page }) => {
+test("a regenerated server.pem shows as a pinned-certificate mismatch and is trusted in one click", async ({
+  page,
+}) => {
   expect((await lab.lunash("hsm1", "sysconf regenCert")).result).toBe(0);
   const fresh = lab.info("hsm1").serverCertFingerprint;
   await page.goto("/templates/security/hsm-groups");
@@ -134,14 +136,24 @@ test("a regenerated server.pem shows as a pinned-certificate mismatch and is tru
   await alert.getByRole("button", { name: "Trust the new certificate of 127.0.91.11" }).click();
   await expect(alert).toHaveCount(0);
   await main.getByRole("button", { name: "Check now" }).click();
-  await expect(main.getByRole("region", { name: / on 127\.0\.91\.11$/ })).toContainText("registered, partition visible");
+  await expect(main.getByRole("region", { name: / on 127\.0\.91\.11$/ })).toContainText(
+    "registered, partition visible",
+  );
 });
 
-test("the certificate download needs a session", async ({ playwright, baseURL }) => {
-  const anonymous = await playwright.request.newContext({ baseURL });
-  const response = await anonymous.get(
-    "/api/hsm-groups/00000000-0000-4000-8000-000000000000/clients/00000000-0000-4000-8000-000000000000/pem",
-  );
-  expect(response.status()).toBe(401);
+test("the certificate download needs a session and an existing client of the tenant", async ({
+  playwright,
+  baseURL,
+  page,
+}) => {
+  const url =
+    "/api/hsm-groups/00000000-0000-4000-8000-000000000000/clients/00000000-0000-4000-8000-000000000000/pem";
+  // No cookies at all (the project's signed-in storage state is not inherited).
+  const anonymous = await playwright.request.newContext({
+    baseURL,
+    storageState: { cookies: [], origins: [] },
+  });
+  expect((await anonymous.get(url)).status()).toBe(401);
   await anonymous.dispose();
+  expect((await page.request.get(url)).status()).toBe(404);
 });

@@ -21,7 +21,7 @@ export function ClientCertCard({
 }: {
   groupId: string;
   client: ClientCertRow;
-  adminUrls: Record<string, string | null>;
+  adminUrls: Record<string, { url: string | null; saved: boolean }>;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -97,7 +97,8 @@ export function ClientCertCard({
                   groupId={groupId}
                   serverId={s.serverId}
                   address={s.address}
-                  adminApiUrl={adminUrls[s.serverId] ?? null}
+                  adminApiUrl={adminUrls[s.serverId]?.url ?? null}
+                  saved={adminUrls[s.serverId]?.saved ?? false}
                 />
               </details>
             )}

@@ -24,7 +24,9 @@ export function HsmClientsPage({ id }: { id: string }) {
   );
   if (page.isError) return <FormError message={describeError(page.error).message} />;
   if (!page.data) return <p>Loading…</p>;
-  const adminUrls = Object.fromEntries((group.data?.servers ?? []).map((s) => [s.id, s.adminApiUrl]));
+  const adminUrls = Object.fromEntries(
+    (group.data?.servers ?? []).map((s) => [s.id, { url: s.adminApiUrl, saved: s.adminCredentialsSaved }]),
+  );
   return (
     <>
       <FormError message={error} />

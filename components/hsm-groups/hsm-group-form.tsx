@@ -36,6 +36,7 @@ function toValues(g: HsmGroup): UpdateHsmGroupInput {
     name: g.name,
     type: g.type,
     isHa: g.isHa,
+    clientValidityDays: 730,
     moduleLibrary: g.moduleLibrary ?? "",
     servers: g.servers.map((s) => ({
       id: s.id,
@@ -62,7 +63,15 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
     ),
     defaultValues: group
       ? toValues(group)
-      : { id: "", name: "", type: "safenet-luna", isHa: false, moduleLibrary: "", servers: [emptyServer] },
+      : {
+          id: "",
+          name: "",
+          type: "safenet-luna",
+          isHa: false,
+          moduleLibrary: "",
+          clientValidityDays: 730,
+          servers: [emptyServer],
+        },
   });
   const servers = useFieldArray({ control: form.control, name: "servers" });
   const type = form.watch("type");
@@ -166,6 +175,13 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
               {errors.isHa?.message && <div className="field-error">{errors.isHa.message}</div>}
             </div>
           )}
+          <TextField
+            id="hsm-validity"
+            label="Client certificate validity (days)"
+            type="number"
+            registration={form.register("clientValidityDays", { valueAsNumber: true })}
+            error={errors.clientValidityDays}
+          />
           <h2>Trusted clients</h2>
           <p className="hint">
             This console node gets a client certificate when the group is saved; register it on each HSM from

@@ -16,10 +16,12 @@ export function RegisterForm({
   serverId,
   address,
   adminApiUrl,
+  saved,
 }: {
   groupId: string;
   serverId: string;
   address: string;
+  saved: boolean;
   adminApiUrl: string | null;
 }) {
   const trpc = useTRPC();
@@ -84,6 +86,7 @@ export function RegisterForm({
         label="Admin password"
         type="password"
         autoComplete="off"
+        hint={saved ? "Left empty, the remembered credentials are used." : undefined}
         registration={form.register("password")}
         error={errors.password}
       />

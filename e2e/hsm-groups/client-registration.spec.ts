@@ -119,3 +119,41 @@ test("an unregistered client is refused at handshake, and Register automatically
   await expect(onHsm2).toContainText("registered, partition visible");
   expect((await lab.lunash("hsm2", "client list")).output).toMatch(/\S/);
 });
+
+test("a regenerated server.pem shows as a pinned-certificate mismatch and is trusted in one click", async ({
+  page,
+}) => {
+  expect((await lab.lunash("hsm1", "sysconf regenCert")).result).toBe(0);
+  const fresh = lab.info("hsm1").serverCertFingerprint;
+  await page.goto("/templates/security/hsm-groups");
+  await page
+    .getByRole("row", { name: new RegExp(groupName) })
+    .getByRole("link", { name: `Client certificates of ${groupName}` })
+    .click();
+  const main = page.getByRole("main");
+  const alert = main.getByRole("alert").filter({ hasText: "Pinned certificate mismatch on 127.0.91.11" });
+  await expect(alert).toContainText(fresh);
+  await alert.getByRole("button", { name: "Trust the new certificate of 127.0.91.11" }).click();
+  await expect(alert).toHaveCount(0);
+  await main.getByRole("button", { name: "Check now" }).click();
+  await expect(main.getByRole("region", { name: / on 127\.0\.91\.11$/ })).toContainText(
+    "registered, partition visible",
+  );
+});
+
+test("the certificate download needs a session and an existing client of the tenant", async ({
+  playwright,
+  baseURL,
+  page,
+}) => {
+  const url =
+    "/api/hsm-groups/00000000-0000-4000-8000-000000000000/clients/00000000-0000-4000-8000-000000000000/pem";
+  // No cookies at all (the project's signed-in storage state is not inherited).
+  const anonymous = await playwright.request.newContext({
+    baseURL,
+    storageState: { cookies: [], origins: [] },
+  });
+  expect((await anonymous.get(url)).status()).toBe(401);
+  await anonymous.dispose();
+  expect((await page.request.get(url)).status()).toBe(404);
+});

@@ -59,7 +59,8 @@ export const ZRegisterAutomaticallyInput = z.object({
   serverId: ZId,
   adminApiUrl: z.url({ protocol: /^https$/, message: "Enter the appliance's https:// admin API URL." }),
   username: z.string().trim().min(1, "Enter the admin user name.").max(64),
-  password: z.string().min(1, "Enter the admin password.").max(256),
+  /** Empty: use the credentials remembered for this HSM, if any. */
+  password: z.string().max(256).default(""),
   remember: z.boolean().default(false),
 });
 export type RegisterAutomaticallyInput = z.input<typeof ZRegisterAutomaticallyInput>;

@@ -149,6 +149,8 @@ export const ZHsmServer = z.object({
   partitionSerial: z.string().nullable(),
   partitionPasswordSet: z.literal(true),
   adminApiUrl: z.string().nullable(),
+  /** Admin API credentials were remembered (encrypted) for automatic registration. */
+  adminCredentialsSaved: z.boolean(),
 });
 
 export const ZHsmClient = z.object({

@@ -174,6 +174,24 @@ describe("HSM group services", () => {
   });
 });
 
+describe("service engines as trusted clients", () => {
+  it("adds an SE client with its own certificate and commands, once", async () => {
+    const { addTrustedClient } = await import("./add-trusted-client");
+    const group = await caller().hsmGroups.create(networkGroupInput("with-se", [pems[0]!]));
+    const first = await addTrustedClient(handle.db, group.id, { name: "se-10.0.0.5", ip: "10.0.0.5" });
+    expect(await addTrustedClient(handle.db, group.id, { name: "se-10.0.0.5", ip: "10.0.0.5" })).toEqual(
+      first,
+    );
+    const page = await caller().hsmGroups.clients({ id: group.id });
+    const se = page.clients.find((c) => c.kind === "service-engine")!;
+    expect(se.subject).toBe("CN=se-10.0.0.5");
+    expect(se.servers[0]!.commands[1]).toBe("client register -c se-10.0.0.5 -i 10.0.0.5");
+    expect(se.chrystokiConf).toContain(
+      "ClientCertFile = /usr/safenet/lunaclient/cert/client/se-10.0.0.5.pem;",
+    );
+  });
+});
+
 describe("Chrystoki.conf diff", () => {
   it("marks added and removed lines", () => {
     const a = renderChrystokiConf({

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type RegisterAutomaticallyInput, ZRegisterAutomaticallyInput } from "@/lib/schemas/hsm-client";
-import { encryptSecret } from "@/server/crypto/secrets";
+import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import { hsmClients, hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
@@ -36,8 +36,7 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
     });
   const api: AdminApi = {
     url: input.adminApiUrl,
-    username: input.username,
-    password: input.password,
+    ...credentials(input, server),
     serverCertPem: server.serverCertPem,
   };
   const hsms = await adminRequest(api, "GET", "/api/lunasa/hsms");
@@ -85,7 +84,7 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
       ...(input.remember
         ? {
             adminCredentialsEnc: encryptSecret(
-              JSON.stringify({ username: input.username, password: input.password }),
+              JSON.stringify({ username: api.username, password: api.password }),
               "hsm_servers.admin_credentials",
             ),
           }
@@ -94,4 +93,15 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
     .where(eq(hsmServers.id, server.id));
   await checkRegistrations(db, actor, group.id);
   return { id: group.id, name: group.name, registered };
+}
+
+/** The typed credentials, or the remembered ones when the password is left empty. */
+function credentials(
+  input: { username: string; password: string },
+  server: typeof hsmServers.$inferSelect,
+): { username: string; password: string } {
+  if (input.password) return { username: input.username, password: input.password };
+  if (!server.adminCredentialsEnc)
+    throw new AppError("VALIDATION", "Enter the admin password.", { field: "password" });
+  return JSON.parse(decryptSecret(server.adminCredentialsEnc, "hsm_servers.admin_credentials"));
 }

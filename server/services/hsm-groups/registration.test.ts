@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
 import type { SessionUser } from "@/lib/schemas/auth";
 import type { DbHandle } from "@/server/db/client";
+import { hsmServers } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
@@ -112,7 +113,16 @@ describe("client registration against lab appliances", () => {
       { client: CLIENT, outcome: "registered" },
     ]);
     expect((await statuses()).map((r) => r[1])).toEqual(["registered", "registered"]);
-    expect((await caller().hsmGroups.registerClients(input)).registered).toEqual([
+    const noPassword = await caller()
+      .hsmGroups.registerClients({ ...input, password: "" })
+      .catch((e: unknown) => e);
+    expect(toAppError(noPassword).field).toBe("password");
+    await caller().hsmGroups.registerClients({ ...input, remember: true });
+    const dump = JSON.stringify(await handle.db.select().from(hsmServers));
+    expect(dump).not.toContain(b.admin.password);
+    expect((await caller().hsmGroups.get({ id: groupId })).servers[1]!.adminCredentialsSaved).toBe(true);
+    // Remembered: the password may be left empty; still idempotent.
+    expect((await caller().hsmGroups.registerClients({ ...input, password: "" })).registered).toEqual([
       { client: CLIENT, outcome: "already-registered" },
     ]);
     const shown = await lab.lunash("hsm2", `client show -c ${CLIENT}`);

@@ -72,6 +72,7 @@ export async function toHsmGroup(db: Db, group: GroupRow): Promise<HsmGroup> {
       partitionSerial: s.partitionSerial,
       partitionPasswordSet: true as const,
       adminApiUrl: s.adminApiUrl,
+      adminCredentialsSaved: s.adminCredentialsEnc !== null,
     })),
     clients: clients.map((c) => ({
       id: c.id,

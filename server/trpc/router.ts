@@ -2,14 +2,20 @@ import "server-only";
 import { router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { serviceEngineGroupsRouter } from "./routers/service-engine-groups";
+import { serviceEnginesRouter } from "./routers/service-engines";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
+import { virtualServicesRouter } from "./routers/virtual-services";
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   tenants: tenantsRouter,
   audit: auditRouter,
+  serviceEngineGroups: serviceEngineGroupsRouter,
+  serviceEngines: serviceEnginesRouter,
+  virtualServices: virtualServicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { type EchoServer, seLayout, startEchoServer } from "@/server/dataplane";
+import { type EchoServer, probeVirtualService, seLayout, startEchoServer } from "@/server/dataplane";
 import { serviceEngineGroups, serviceEngines } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";
@@ -165,4 +165,53 @@ describe("service engines run by the console", () => {
     expect(conf).toContain('"shop"');
     expect(conf).not.toContain('"bad"');
   }, 60_000);
+
+  /**
+   * Two SEs of one group cannot each bind the VIP:port alone; the rendered listeners use
+   * SO_REUSEPORT (both nginx run as the same unprivileged user), so both SEs serve the same VIP
+   * and the kernel spreads connections. Restarting them one at a time must leave at least one
+   * serving at every moment: the longest gap between successful requests stays short.
+   */
+  it("a rolling restart of a 2-SE group keeps the VIP answering", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    await caller.serviceEngineGroups.update({ id: group!.id, seCount: 2 });
+    const [two] = await caller.serviceEngineGroups.list();
+    expect(two!.serviceEngines.map((s) => [s.name, s.state])).toEqual([
+      ["se-1", "running"],
+      ["se-2", "running"],
+    ]);
+    const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
+    const port = shop.ports[0]!.port;
+    let stop = false;
+    let lastOk = Date.now();
+    let longestGap = 0;
+    let ok = 0;
+    let failed = 0;
+    const loop = (async () => {
+      while (!stop) {
+        const r = await probeVirtualService({ vip, port, timeoutMs: 2000 });
+        const now = Date.now();
+        if (r.ok) {
+          longestGap = Math.max(longestGap, now - lastOk);
+          lastOk = now;
+          ok++;
+        } else failed++;
+      }
+    })();
+    const runningAtOnce: number[] = [];
+    const sample = setInterval(() => {
+      const states = ["se-1", "se-2"].map((n) => two!.serviceEngines.find((s) => s.name === n)!.id);
+      runningAtOnce.push(states.filter((id) => supervisor.status(id)?.state === "running").length);
+    }, 20);
+    const result = await caller.serviceEngineGroups.restartAll({ id: group!.id });
+    clearInterval(sample);
+    stop = true;
+    await loop;
+    expect(result).toMatchObject({ restarted: ["se-1", "se-2"], failed: null });
+    console.log(`rolling restart: ${ok} requests ok, ${failed} failed, longest gap ${longestGap} ms`);
+    expect(ok).toBeGreaterThan(5);
+    expect(longestGap).toBeLessThan(1500);
+    expect(Math.min(...runningAtOnce)).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });

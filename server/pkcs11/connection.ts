@@ -257,7 +257,10 @@ export class HsmConnection {
       UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
     };
     if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
-    const child = fork(workerEntryPath(), [], {
+    // Turbopack resolves a fork() path with a constant part as a module and fails the build
+    // (vercel/next.js#97952); a bare environment variable is left alone.
+    process.env.HSM_PKCS11_WORKER_ENTRY = workerEntryPath();
+    const child = fork(process.env.HSM_PKCS11_WORKER_ENTRY, [], {
       cwd: process.cwd(),
       env,
       execArgv: ["--import", "tsx"],

@@ -41,7 +41,7 @@ test("a virtual service: field errors first, then it goes up and Test reaches th
   const wizard = page.getByRole("form", { name: "New virtual service" });
   await wizard.getByLabel("Name").fill("e2e-web");
   await wizard.getByLabel("VIP address").fill("10.1.2");
-  await wizard.getByLabel("Port 1").fill(PORT);
+  await wizard.getByLabel("Port 1", { exact: true }).fill(PORT);
   await expect(wizard.getByLabel("SSL on port 1")).toBeChecked();
   await expect(wizard.getByText(`built-in echo pool server on 127.0.0.1:${ECHO}`)).toBeVisible();
   await wizard.getByRole("button", { name: "Add pool server" }).click();

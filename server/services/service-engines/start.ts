@@ -22,6 +22,7 @@ export async function startServiceEngines(db: Db): Promise<void> {
     void supervisor.stopAll().finally(() => process.kill(process.pid, signal));
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop(signal));
+  process.once("exit", () => supervisor.killAllNow());
   await supervisor.start();
 }
 

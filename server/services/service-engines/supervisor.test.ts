@@ -5,18 +5,19 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { type EchoServer, probeVirtualService, seLayout, startEchoServer } from "@/server/dataplane";
-import { serviceEngineGroups, serviceEngines } from "@/server/db/schema";
+import { hsmGroups, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { toAppError } from "@/server/trpc/errors";
+import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { seDataDir } from "./build-spec";
 import { SeSupervisor, setSupervisor } from "./supervisor";
-import { createHsmCertificate, filesContaining, randomPort } from "./testing";
+import { createHsmCertificate, filesContaining, pollFor, randomPort } from "./testing";
 
 const run = promisify(execFile);
 
@@ -214,4 +215,69 @@ describe("service engines run by the console", () => {
     expect(longestGap).toBeLessThan(1500);
     expect(Math.min(...runningAtOnce)).toBeGreaterThanOrEqual(1);
   }, 120_000);
+
+  it("a virtual service whose key is gone is down with the reason; the others keep serving", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    const lost = await createHsmCertificate(handle.db, admin.tenantId, "lost-cert", "lost.example");
+    const access = await openHsmGroup(handle.db, admin.tenantId, lost.localGroupId);
+    const member = access.members[0]!;
+    await member.client.destroyKey(member.token, lost.idHex);
+    const port = randomPort();
+    const vs = await caller.virtualServices.create({
+      name: "lost",
+      vip,
+      ports: [{ port, ssl: true }],
+      certificateId: lost.id,
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: group!.id,
+    });
+    expect(vs.state).toBe("down");
+    expect(vs.stateReason).toMatch(/was not found in the HSM/);
+    const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
+    expect(shop.state).toBe("up");
+    const probe = await probeVirtualService({ vip, port: shop.ports[0]!.port, timeoutMs: 3000 });
+    expect(probe.ok).toBe(true);
+    await caller.virtualServices.remove({ id: vs.id });
+  }, 90_000);
+
+  it("editing adds a plain port by reload; delete takes the service off the SEs", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
+    const plain = randomPort();
+    const edited = await caller.virtualServices.update({
+      ...shop,
+      certificateId: shop.certificateId,
+      healthCheckPath: "/health",
+      ports: [...shop.ports, { port: plain, ssl: false }],
+    });
+    expect(edited).toMatchObject({ state: "up", healthCheckPath: "/health" });
+    const answer = await fetch(`http://${vip}:${plain}/plain`).then((r) => r.json());
+    expect(answer).toMatchObject({ server: "pool-echo", path: "/plain" });
+    await caller.virtualServices.remove({ id: shop.id });
+    for (const se of ["se-1", "se-2"])
+      expect(fs.readFileSync(seLayout(seDataDir(se)).nginxConf, "utf8")).not.toContain('"shop"');
+    // Old workers finish their connections gracefully after the reload; new ones are refused.
+    await pollFor(async () => {
+      const r = await probeVirtualService({ vip, port: shop.ports[0]!.port, timeoutMs: 1000 });
+      return r.ok ? undefined : r;
+    }, 10_000);
+  }, 90_000);
+
+  it("refuses a network HSM group for an SE group, naming the field", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    const [lab] = await handle.db
+      .insert(hsmGroups)
+      .values({ tenantId: admin.tenantId, name: "Lab-HA", type: "lab-appliance" })
+      .returning();
+    const error = toAppError(
+      await caller.serviceEngineGroups
+        .update({ id: group!.id, hsmGroupId: lab!.id })
+        .catch((e: unknown) => e),
+    );
+    expect(error).toMatchObject({ field: "hsmGroupId", message: expect.stringMatching(/network HSM/) });
+    const [after] = await caller.serviceEngineGroups.list();
+    expect(after!.hsmGroupName).toBe("Local-SoftHSM");
+  });
 });

@@ -9,7 +9,7 @@ import {
   type ServiceEngineStatus,
 } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { serviceEngines } from "@/server/db/schema";
+import { serviceEngines, virtualServices } from "@/server/db/schema";
 import { consoleNode } from "../hsm-groups/console-node";
 import { buildSpec } from "./build-spec";
 import { updateVirtualServiceStates } from "./vs-states";
@@ -93,6 +93,23 @@ export class SeSupervisor {
       for (const { engine } of this.#engines.values()) await engine.stop().catch(() => undefined);
       this.#engines.clear();
     });
+  }
+
+  /**
+   * Synchronous last resort for process exit (Next's own SIGTERM handler exits before any async
+   * stop could finish): signal each SE's nginx and p11-kit process groups, which run detached.
+   */
+  killAllNow(): void {
+    for (const { engine } of this.#engines.values()) {
+      for (const pid of [engine.status().pid, engine.hsmServerPid()]) {
+        if (!pid) continue;
+        try {
+          process.kill(-pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+    }
   }
 
   async #refreshGroup(groupId: string): Promise<void> {
@@ -232,4 +249,17 @@ export function setSupervisor(supervisor: SeSupervisor | null): void {
 /** Called by services after a commit; a console without SEs (tests of other features) skips it. */
 export async function refreshServiceEngines(groupId: string): Promise<void> {
   await currentSupervisor()?.refresh(groupId);
+}
+
+/**
+ * For the certificates feature: after a certificate changes (renewed, replaced, no longer active),
+ * re-apply every SE group whose virtual services use it.
+ */
+export async function refreshForCertificate(db: Db, certificateId: string): Promise<void> {
+  if (!currentSupervisor()) return;
+  const rows = await db
+    .selectDistinct({ groupId: virtualServices.seGroupId })
+    .from(virtualServices)
+    .where(eq(virtualServices.certificateId, certificateId));
+  for (const { groupId } of rows) await refreshServiceEngines(groupId);
 }

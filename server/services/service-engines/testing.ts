@@ -57,7 +57,7 @@ export async function createHsmCertificate(db: Db, tenantId: string, name: strin
       fingerprintSha256: x.fingerprint256,
     })
     .returning();
-  return { id: row!.id, pem: cert.pem, localGroupId: group!.id };
+  return { id: row!.id, pem: cert.pem, localGroupId: group!.id, idHex };
 }
 
 /** Every file under dir whose content contains the text (sockets and unreadable files skipped). */

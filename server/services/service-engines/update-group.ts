@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { isNetworkHsm } from "@/lib/hsm-types";
 import { type UpdateSeGroupInput, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
 import type { Db } from "@/server/db";
 import {
@@ -39,6 +40,14 @@ export async function updateSeGroup(
       if (!hsm)
         throw new AppError("VALIDATION", "Choose an HSM group of your tenant.", { field: "hsmGroupId" });
       hsmName = hsm.name;
+      // SEs reach network appliances only as their own registered NTLS clients, which this build
+      // does not have yet: refuse now rather than leave the SEs failing after their restart.
+      if (isNetworkHsm(hsm.type))
+        throw new AppError(
+          "VALIDATION",
+          `HSM group "${hsm.name}" is a network HSM. Service engines here can use SoftHSM module groups (such as Local-SoftHSM) only; their own NTLS client for network appliances is not built yet.`,
+          { field: "hsmGroupId" },
+        );
     }
     if (hsmGroupId !== group.hsmGroupId)
       await assertNoStrandedServices(tx as unknown as Db, group.id, hsmGroupId);

@@ -16,6 +16,7 @@ import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { seDataDir } from "./build-spec";
+import { markHsmGroupChanged } from "./hsm-group-changed";
 import { SeSupervisor, setSupervisor } from "./supervisor";
 import { createHsmCertificate, filesContaining, pollFor, randomPort } from "./testing";
 
@@ -263,6 +264,20 @@ describe("service engines run by the console", () => {
       return r.ok ? undefined : r;
     }, 10_000);
   }, 90_000);
+
+  it("a change to the referenced HSM group itself marks every SE restart required", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    expect(await markHsmGroupChanged(handle.db, cert.localGroupId, "partition password")).toBe(2);
+    let [group] = await caller.serviceEngineGroups.list();
+    for (const se of group!.serviceEngines)
+      expect(se).toMatchObject({
+        state: "restart-required",
+        stateReason: expect.stringContaining("partition password"),
+      });
+    await caller.serviceEngineGroups.restartAll({ id: group!.id });
+    [group] = await caller.serviceEngineGroups.list();
+    expect(group!.serviceEngines.map((s) => s.state)).toEqual(["running", "running"]);
+  }, 60_000);
 
   it("refuses a network HSM group for an SE group, naming the field", async () => {
     const { caller } = callerFor(handle.db, admin);

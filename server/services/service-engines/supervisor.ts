@@ -56,27 +56,33 @@ export class SeSupervisor {
     return this.#exclusive(async () => {
       const [se] = await this.db.select().from(serviceEngines).where(eq(serviceEngines.id, seId));
       if (!se || se.nodeName !== consoleNode().name) return null;
-      await this.db
-        .update(serviceEngines)
-        .set({ restartRequiredReason: null })
-        .where(eq(serviceEngines.id, se.id));
-      let entry = this.#engines.get(se.id);
+      // A spec that cannot be built (HSM group unusable) is the caller's error; the SE keeps running.
+      const spec = await buildSpec(this.db, se);
+      const entry = this.#engines.get(se.id);
       try {
-        const spec = await buildSpec(this.db, se);
-        if (!entry) {
-          const status = await this.#deploy(se, spec);
-          await this.#record(se.id, status);
-          return status;
+        let status: ServiceEngineStatus;
+        if (entry) {
+          await entry.engine.apply(this.#without(spec, entry.excluded)).catch(() => undefined);
+          status = await entry.engine.restart();
+        } else {
+          status = await this.#deploy(se, spec);
         }
-        await entry.engine.apply(this.#without(spec, entry.excluded)).catch(() => undefined);
-        const status = await entry.engine.restart();
-        // A restart that ends "running" as before emits no state event: record it here.
+        // Applied: the pending reason goes. A restart that ends "running" as before emits no
+        // state event, so the state is recorded here too.
+        await this.db
+          .update(serviceEngines)
+          .set({ restartRequiredReason: null })
+          .where(eq(serviceEngines.id, se.id));
         await this.#record(se.id, status);
         return status;
       } catch (error) {
-        entry = this.#engines.get(se.id);
-        if (!entry) await this.#record(se.id, { state: "failed", reason: message(error) });
-        return entry?.engine.status() ?? null;
+        // A failed start/restart leaves the SE stopped or failed; its state says why.
+        const current = this.#engines.get(se.id)?.engine.status();
+        await this.#record(
+          se.id,
+          current && current.state === "failed" ? current : { state: "failed", reason: message(error) },
+        );
+        return this.#engines.get(se.id)?.engine.status() ?? null;
       } finally {
         await updateVirtualServiceStates(this.db, se.groupId, this.#view());
       }

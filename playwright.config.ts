@@ -47,6 +47,9 @@ export default defineConfig({
     command: "bash scripts/start.sh",
     url: `http://localhost:${E2E_PORT}/login`,
     reuseExistingServer: false,
+    // SIGTERM first (default is SIGKILL): the console stops its service engines (nginx, p11-kit
+    // servers run in their own process groups) instead of leaving them bound to the VIPs.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     timeout: 240_000,
     stdout: "pipe",
     env: {

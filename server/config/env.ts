@@ -23,6 +23,8 @@ const ZEnv = z.object({
   /** This console node as an HSM client: the name and IP registered on the appliances. */
   HSM_CONSOLE_NODE_NAME: z.string().min(1).optional(),
   HSM_CONSOLE_NODE_IP: z.string().min(1).default("127.0.0.1"),
+  /** Built-in echo pool server on 127.0.0.1 (a pool to point a first virtual service at); 0 = off. */
+  HSM_CONSOLE_ECHO_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

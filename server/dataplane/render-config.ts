@@ -50,7 +50,9 @@ function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): 
   }
   for (const p of vs.ports) {
     lines.push("  server {");
-    lines.push(`    listen ${vs.vip}:${p.port}${p.ssl ? " ssl" : ""};`);
+    // reuseport: the SEs of one group (same user) share a VIP:port; the kernel spreads connections,
+    // so restarting one SE leaves the others answering on the same VIP.
+    lines.push(`    listen ${vs.vip}:${p.port}${p.ssl ? " ssl" : ""} reuseport;`);
     lines.push("    server_name _;");
     if (p.ssl && vs.keyUri) {
       lines.push(`    ssl_certificate ${certificateFile(spec.dataDir, vs)};`);

@@ -3,6 +3,7 @@ import { getDbHandle } from "@/server/db";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
+import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
 
 /**
  * Runs once per server process before the first request: migrations (in getDbHandle), the
@@ -25,6 +26,13 @@ export async function startConsole(): Promise<void> {
     console.error(
       `[hsm-console] the default SoftHSM token could not be prepared: ${(error as Error).message}`,
     );
+  }
+  const echo = await startBuiltInEcho();
+  if (echo) console.log(`[hsm-console] echo pool server for virtual services: ${echo.host}:${echo.port}`);
+  try {
+    await startServiceEngines(handle.db);
+  } catch (error) {
+    console.error(`[hsm-console] service engines could not be started: ${(error as Error).message}`);
   }
   const token = await issueSetupTokenIfNeeded(handle.db);
   if (token) {

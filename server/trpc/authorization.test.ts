@@ -1,9 +1,19 @@
+import crypto from "node:crypto";
 import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import { hsmGroups, hsmPackages, hsmServers } from "@/server/db/schema";
+import {
+  hsmGroups,
+  hsmPackages,
+  hsmServers,
+  serviceEngineGroups,
+  serviceEngines,
+  tenants,
+  virtualServices,
+} from "@/server/db/schema";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -64,6 +74,23 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
     return { id: row!.id };
   },
   ...hsmGroupFixtures(),
+  "serviceEngineGroups.update": async (db) => ({ id: (await seGroupIn(db, "tenant-a")).id, seCount: 2 }),
+  "serviceEngineGroups.restartAll": async (db) => ({ id: (await seGroupIn(db, "tenant-a")).id }),
+  "serviceEngines.restart": async (db) => ({ id: (await seIn(db, "tenant-a")).id }),
+  "virtualServices.get": async (db) => ({ id: (await vsIn(db, "tenant-a")).id }),
+  "virtualServices.test": async (db) => ({ id: (await vsIn(db, "tenant-a")).id }),
+  "virtualServices.remove": async (db) => ({ id: (await vsIn(db, "tenant-a")).id }),
+  "virtualServices.update": async (db) => {
+    const vs = await vsIn(db, "tenant-a");
+    return {
+      id: vs.id,
+      name: "stolen",
+      vip: "127.0.94.250",
+      ports: [{ port: 20001, ssl: false }],
+      pool: [{ host: "127.0.0.1", port: 8081 }],
+      seGroupId: vs.seGroupId,
+    };
+  },
 };
 
 async function hsmGroupOf(db: Db, owner: SessionUser): Promise<string> {
@@ -129,6 +156,45 @@ function hsmGroupFixtures(): typeof ID_FIXTURES {
   };
 }
 
+async function seGroupIn(db: Db, tenantName: string) {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.name, tenantName));
+  const [group] = await db
+    .insert(serviceEngineGroups)
+    .values({ tenantId: tenant!.id, name: `g-${crypto.randomUUID().slice(0, 8)}` })
+    .returning();
+  return group!;
+}
+
+async function seIn(db: Db, tenantName: string) {
+  const group = await seGroupIn(db, tenantName);
+  const [se] = await db
+    .insert(serviceEngines)
+    .values({
+      groupId: group.id,
+      name: `se-${crypto.randomUUID()}`,
+      nodeName: "other-node",
+      managementIp: "127.0.0.1",
+    })
+    .returning();
+  return se!;
+}
+
+async function vsIn(db: Db, tenantName: string) {
+  const group = await seGroupIn(db, tenantName);
+  const [vs] = await db
+    .insert(virtualServices)
+    .values({
+      tenantId: group.tenantId,
+      name: `vs-${crypto.randomUUID().slice(0, 8)}`,
+      vip: "127.0.94.251",
+      ports: [{ port: 20000, ssl: false }],
+      pool: [{ host: "127.0.0.1", port: 8081 }],
+      seGroupId: group.id,
+    })
+    .returning();
+  return vs!;
+}
+
 function takesId(p: AnyProcedure): boolean {
   return p._def.inputs.some((schema) => schema.shape !== undefined && "id" in schema.shape);
 }
@@ -183,7 +249,8 @@ describe("every procedure is authenticated and tenant-scoped", () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect(["NOT_FOUND", "FORBIDDEN"]).toContain((error as TRPCError).code);
     // The object is untouched and still visible to its own tenant.
-    if (path.startsWith("hsmGroupActions.") || path.startsWith("hsmPackages.")) return;
+    if (!path.startsWith("users.") && !path.startsWith("hsmGroups.") && !path.startsWith("apiTokens."))
+      return;
     const { caller: owner } = callerFor(handle.db, tenantA);
     if (path.startsWith("hsmGroups.")) {
       const group = await owner.hsmGroups.get({ id: input.id as string });

@@ -6,8 +6,11 @@ import { authRouter } from "./routers/auth";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
 import { hsmGroupsRouter } from "./routers/hsm-groups";
 import { hsmPackagesRouter } from "./routers/hsm-packages";
+import { serviceEngineGroupsRouter } from "./routers/service-engine-groups";
+import { serviceEnginesRouter } from "./routers/service-engines";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
+import { virtualServicesRouter } from "./routers/virtual-services";
 
 export const appRouter = router({
   auth: authRouter,
@@ -18,6 +21,9 @@ export const appRouter = router({
   hsmGroups: hsmGroupsRouter,
   hsmGroupActions: hsmGroupActionsRouter,
   hsmPackages: hsmPackagesRouter,
+  serviceEngineGroups: serviceEngineGroupsRouter,
+  serviceEngines: serviceEnginesRouter,
+  virtualServices: virtualServicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

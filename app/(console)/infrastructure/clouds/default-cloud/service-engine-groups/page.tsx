@@ -1,4 +1,4 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { SeGroupsPage } from "@/components/service-engines/se-groups-page";
 import { PageHeader } from "@/components/ui/page-header";
 
 export default function ServiceEngineGroupsPage() {
@@ -8,12 +8,7 @@ export default function ServiceEngineGroupsPage() {
         path={["Infrastructure", "Cloud", "Default-Cloud", "Service Engine Groups"]}
         title="Service Engine Groups"
       />
-      <EmptyState title="No service engine groups yet">
-        <p>
-          Service engine groups, the HSM group each one references and the state of their service engines will
-          be listed here.
-        </p>
-      </EmptyState>
+      <SeGroupsPage />
     </>
   );
 }

@@ -1,0 +1,106 @@
+import path from "node:path";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { isNetworkHsm } from "@/lib/hsm-types";
+import { dataDir } from "@/server/config/env";
+import { decryptSecret } from "@/server/crypto/secrets";
+import type { HsmAccess, ServiceEngineSpec, VirtualServiceSpec } from "@/server/dataplane";
+import type { Db } from "@/server/db";
+import {
+  hsmGroups,
+  hsmServers,
+  serviceEngineGroups,
+  type serviceEngines,
+  sslCertificates,
+  virtualServices,
+} from "@/server/db/schema";
+import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
+
+type SeRow = typeof serviceEngines.$inferSelect;
+type VsRow = typeof virtualServices.$inferSelect;
+type CertRow = typeof sslCertificates.$inferSelect;
+
+export function seDataDir(seNameValue: string): string {
+  return path.join(dataDir(), "service-engines", seNameValue);
+}
+
+/** What one SE must serve: the enabled virtual services placed on its group, with their certificates. */
+export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
+  const [group] = await db.select().from(serviceEngineGroups).where(eq(serviceEngineGroups.id, se.groupId));
+  if (!group) throw new AppError("NOT_FOUND", `The group of service engine ${se.name} is gone.`);
+  const services = await db
+    .select()
+    .from(virtualServices)
+    .where(and(eq(virtualServices.seGroupId, group.id), eq(virtualServices.enabled, true)))
+    .orderBy(asc(virtualServices.createdAt));
+  const certIds = services.flatMap((v) => (v.certificateId ? [v.certificateId] : []));
+  const certs = certIds.length
+    ? await db.select().from(sslCertificates).where(inArray(sslCertificates.id, certIds))
+    : [];
+  const byId = new Map(certs.map((c) => [c.id, c]));
+  return {
+    name: se.name,
+    dataDir: seDataDir(se.name),
+    hsm: await hsmAccessFor(db, group.hsmGroupId),
+    virtualServices: services.flatMap((vs) => toVsSpec(vs, byId)),
+  };
+}
+
+function toVsSpec(vs: VsRow, certs: Map<string, CertRow>): VirtualServiceSpec[] {
+  const cert = vs.certificateId ? certs.get(vs.certificateId) : undefined;
+  const ssl = vs.ports.some((p) => p.ssl);
+  // Validation on save keeps these out; a certificate that left "active" later takes its VS down.
+  if (ssl && (cert?.status !== "active" || !cert.certificatePem || !cert.keyUri)) return [];
+  return [
+    {
+      id: vs.id,
+      name: vs.name,
+      vip: vs.vip,
+      ports: vs.ports,
+      ...(ssl && cert
+        ? { certificatePem: cert.certificatePem!, chainPem: cert.chainPem ?? undefined, keyUri: cert.keyUri! }
+        : {}),
+      pool: vs.pool,
+    },
+  ];
+}
+
+/**
+ * How the SE reaches its keys. The built-in Local-SoftHSM group (and, with no HSM group
+ * referenced, the same local token so that plain virtual services still run) is exported to the
+ * SE by its own p11-kit server. Network groups need the SE's own registered NTLS client, which
+ * this build does not provide yet: the SE fails with that reason instead of borrowing the console's.
+ */
+export async function hsmAccessFor(db: Db, hsmGroupId: string | null): Promise<HsmAccess> {
+  const [group] = hsmGroupId
+    ? await db.select().from(hsmGroups).where(eq(hsmGroups.id, hsmGroupId))
+    : await db
+        .select()
+        .from(hsmGroups)
+        .where(and(eq(hsmGroups.name, LOCAL_HSM_GROUP), eq(hsmGroups.builtIn, true)));
+  if (!group) throw new AppError("NOT_FOUND", "The HSM group of this service engine group does not exist.");
+  if (isNetworkHsm(group.type))
+    throw new AppError(
+      "CONFLICT",
+      `Service engines cannot reach network HSM group "${group.name}" yet (their own NTLS client is not built).`,
+    );
+  const [server] = await db
+    .select()
+    .from(hsmServers)
+    .where(eq(hsmServers.groupId, group.id))
+    .orderBy(asc(hsmServers.position));
+  if (!server) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
+  const softhsmConf = group.builtIn ? localSoftHsmEnv().SOFTHSM2_CONF : group.moduleEnv?.SOFTHSM2_CONF;
+  if (!softhsmConf || !group.moduleLibrary?.includes("softhsm"))
+    throw new AppError(
+      "CONFLICT",
+      `HSM group "${group.name}" is not a SoftHSM module; service engines support SoftHSM and network appliances.`,
+    );
+  return {
+    kind: "softhsm",
+    softhsmConf,
+    tokenLabel: server.partition,
+    pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
+    providerPath: group.moduleLibrary,
+  };
+}

@@ -1,0 +1,298 @@
+import { execFile } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import fs from "node:fs";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "@/lib/schemas/auth";
+import { type EchoServer, probeVirtualService, seLayout, startEchoServer } from "@/server/dataplane";
+import { hsmGroups, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
+import { closeAllConnections } from "@/server/pkcs11";
+import { callerFor } from "@/server/testing/callers";
+import { seedUser } from "@/server/testing/seed";
+import { openTestDb } from "@/server/testing/test-db";
+import { useTempDataDir } from "@/server/testing/test-env";
+import { toAppError } from "@/server/trpc/errors";
+import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
+import { ensureDefaultSeGroup } from "./bootstrap";
+import { seDataDir } from "./build-spec";
+import { markHsmGroupChanged } from "./hsm-group-changed";
+import { SeSupervisor, setSupervisor } from "./supervisor";
+import { createHsmCertificate, filesContaining, pollFor, randomPort } from "./testing";
+
+const run = promisify(execFile);
+
+describe("service engines run by the console", () => {
+  let handle: Awaited<ReturnType<typeof openTestDb>>;
+  let data: string;
+  let admin: SessionUser;
+  let supervisor: SeSupervisor;
+  let echo: EchoServer;
+  let cert: { id: string; pem: string; localGroupId: string };
+  const vip = `127.0.94.${100 + Math.floor(Math.random() * 100)}`;
+
+  beforeAll(async () => {
+    data = useTempDataDir();
+    handle = await openTestDb();
+    await ensureLocalHsm(handle.db);
+    admin = await seedUser(handle.db, { username: "admin" });
+    echo = await startEchoServer({ host: "127.0.0.1", port: 0, name: "pool-echo" });
+    cert = await createHsmCertificate(handle.db, admin.tenantId, "shop-cert", "shop.example");
+    supervisor = new SeSupervisor(handle.db, { health: { intervalMs: 500, timeoutMs: 2000 } });
+    setSupervisor(supervisor);
+  }, 60_000);
+
+  afterAll(async () => {
+    await supervisor?.stopAll();
+    setSupervisor(null);
+    await echo?.close();
+    await closeAllConnections();
+    await handle?.close();
+    fs.rmSync(data, { recursive: true, force: true });
+  });
+
+  it("bootstraps Default-Group with se-1 on this node, idempotently", async () => {
+    const first = await ensureDefaultSeGroup(handle.db);
+    const second = await ensureDefaultSeGroup(handle.db);
+    expect(second.groupId).toBe(first.groupId);
+    const groups = await handle.db.select().from(serviceEngineGroups);
+    expect(groups.map((g) => g.name)).toEqual(["Default-Group"]);
+    const ses = await handle.db.select().from(serviceEngines);
+    expect(ses).toMatchObject([{ name: "se-1", managementIp: "127.0.0.1", groupId: first.groupId }]);
+    await supervisor.start();
+    const [se] = await handle.db.select().from(serviceEngines);
+    expect(se).toMatchObject({ state: "running", stateReason: null });
+  }, 60_000);
+
+  it("associating Local-SoftHSM marks the SE restart required; Restart runs it again", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    await caller.serviceEngineGroups.update({ id: group!.id, hsmGroupId: cert.localGroupId });
+    let [listed] = await caller.serviceEngineGroups.list();
+    expect(listed!.hsmGroupName).toBe("Local-SoftHSM");
+    expect(listed!.serviceEngines[0]).toMatchObject({
+      state: "restart-required",
+      stateReason: expect.stringContaining('HSM group changed to "Local-SoftHSM"'),
+      registration: "not needed (local PKCS#11 module)",
+    });
+    const restarted = await caller.serviceEngines.restart({ id: listed!.serviceEngines[0]!.id });
+    expect(restarted).toMatchObject({ state: "running", stateReason: null });
+    [listed] = await caller.serviceEngineGroups.list();
+    expect(listed!.serviceEngines[0]!.state).toBe("running");
+  }, 60_000);
+
+  it("a virtual service with SSL on an HSM certificate goes live: s_client sees it, curl reaches the pool", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    const port = randomPort();
+    const vs = await caller.virtualServices.create({
+      name: "shop",
+      vip,
+      ports: [{ port, ssl: true }],
+      certificateId: cert.id,
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: group!.id,
+    });
+    expect(vs).toMatchObject({ state: "up", stateReason: null });
+
+    const { stdout } = await run("sh", [
+      "-c",
+      `openssl s_client -connect ${vip}:${port} -servername shop.example </dev/null 2>/dev/null | openssl x509`,
+    ]);
+    expect(new X509Certificate(stdout).fingerprint256).toBe(new X509Certificate(cert.pem).fingerprint256);
+    const curl = await run("curl", [
+      "-sk",
+      "--resolve",
+      `shop.example:${port}:${vip}`,
+      `https://shop.example:${port}/hello`,
+    ]);
+    expect(JSON.parse(curl.stdout)).toMatchObject({ server: "pool-echo", path: "/hello" });
+
+    const tested = await caller.virtualServices.test({ id: vs.id });
+    expect(tested).toMatchObject({
+      ok: true,
+      httpStatus: 200,
+      tlsVersion: expect.stringMatching(/TLSv1\.[23]/),
+    });
+    expect(tested.certificate?.subject).toContain("shop.example");
+    expect(tested.body).toContain("pool-echo");
+
+    // The private key never exists as a file: no PEM private key anywhere in the data folder.
+    expect(filesContaining(data, "PRIVATE KEY")).toEqual([]);
+  }, 90_000);
+
+  it("refuses invalid virtual services with field-named errors and deploys nothing", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    const before = await caller.virtualServices.list();
+    const shop = before.find((v) => v.name === "shop")!;
+    const base = {
+      name: "bad",
+      vip,
+      ports: [{ port: randomPort(), ssl: true }],
+      certificateId: cert.id,
+      pool: [{ host: "127.0.0.1", port: echo.port }],
+      seGroupId: group!.id,
+    };
+    // A second SE group without an HSM group: the certificate's key is not reachable from it.
+    const [other] = await handle.db
+      .insert(serviceEngineGroups)
+      .values({ tenantId: admin.tenantId, name: "Other-Group" })
+      .returning();
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ seGroupId: other!.id }, "seGroupId", /in HSM group "Local-SoftHSM".*Pick SE group "Default-Group"/],
+      [
+        { ports: [{ port: randomPort(), ssl: true }], certificateId: null },
+        "certificateId",
+        /choose an SSL certificate/,
+      ],
+      [{ ports: shop.ports }, "ports", /already used by virtual service "shop"/],
+      [{ vip: "10.255.254.253" }, "vip", /not an address of this machine/],
+      [{ vip: "127.0.0.300" }, "vip", /IPv4 VIP address/],
+      [{ ports: [{ port: 80, ssl: false }] }, "ports.0.port", /1024 to 65535/],
+      [{ pool: [{ host: "pool.example", port: 80 }] }, "pool.0.host", /IPv4 address/],
+      [{ name: "shop" }, "name", /already exists/],
+    ];
+    for (const [change, field, message] of cases) {
+      const error = await caller.virtualServices
+        .create({ ...base, ...change } as never)
+        .catch((e: unknown) => e);
+      const app = toAppError(error);
+      const issues = (app.details?.issues as { field: string }[] | undefined) ?? [];
+      expect([app.field, ...issues.map((i) => i.field)], JSON.stringify(change)).toContain(field);
+      expect(app.message).toMatch(message);
+    }
+    expect((await caller.virtualServices.list()).map((v) => v.name)).toEqual(["shop"]);
+    const conf = fs.readFileSync(seLayout(seDataDir("se-1")).nginxConf, "utf8");
+    expect(conf).toContain('"shop"');
+    expect(conf).not.toContain('"bad"');
+  }, 60_000);
+
+  /**
+   * Two SEs of one group cannot each bind the VIP:port alone; the rendered listeners use
+   * SO_REUSEPORT (both nginx run as the same unprivileged user), so both SEs serve the same VIP
+   * and the kernel spreads connections. Restarting them one at a time must leave at least one
+   * serving at every moment: the longest gap between successful requests stays short.
+   */
+  it("a rolling restart of a 2-SE group keeps the VIP answering", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    await caller.serviceEngineGroups.update({ id: group!.id, seCount: 2 });
+    const [two] = await caller.serviceEngineGroups.list();
+    expect(two!.serviceEngines.map((s) => [s.name, s.state])).toEqual([
+      ["se-1", "running"],
+      ["se-2", "running"],
+    ]);
+    const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
+    const port = shop.ports[0]!.port;
+    let stop = false;
+    let lastOk = Date.now();
+    let longestGap = 0;
+    let ok = 0;
+    let failed = 0;
+    const loop = (async () => {
+      while (!stop) {
+        const r = await probeVirtualService({ vip, port, timeoutMs: 2000 });
+        const now = Date.now();
+        if (r.ok) {
+          longestGap = Math.max(longestGap, now - lastOk);
+          lastOk = now;
+          ok++;
+        } else failed++;
+      }
+    })();
+    const runningAtOnce: number[] = [];
+    const sample = setInterval(() => {
+      const states = ["se-1", "se-2"].map((n) => two!.serviceEngines.find((s) => s.name === n)!.id);
+      runningAtOnce.push(states.filter((id) => supervisor.status(id)?.state === "running").length);
+    }, 20);
+    const result = await caller.serviceEngineGroups.restartAll({ id: group!.id });
+    clearInterval(sample);
+    stop = true;
+    await loop;
+    expect(result).toMatchObject({ restarted: ["se-1", "se-2"], failed: null });
+    console.log(`rolling restart: ${ok} requests ok, ${failed} failed, longest gap ${longestGap} ms`);
+    expect(ok).toBeGreaterThan(5);
+    expect(longestGap).toBeLessThan(1500);
+    expect(Math.min(...runningAtOnce)).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it("a virtual service whose key is gone is down with the reason; the others keep serving", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    const lost = await createHsmCertificate(handle.db, admin.tenantId, "lost-cert", "lost.example");
+    const access = await openHsmGroup(handle.db, admin.tenantId, lost.localGroupId);
+    const member = access.members[0]!;
+    await member.client.destroyKey(member.token, lost.idHex);
+    const port = randomPort();
+    const vs = await caller.virtualServices.create({
+      name: "lost",
+      vip,
+      ports: [{ port, ssl: true }],
+      certificateId: lost.id,
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: group!.id,
+    });
+    expect(vs.state).toBe("down");
+    expect(vs.stateReason).toMatch(/was not found in the HSM/);
+    const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
+    expect(shop.state).toBe("up");
+    const probe = await probeVirtualService({ vip, port: shop.ports[0]!.port, timeoutMs: 3000 });
+    expect(probe.ok).toBe(true);
+    await caller.virtualServices.remove({ id: vs.id });
+  }, 90_000);
+
+  it("editing adds a plain port by reload; delete takes the service off the SEs", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
+    const plain = randomPort();
+    const edited = await caller.virtualServices.update({
+      ...shop,
+      certificateId: shop.certificateId,
+      healthCheckPath: "/health",
+      ports: [...shop.ports, { port: plain, ssl: false }],
+    });
+    expect(edited).toMatchObject({ state: "up", healthCheckPath: "/health" });
+    const answer = await fetch(`http://${vip}:${plain}/plain`).then((r) => r.json());
+    expect(answer).toMatchObject({ server: "pool-echo", path: "/plain" });
+    await caller.virtualServices.remove({ id: shop.id });
+    for (const se of ["se-1", "se-2"])
+      expect(fs.readFileSync(seLayout(seDataDir(se)).nginxConf, "utf8")).not.toContain('"shop"');
+    // Old workers finish their connections gracefully after the reload; new ones are refused.
+    await pollFor(async () => {
+      const r = await probeVirtualService({ vip, port: shop.ports[0]!.port, timeoutMs: 1000 });
+      return r.ok ? undefined : r;
+    }, 10_000);
+  }, 90_000);
+
+  it("a change to the referenced HSM group itself marks every SE restart required", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    expect(await markHsmGroupChanged(handle.db, cert.localGroupId, "partition password")).toBe(2);
+    let [group] = await caller.serviceEngineGroups.list();
+    for (const se of group!.serviceEngines)
+      expect(se).toMatchObject({
+        state: "restart-required",
+        stateReason: expect.stringContaining("partition password"),
+      });
+    await caller.serviceEngineGroups.restartAll({ id: group!.id });
+    [group] = await caller.serviceEngineGroups.list();
+    expect(group!.serviceEngines.map((s) => s.state)).toEqual(["running", "running"]);
+  }, 60_000);
+
+  it("refuses a network HSM group for an SE group, naming the field", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const [group] = await caller.serviceEngineGroups.list();
+    const [lab] = await handle.db
+      .insert(hsmGroups)
+      .values({ tenantId: admin.tenantId, name: "Lab-HA", type: "lab-appliance" })
+      .returning();
+    const error = toAppError(
+      await caller.serviceEngineGroups
+        .update({ id: group!.id, hsmGroupId: lab!.id })
+        .catch((e: unknown) => e),
+    );
+    expect(error).toMatchObject({ field: "hsmGroupId", message: expect.stringMatching(/network HSM/) });
+    const [after] = await caller.serviceEngineGroups.list();
+    expect(after!.hsmGroupName).toBe("Local-SoftHSM");
+  });
+});

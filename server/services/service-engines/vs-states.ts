@@ -1,0 +1,58 @@
+import { eq } from "drizzle-orm";
+import type { ServiceEngineStatus } from "@/server/dataplane";
+import type { Db } from "@/server/db";
+import { serviceEngines, virtualServices } from "@/server/db/schema";
+
+export interface EngineView {
+  seId: string;
+  status: ServiceEngineStatus;
+  /** Virtual services in the SE's applied config. */
+  served: Set<string>;
+  /** Virtual services left out because their key check failed, with the reason. */
+  excluded: Map<string, string>;
+}
+
+type VsState = (typeof virtualServices.$inferSelect)["state"];
+
+/**
+ * A virtual service is up when at least one SE of its group serves it and is running (a pending
+ * restart does not stop traffic); down with the reason otherwise; pending before any SE took it.
+ */
+export async function updateVirtualServiceStates(
+  db: Db,
+  groupId: string,
+  engines: EngineView[],
+): Promise<void> {
+  const seIds = new Set(
+    (
+      await db
+        .select({ id: serviceEngines.id })
+        .from(serviceEngines)
+        .where(eq(serviceEngines.groupId, groupId))
+    ).map((r) => r.id),
+  );
+  const mine = engines.filter((e) => seIds.has(e.seId));
+  const rows = await db.select().from(virtualServices).where(eq(virtualServices.seGroupId, groupId));
+  for (const vs of rows) {
+    const [state, reason] = stateOf(vs, mine);
+    if (state === vs.state && reason === vs.stateReason) continue;
+    await db.update(virtualServices).set({ state, stateReason: reason }).where(eq(virtualServices.id, vs.id));
+  }
+}
+
+function stateOf(vs: typeof virtualServices.$inferSelect, engines: EngineView[]): [VsState, string | null] {
+  if (!vs.enabled) return ["disabled", null];
+  if (engines.length === 0)
+    return ["pending", "No service engine of this group runs on this console node yet."];
+  const serving = engines.filter(
+    (e) => e.served.has(vs.id) && (e.status.state === "running" || e.status.state === "restart-required"),
+  );
+  if (serving.length > 0) return ["up", null];
+  const excluded = engines.map((e) => e.excluded.get(vs.id)).find(Boolean);
+  if (excluded) return ["down", excluded];
+  const broken = engines.find((e) => e.status.state === "failed");
+  if (broken) return ["down", `Service engine failed: ${broken.status.reason}`];
+  if (engines.every((e) => !e.served.has(vs.id)))
+    return ["down", "Its SSL certificate is not active (or lost its key reference)."];
+  return ["down", "No service engine of its group is running."];
+}

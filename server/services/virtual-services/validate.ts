@@ -1,0 +1,124 @@
+import os from "node:os";
+import { and, eq, ne } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import type { Db } from "@/server/db";
+import type { virtualServices as VsTable } from "@/server/db/schema";
+import { hsmGroups, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
+
+type Input = {
+  vip: string;
+  ports: { port: number; ssl: boolean }[];
+  certificateId?: string | null;
+  seGroupId: string;
+};
+
+/** VIPs are bound by this machine's SEs: a loopback address, or an address of one of its interfaces. */
+function isLocalAddress(ip: string): boolean {
+  if (ip.startsWith("127.")) return true;
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .some((i) => i?.family === "IPv4" && i.address === ip);
+}
+
+/**
+ * The rules a form cannot check alone, each naming its field. Runs inside the save transaction,
+ * before anything is written or deployed. Returns the SE group and the certificate.
+ */
+export async function validateVirtualService(
+  db: Db,
+  tenantId: string,
+  input: Input,
+  selfId: string | null,
+): Promise<{ certificate: typeof sslCertificates.$inferSelect | null }> {
+  if (!isLocalAddress(input.vip))
+    throw new AppError(
+      "VALIDATION",
+      `VIP ${input.vip} is not an address of this machine. Use a loopback address (127.0.0.0/8) or one of its interface addresses.`,
+      { field: "vip" },
+    );
+  const seen = new Set<number>();
+  for (const p of input.ports) {
+    if (seen.has(p.port))
+      throw new AppError("VALIDATION", `Port ${p.port} is listed twice.`, { field: "ports" });
+    seen.add(p.port);
+  }
+  const [seGroup] = await db
+    .select()
+    .from(serviceEngineGroups)
+    .where(and(eq(serviceEngineGroups.id, input.seGroupId), eq(serviceEngineGroups.tenantId, tenantId)));
+  if (!seGroup)
+    throw new AppError("VALIDATION", "Choose a service engine group of your tenant.", { field: "seGroupId" });
+  await assertNoCollision(db, tenantId, input, selfId);
+  const ssl = input.ports.some((p) => p.ssl);
+  if (!ssl) return { certificate: null };
+  if (!input.certificateId)
+    throw new AppError("VALIDATION", "SSL is on for a service port: choose an SSL certificate.", {
+      field: "certificateId",
+    });
+  const [cert] = await db
+    .select()
+    .from(sslCertificates)
+    .where(and(eq(sslCertificates.id, input.certificateId), eq(sslCertificates.tenantId, tenantId)));
+  if (cert?.status !== "active" || !cert.certificatePem)
+    throw new AppError("VALIDATION", "Choose an active SSL certificate of your tenant.", {
+      field: "certificateId",
+    });
+  if (!cert.hsmGroupId || !cert.keyUri)
+    throw new AppError(
+      "VALIDATION",
+      `Certificate "${cert.name}" keeps its key outside an HSM; service engines only use HSM keys. Choose a certificate created in an HSM group.`,
+      { field: "certificateId" },
+    );
+  if (seGroup.hsmGroupId !== cert.hsmGroupId)
+    throw new AppError("VALIDATION", await hsmMismatch(db, tenantId, cert, seGroup.name), {
+      field: "seGroupId",
+    });
+  return { certificate: cert };
+}
+
+async function hsmMismatch(
+  db: Db,
+  tenantId: string,
+  cert: typeof sslCertificates.$inferSelect,
+  seGroupName: string,
+): Promise<string> {
+  const [hsm] = await db
+    .select({ name: hsmGroups.name })
+    .from(hsmGroups)
+    .where(eq(hsmGroups.id, cert.hsmGroupId!));
+  const hsmName = hsm?.name ?? "its HSM group";
+  const others = await db
+    .select({ name: serviceEngineGroups.name })
+    .from(serviceEngineGroups)
+    .where(
+      and(eq(serviceEngineGroups.tenantId, tenantId), eq(serviceEngineGroups.hsmGroupId, cert.hsmGroupId!)),
+    );
+  const lead = `The key of certificate "${cert.name}" is in HSM group "${hsmName}", which SE group "${seGroupName}" does not reference.`;
+  if (others.length > 0) return `${lead} Pick SE group "${others[0]!.name}".`;
+  return `${lead} Associate HSM group "${hsmName}" with SE group "${seGroupName}" (Infrastructure › Cloud › Default-Cloud › Service Engine Groups › Edit), then save again.`;
+}
+
+async function assertNoCollision(
+  db: Db,
+  tenantId: string,
+  input: Input,
+  selfId: string | null,
+): Promise<void> {
+  const others: (typeof VsTable.$inferSelect)[] = await db
+    .select()
+    .from(virtualServices)
+    .where(
+      selfId
+        ? and(eq(virtualServices.vip, input.vip), ne(virtualServices.id, selfId))
+        : eq(virtualServices.vip, input.vip),
+    );
+  for (const other of others) {
+    const clash = other.ports.find((p) => input.ports.some((q) => q.port === p.port));
+    if (clash)
+      throw new AppError(
+        "VALIDATION",
+        `${input.vip}:${clash.port} is already used by ${other.tenantId === tenantId ? `virtual service "${other.name}"` : "a virtual service of another tenant"}. Choose another VIP or port.`,
+        { field: "ports" },
+      );
+  }
+}

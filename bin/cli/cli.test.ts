@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -189,6 +190,45 @@ describe("hsm-console CLI against a running console", () => {
     const wrong = await cli(["revoke", "user", "admin"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/"revoke" does not apply to user/);
+  });
+
+  it("runs the document's HSM steps: hsm listslots / hsm test on the built-in SoftHSM group", async () => {
+    const slots = await cli(["-c", "hsm listslots Local-SoftHSM"]);
+    expect(slots.code, slots.stderr).toBe(0);
+    expect(slots.stdout).toContain("hsm-console-local");
+    const test = await cli(["--json", "-c", "hsm test Local-SoftHSM"]);
+    expect(test.code, test.stderr).toBe(0);
+    expect(test.stdout).toMatch(/"ok":\s*true/);
+    const wrong = await cli(["-c", "hsm listslots No-Such-Group"]);
+    expect(wrong.code).not.toBe(0);
+  });
+
+  it("uploads an HSM package as the document does: upload hsmpackage filename …/safenet.tar", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-pkg-"));
+    const names = [
+      "configurator",
+      "libcryptoki",
+      "vtl",
+      "lunacmu",
+      "cklog",
+      "multitoken",
+      "ckdemo",
+      "lunacm",
+    ];
+    for (const n of names) fs.writeFileSync(path.join(dir, `${n}-5.4.1-2.x86_64.rpm`), `fake ${n}`);
+    const tar = path.join(dir, "safenet.tar");
+    execFileSync("tar", ["-cf", tar, "-C", dir, ...names.map((n) => `${n}-5.4.1-2.x86_64.rpm`)]);
+    const run = await cli(["-c", `upload hsmpackage filename ${tar}`]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe("HSM Package uploaded successfully");
+    const listed = await cli(["--json", "-c", "show hsmpackage safenet.tar"]);
+    const sha = createHash("sha256").update(fs.readFileSync(tar)).digest("hex");
+    expect(listed.stdout).toContain(sha);
+    fs.writeFileSync(path.join(dir, "bad.tar"), "not a tar at all");
+    const bad = await cli(["-c", `upload hsmpackage filename ${path.join(dir, "bad.tar")} type safenet`]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/tar/i);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("deletes a user", async () => {

@@ -7,7 +7,26 @@ export class ApiClient {
     private readonly token: string,
   ) {}
 
-  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      "application/json",
+    );
+  }
+
+  /** A raw body (an HSM package tar), as POST /api/fileservice/hsmpackages takes it. */
+  upload<T = unknown>(path: string, bytes: Uint8Array): Promise<T> {
+    return this.send<T>("POST", path, bytes, "application/x-tar");
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    body: string | Uint8Array | undefined,
+    type: string,
+  ): Promise<T> {
     const url = new URL(path, this.controller.endsWith("/") ? this.controller : `${this.controller}/`);
     let response: Response;
     try {
@@ -16,9 +35,9 @@ export class ApiClient {
         headers: {
           authorization: `Bearer ${this.token}`,
           accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(body === undefined ? {} : { "content-type": type }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body as BodyInit | undefined,
       });
     } catch (error) {
       throw new CliError(`Cannot reach the console at ${this.controller}: ${(error as Error).message}`);

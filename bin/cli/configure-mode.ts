@@ -1,7 +1,7 @@
-import { resource } from "./resources";
 import { CliError, usage } from "./errors";
 import { type FieldSpec, isSecretField, parseValue } from "./fields";
 import { detailTable, json } from "./format";
+import { resource } from "./resources";
 import type { Mode, Session } from "./session";
 
 /**

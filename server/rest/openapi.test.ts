@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { setDbHandleForTests } from "@/server/db";
+import { hsmPackages } from "@/server/db/schema";
+import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -102,6 +104,16 @@ describe("every documented GET answers with its documented schema", () => {
     const { caller } = callerFor(handle.db, admin);
     token = (await caller.apiTokens.create({ name: "doc", role: "admin", expiresInDays: 1 })).secret;
     await caller.tenants.create({ name: "doc-tenant" }); // an audited change, so the log is not empty
+    await ensureLocalHsm(handle.db); // the built-in HSM group, so hardwaresecuritymodulegroup lists one
+    await handle.db.insert(hsmPackages).values({
+      type: "safenet",
+      version: "5.4.1-2",
+      fileName: "safenet.tar",
+      size: 10240,
+      sha256: "0".repeat(64),
+      members: [{ name: "vtl-5.4.1-2.x86_64.rpm", size: 3, sha256: "1".repeat(64) }],
+      uploadedBy: "doc-admin",
+    });
   });
   afterAll(async () => {
     setDbHandleForTests(undefined);

@@ -56,6 +56,35 @@ export const RESOURCES = {
     nameField: "name",
     columns: ["name", "username", "role", "prefix", "status", "expiresAt", "lastUsedAt"],
   },
+  hsmpackage: {
+    summary:
+      "Uploaded HSM client packages (upload: POST /api/fileservice/hsmpackages?hsmtype=…, raw tar body)",
+    list: "hsmPackages.list",
+    remove: "hsmPackages.remove",
+    nameField: "fileName",
+    columns: ["fileName", "type", "version", "size", "sha256", "uploadedBy", "uploadedAt"],
+  },
+  hardwaresecuritymodulegroup: {
+    summary:
+      "HSM groups: network HSM appliances or PKCS#11 modules used together (Avi's HardwareSecurityModuleGroup)",
+    list: "hsmGroups.list",
+    get: "hsmGroups.get",
+    create: "hsmGroups.create",
+    update: "hsmGroups.update",
+    remove: "hsmGroups.remove",
+    // The document's safenet.py / vtl / sautil steps.
+    actions: {
+      test: "hsmGroupActions.testConnection",
+      listslots: "hsmGroupActions.listSlots",
+      openaccess: "hsmGroupActions.openAccess",
+      closeaccess: "hsmGroupActions.closeAccess",
+      setupha: "hsmGroupActions.setUpHa",
+      synchronise: "hsmGroupActions.synchronise",
+      hastatus: "hsmGroupActions.haStatus",
+    },
+    nameField: "name",
+    columns: ["name", "type", "isHa", "haGroupNum", "tenantName"],
+  },
 } satisfies Record<string, RestResource>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -1,4 +1,4 @@
-import { commands, type Command } from "../registry";
+import { type Command, commands } from "../registry";
 import { resourceNames } from "../resources";
 
 export const help: Command = {

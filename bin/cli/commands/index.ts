@@ -3,8 +3,10 @@ import { actionCommand, actionVerbs } from "./action";
 import { configure } from "./configure";
 import { remove } from "./delete";
 import { help } from "./help";
+import { hsm } from "./hsm";
 import { login } from "./login";
 import { show } from "./show";
+import { upload } from "./upload";
 
 /**
  * Every CLI command; a feature adds its file under bin/cli/commands/ and one line here.
@@ -12,7 +14,7 @@ import { show } from "./show";
  */
 export function registerAllCommands(): void {
   if (commands().length) return;
-  for (const command of [show, configure, remove, login, help]) registerCommand(command);
+  for (const command of [show, configure, remove, login, help, hsm, upload]) registerCommand(command);
   const taken = new Set(commands().map((c) => c.verb));
   for (const verb of actionVerbs()) if (!taken.has(verb)) registerCommand(actionCommand(verb));
 }

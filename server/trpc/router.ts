@@ -2,6 +2,7 @@ import "server-only";
 import { router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { certificatesRouter } from "./routers/certificates";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   users: usersRouter,
   tenants: tenantsRouter,
   audit: auditRouter,
+  certificates: certificatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

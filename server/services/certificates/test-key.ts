@@ -17,14 +17,14 @@ export async function testCertificateKey(db: Db, actor: Actor, id: string) {
     if (!row.keyEnc) throw new AppError("CONFLICT", `"${row.name}" has no key to test.`);
     const signer = softwareSigner(decryptSecret(row.keyEnc, "ssl_certificates.key"));
     const r = await testKey(signer, { label: "database" }, "00");
-    results.push({ member: "console database", ok: r.ok, detail: describe(r), signMs: r.signMs });
+    results.push({ member: "console database", ok: r.ok, detail: describeResult(r), signMs: r.signMs });
     return { id: row.id, name: row.name, results };
   }
   const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
   for (const member of access.members) {
     try {
       const r = await member.client.testKey(member.token, row.keyIdHex);
-      results.push({ member: member.name, ok: r.ok, detail: describe(r), signMs: r.signMs });
+      results.push({ member: member.name, ok: r.ok, detail: describeResult(r), signMs: r.signMs });
     } catch (error) {
       results.push({ member: member.name, ok: false, detail: toAppError(error).message, signMs: null });
     }
@@ -32,7 +32,7 @@ export async function testCertificateKey(db: Db, actor: Actor, id: string) {
   return { id: row.id, name: row.name, results };
 }
 
-function describe(r: { ok: boolean; algorithm: string; hash: string }): string {
+function describeResult(r: { ok: boolean; algorithm: string; hash: string }): string {
   return r.ok
     ? `Signed with ${r.algorithm}/${r.hash} and verified with the public key.`
     : `The signature made with ${r.algorithm}/${r.hash} did not verify.`;

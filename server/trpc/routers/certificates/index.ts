@@ -2,6 +2,7 @@ import { router } from "../../init";
 import { create } from "./create";
 import { renew, uploadSigned } from "./csr";
 import { get, history } from "./get";
+import { hsmGroupChoices } from "./hsm-groups";
 import { importCertificate_, reference, validateImport } from "./import";
 import { inventory, removeOrphan } from "./inventory";
 import { keyHolders, keyOptions } from "./key-options";
@@ -15,6 +16,7 @@ export const certificatesRouter = router({
   get,
   history,
   keyOptions,
+  hsmGroupChoices,
   keyHolders,
   create,
   validateImport,

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import type { Db } from "@/server/db";
+import { sslCertificates } from "@/server/db/schema";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -26,7 +27,33 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
   "users.remove": async (db) => ({
     id: (await seedUser(db, { username: `victim-r-${Date.now()}`, tenant: "tenant-a" })).id,
   }),
+  "certificates.get": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.history": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.keyHolders": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.testKey": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.remove": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.renew": async (db, a) => ({ id: await certificateOf(db, a), newKey: false }),
+  "certificates.uploadSigned": async (db, a) => ({
+    id: await certificateOf(db, a),
+    certificatePem: "-----BEGIN CERTIFICATE-----",
+  }),
 };
+
+/** A certificate row of tenant A (no key needed: tenant B must be refused before any use). */
+async function certificateOf(db: Db, owner: SessionUser): Promise<string> {
+  const [row] = await db
+    .insert(sslCertificates)
+    .values({
+      tenantId: owner.tenantId,
+      name: `victim-cert-${crypto.randomUUID().slice(0, 8)}`,
+      type: "self-signed",
+      status: "active",
+      keyAlgorithm: "EC",
+      keyOrigin: "generated",
+    })
+    .returning();
+  return row!.id;
+}
 
 function takesId(p: AnyProcedure): boolean {
   return p._def.inputs.some((schema) => schema.shape !== undefined && "id" in schema.shape);
@@ -83,9 +110,13 @@ describe("every procedure is authenticated and tenant-scoped", () => {
     expect(["NOT_FOUND", "FORBIDDEN"]).toContain((error as TRPCError).code);
     // The object is untouched and still visible to its own tenant.
     const { caller: owner } = callerFor(handle.db, tenantA);
-    const users = await owner.users.list();
-    const target = users.find((u) => u.id === input.id);
-    expect(target?.disabled).toBe(false);
+    if (path.startsWith("users.")) {
+      const users = await owner.users.list();
+      const target = users.find((u) => u.id === input.id);
+      expect(target?.disabled).toBe(false);
+    } else if (path.startsWith("certificates.")) {
+      await expect(owner.certificates.get({ id: input.id as string })).resolves.toMatchObject({ status: "active" });
+    }
   });
 
   it("refuses changes a role does not allow, and audits the refusal", async () => {

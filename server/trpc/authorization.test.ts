@@ -115,7 +115,9 @@ describe("every procedure is authenticated and tenant-scoped", () => {
       const target = users.find((u) => u.id === input.id);
       expect(target?.disabled).toBe(false);
     } else if (path.startsWith("certificates.")) {
-      await expect(owner.certificates.get({ id: input.id as string })).resolves.toMatchObject({ status: "active" });
+      await expect(owner.certificates.get({ id: input.id as string })).resolves.toMatchObject({
+        status: "active",
+      });
     }
   });
 

@@ -27,7 +27,14 @@ async function main(): Promise<void> {
       tenantName: "admin",
       address: null,
     },
-    { name: name!, type: "self-signed", hsmGroupId: group!.id, key: "EC-P-256", commonName: `${name}.test`, validityDays: 30 },
+    {
+      name: name!,
+      type: "self-signed",
+      hsmGroupId: group!.id,
+      key: "EC-P-256",
+      commonName: `${name}.test`,
+      validityDays: 30,
+    },
   );
   await completion;
   await handle.close();

@@ -37,7 +37,14 @@ async function measure(count: number): Promise<number> {
     });
     await handle.db.insert(sslCertificates).values(rows);
   }
-  const actor: Actor = { userId: "bench", username: "bench", role: "admin", tenantId: tenant!.id, tenantName: "bench", address: null };
+  const actor: Actor = {
+    userId: "bench",
+    username: "bench",
+    role: "admin",
+    tenantId: tenant!.id,
+    tenantName: "bench",
+    address: null,
+  };
   const input = { page: 1, pageSize: 25, sort: "expiry" as const, direction: "asc" as const };
   for (let i = 0; i < 5; i++) await listCertificates(handle.db, actor, input); // warm-up
   const times: number[] = [];

@@ -40,14 +40,15 @@ test("a self-signed EC certificate bound to Local-SoftHSM: listed, key in the HS
   await page.getByRole("button", { name: "Test key" }).click();
   await expect(page.getByRole("list", { name: "Key test results" })).toContainText("OK");
   const details = page.getByRole("region", { name: "Certificate details" });
-  const keyId = (
-    await details
-      .locator("dt", { hasText: "Key id (CKA_ID)" })
-      .locator("xpath=following-sibling::dd")
-      .innerText()
-  ).trim();
+  const keyId =
+    (
+      await details
+        .locator("dt", { hasText: "Key id (CKA_ID)" })
+        .locator("xpath=following-sibling::dd")
+        .textContent()
+    )?.trim() ?? "";
   await details.getByText("Certificate PEM").click();
-  const certPem = await details.locator("pre").first().innerText();
+  const certPem = (await details.locator("pre").first().textContent()) ?? "";
 
   await page.goto(LIST);
   const row = page.getByRole("row").filter({ hasText: name });

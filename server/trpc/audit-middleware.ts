@@ -14,7 +14,7 @@ export const auditMutations = t.middleware(async ({ ctx, type, path, meta, getRa
   const raw = await getRawInput().catch(() => undefined);
   const data = result.ok ? result.data : undefined;
   let outcome: AuditOutcome = "success";
-  let detail: Record<string, unknown> | null = null;
+  let detail: Record<string, unknown> | null = ctx.auditSubject.detail ?? null;
   if (!result.ok) {
     const app = toAppError(result.error);
     outcome =

@@ -11,6 +11,7 @@ import {
   hsmServers,
   serviceEngineGroups,
   serviceEngines,
+  sslCertificates,
   tenants,
   virtualServices,
 } from "@/server/db/schema";
@@ -91,6 +92,16 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
       seGroupId: vs.seGroupId,
     };
   },
+  "certificates.get": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.history": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.keyHolders": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.testKey": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.remove": async (db, a) => ({ id: await certificateOf(db, a) }),
+  "certificates.renew": async (db, a) => ({ id: await certificateOf(db, a), newKey: false }),
+  "certificates.uploadSigned": async (db, a) => ({
+    id: await certificateOf(db, a),
+    certificatePem: "-----BEGIN CERTIFICATE-----",
+  }),
 };
 
 async function hsmGroupOf(db: Db, owner: SessionUser): Promise<string> {
@@ -195,6 +206,22 @@ async function vsIn(db: Db, tenantName: string) {
   return vs!;
 }
 
+/** A certificate row of tenant A (no key needed: tenant B must be refused before any use). */
+async function certificateOf(db: Db, owner: SessionUser): Promise<string> {
+  const [row] = await db
+    .insert(sslCertificates)
+    .values({
+      tenantId: owner.tenantId,
+      name: `victim-cert-${crypto.randomUUID().slice(0, 8)}`,
+      type: "self-signed",
+      status: "active",
+      keyAlgorithm: "EC",
+      keyOrigin: "generated",
+    })
+    .returning();
+  return row!.id;
+}
+
 function takesId(p: AnyProcedure): boolean {
   return p._def.inputs.some((schema) => schema.shape !== undefined && "id" in schema.shape);
 }
@@ -249,8 +276,8 @@ describe("every procedure is authenticated and tenant-scoped", () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect(["NOT_FOUND", "FORBIDDEN"]).toContain((error as TRPCError).code);
     // The object is untouched and still visible to its own tenant.
-    if (!path.startsWith("users.") && !path.startsWith("hsmGroups.") && !path.startsWith("apiTokens."))
-      return;
+    const checked = ["users.", "hsmGroups.", "apiTokens.", "certificates."];
+    if (!checked.some((prefix) => path.startsWith(prefix))) return;
     const { caller: owner } = callerFor(handle.db, tenantA);
     if (path.startsWith("hsmGroups.")) {
       const group = await owner.hsmGroups.get({ id: input.id as string });
@@ -260,6 +287,10 @@ describe("every procedure is authenticated and tenant-scoped", () => {
     if (path.startsWith("users.")) {
       const target = (await owner.users.list()).find((u) => u.id === input.id);
       expect(target?.disabled).toBe(false);
+    } else if (path.startsWith("certificates.")) {
+      await expect(owner.certificates.get({ id: input.id as string })).resolves.toMatchObject({
+        status: "active",
+      });
     } else {
       const token = (await owner.apiTokens.list()).find((t) => t.id === input.id);
       expect(token?.status).toBe("active");

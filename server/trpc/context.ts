@@ -12,8 +12,11 @@ export interface Context {
   address: string | null;
   /** Procedures set cookies here (sign-in, sign-out). */
   resHeaders: Headers;
-  /** Set by procedures that establish who acts (sign-in, setup), for the audit entry. */
-  auditSubject: { tenantId?: string; actorId?: string; actorName?: string };
+  /**
+   * Set by procedures that establish who acts (sign-in, setup), for the audit entry; `detail` adds
+   * non-secret facts to a successful entry (e.g. a key that was imported).
+   */
+  auditSubject: { tenantId?: string; actorId?: string; actorName?: string; detail?: Record<string, unknown> };
   /** Cookies get the Secure flag when the console is reached over HTTPS. */
   secure: boolean;
   /** Set when the caller authenticated with an API token rather than a session cookie. */

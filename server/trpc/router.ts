@@ -3,6 +3,7 @@ import { router } from "./init";
 import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { certificatesRouter } from "./routers/certificates";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
 import { hsmGroupsRouter } from "./routers/hsm-groups";
 import { hsmPackagesRouter } from "./routers/hsm-packages";
@@ -24,6 +25,7 @@ export const appRouter = router({
   serviceEngineGroups: serviceEngineGroupsRouter,
   serviceEngines: serviceEnginesRouter,
   virtualServices: virtualServicesRouter,
+  certificates: certificatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,16 +1,25 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import Link from "next/link";
+import { CertificateList } from "@/components/certificates/certificate-list";
+import { ExpiryTimeline } from "@/components/certificates/expiry-timeline";
 import { PageHeader } from "@/components/ui/page-header";
 
 export default function SslCertificatesPage() {
   return (
     <>
       <PageHeader path={["Templates", "Security", "SSL/TLS Certificates"]} title="SSL/TLS Certificates" />
-      <EmptyState title="No certificates yet">
-        <p>
-          Application certificates whose private keys live in an HSM group will be listed here, with their
-          expiry and the virtual services that use them.
-        </p>
-      </EmptyState>
+      <div className="actions">
+        <Link className="button" href="/templates/security/ssl-certificates/new">
+          Create application certificate
+        </Link>
+        <Link className="button" href="/templates/security/ssl-certificates/import">
+          Import certificate
+        </Link>
+        <Link className="button" href="/templates/security/ssl-certificates/inventory">
+          HSM key inventory
+        </Link>
+      </div>
+      <ExpiryTimeline />
+      <CertificateList />
     </>
   );
 }

@@ -1,0 +1,14 @@
+import { ImportCertificateForm } from "@/components/certificates/import-certificate-form";
+import { PageHeader } from "@/components/ui/page-header";
+
+export default function Page() {
+  return (
+    <>
+      <PageHeader
+        path={["Templates", "Security", "SSL/TLS Certificates", "Import"]}
+        title="Import certificate"
+      />
+      <ImportCertificateForm />
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useParams, useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/lib/trpc/client";
+import { describeError } from "@/lib/trpc/errors";
+import { FormError } from "../ui/form-error";
+import { CertificateFields } from "./certificate-fields";
+import { CertificateHistory } from "./certificate-history";
+import { KeyPanel } from "./key-panel";
+import { download, ExpiryBadge, STATUS_LABELS } from "./labels";
+import { UploadSignedForm } from "./upload-signed-form";
+
+export function CertificateDetail() {
+  const { id } = useParams<{ id: string }>();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const query = useQuery({
+    ...trpc.certificates.get.queryOptions({ id }),
+    refetchInterval: (q) => (q.state.data?.status === "creating" ? 1000 : false),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.certificates.get.queryKey({ id }) });
+  const remove = useMutation(
+    trpc.certificates.remove.mutationOptions({
+      onSuccess: () => router.push("/templates/security/ssl-certificates"),
+      onError: (e) => setError(describeError(e).message),
+    }),
+  );
+  const renew = useMutation(
+    trpc.certificates.renew.mutationOptions({
+      onSuccess: (r) =>
+        r.id === id ? refresh() : router.push(`/templates/security/ssl-certificates/${r.id}`),
+      onError: (e) => setError(describeError(e).message),
+    }),
+  );
+  const c = query.data;
+  if (query.isPending) return <p>Loading certificate…</p>;
+  if (!c) return <FormError message={query.error?.message} />;
+  return (
+    <>
+      <h2>
+        {c.name} <span className="badge">{STATUS_LABELS[c.status]}</span> <ExpiryBadge state={c.expiry} />
+        {c.keyOrigin === "imported" && <span className="badge">imported</span>}
+      </h2>
+      <FormError message={error} />
+      {c.status === "creating" && (
+        <div className="alert info" role="status">
+          Generating the key{c.hsmGroupName ? ` in HSM group ${c.hsmGroupName}` : ""}… this page updates by
+          itself.
+        </div>
+      )}
+      {c.status === "failed" && <div className="alert error">Creation failed: {c.failureReason}</div>}
+      <div className="actions">
+        {c.certificatePem && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => download(`${c.name}.pem`, c.certificatePem! + (c.chainPem ?? ""))}
+          >
+            Download certificate
+          </button>
+        )}
+        {c.csrPem && (
+          <>
+            <button type="button" className="secondary" onClick={() => download(`${c.name}.csr`, c.csrPem!)}>
+              Download CSR
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => navigator.clipboard?.writeText(c.csrPem!)}
+            >
+              Copy CSR
+            </button>
+          </>
+        )}
+        {(c.status === "active" || c.status === "awaiting-certificate") && (
+          <>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => renew.mutate({ id: c.id, newKey: false })}
+            >
+              New CSR (same key)
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => renew.mutate({ id: c.id, newKey: true })}
+            >
+              New CSR (new key)
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          className="danger"
+          disabled={remove.isPending}
+          onClick={() => remove.mutate({ id: c.id })}
+        >
+          Delete certificate
+        </button>
+      </div>
+      {c.csrPem && (
+        <section className="panel" aria-label="Certificate signing request">
+          <strong>{c.status === "awaiting-certificate" ? "Awaiting certificate" : "Pending CSR"}</strong>
+          <pre>{c.csrPem}</pre>
+          <UploadSignedForm id={c.id} onDone={refresh} />
+        </section>
+      )}
+      <CertificateFields c={c} />
+      {c.status !== "creating" && c.status !== "failed" && <KeyPanel c={c} />}
+      <CertificateHistory id={c.id} />
+    </>
+  );
+}

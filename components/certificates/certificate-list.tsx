@@ -1,0 +1,140 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import type { CertificateSummary } from "@/lib/schemas/certificate";
+import { useTRPC } from "@/lib/trpc/client";
+import { FormError } from "../ui/form-error";
+import { ExpiryBadge, keyText, STATUS_LABELS } from "./labels";
+
+const PAGE_SIZE = 25;
+
+export function CertificateList() {
+  const trpc = useTRPC();
+  const [page, setPage] = useState(1);
+  const [sort, setSort] = useState<"name" | "expiry">("name");
+  const [direction, setDirection] = useState<"asc" | "desc">("asc");
+  const [search, setSearch] = useState("");
+  const query = useQuery({
+    ...trpc.certificates.list.queryOptions({
+      page,
+      pageSize: PAGE_SIZE,
+      sort,
+      direction,
+      search: search || undefined,
+    }),
+    placeholderData: keepPreviousData,
+    // Rows being created in the background: poll until they settle.
+    refetchInterval: (q) => (q.state.data?.items.some((i) => i.status === "creating") ? 1000 : false),
+  });
+  const data = query.data;
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  const sortBy = (column: "name" | "expiry") => {
+    setDirection(sort === column && direction === "asc" ? "desc" : "asc");
+    setSort(column);
+    setPage(1);
+  };
+  return (
+    <>
+      <div className="filters">
+        <div>
+          <label htmlFor="cert-search">Search</label>
+          <input
+            id="cert-search"
+            type="search"
+            value={search}
+            placeholder="Name, CN or issuer"
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setPage(1);
+            }}
+          />
+        </div>
+      </div>
+      <FormError message={query.error?.message} />
+      <table aria-label="Certificates">
+        <thead>
+          <tr>
+            <th aria-sort={sort === "name" ? (direction === "asc" ? "ascending" : "descending") : undefined}>
+              <button type="button" className="link" onClick={() => sortBy("name")}>
+                Name
+              </button>
+            </th>
+            <th>Type</th>
+            <th>Common name</th>
+            <th>SANs</th>
+            <th>Issuer</th>
+            <th>Key</th>
+            <th>Key location</th>
+            <th
+              aria-sort={sort === "expiry" ? (direction === "asc" ? "ascending" : "descending") : undefined}
+            >
+              <button type="button" className="link" onClick={() => sortBy("expiry")}>
+                Expiry
+              </button>
+            </th>
+            <th>Used by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.map((c) => (
+            <Row key={c.id} c={c} />
+          ))}
+        </tbody>
+      </table>
+      {data && data.total === 0 && <p className="empty">No certificates{search ? " match" : " yet"}.</p>}
+      <div className="pager">
+        <button
+          type="button"
+          className="secondary"
+          disabled={page <= 1}
+          onClick={() => setPage((p) => p - 1)}
+        >
+          Previous
+        </button>
+        <span>
+          Page {page} of {pages} · {data?.total ?? 0} certificates
+        </span>
+        <button
+          type="button"
+          className="secondary"
+          disabled={page >= pages}
+          onClick={() => setPage((p) => p + 1)}
+        >
+          Next
+        </button>
+      </div>
+    </>
+  );
+}
+
+function Row({ c }: { c: CertificateSummary }) {
+  return (
+    <tr>
+      <td>
+        <Link href={`/templates/security/ssl-certificates/${c.id}`}>{c.name}</Link>
+        {c.status !== "active" && (
+          <div>
+            <span className={`badge ${c.status === "failed" ? "failure" : ""}`}>
+              {STATUS_LABELS[c.status]}
+            </span>
+          </div>
+        )}
+      </td>
+      <td>{c.type}</td>
+      <td>{c.subjectCn ?? "—"}</td>
+      <td>{[...c.dnsNames, ...c.ipAddresses].join(", ") || "—"}</td>
+      <td>{c.issuer ?? "—"}</td>
+      <td>
+        {keyText(c)}
+        {c.keyOrigin === "imported" && <span className="badge">imported</span>}
+      </td>
+      <td>{c.hsmGroupName ? `HSM group ${c.hsmGroupName}` : "Console database"}</td>
+      <td>
+        {c.notAfter ? new Date(c.notAfter).toLocaleDateString() : "—"} <ExpiryBadge state={c.expiry} />
+      </td>
+      <td>{c.usedBy.map((u) => u.name).join(", ") || "—"}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,95 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTRPC } from "@/lib/trpc/client";
+import { FormError } from "../ui/form-error";
+
+const KIND_LABELS = {
+  certificate: "Certificate key",
+  orphan: "Orphan (made by this console, no certificate)",
+  foreign: "Not made by this console",
+  pending: "No verdict",
+} as const;
+
+/** Per HSM group: key objects on each member matched to certificates. */
+export function KeyInventory() {
+  const trpc = useTRPC();
+  const groups = useQuery(trpc.certificates.hsmGroupChoices.queryOptions());
+  const [groupId, setGroupId] = useState("");
+  const selected = groupId || groups.data?.[0]?.id || "";
+  const inventory = useQuery({
+    ...trpc.certificates.inventory.queryOptions({ hsmGroupId: selected }),
+    enabled: !!selected,
+  });
+  const remove = useMutation(
+    trpc.certificates.removeOrphan.mutationOptions({ onSettled: () => inventory.refetch() }),
+  );
+  const data = inventory.data;
+  return (
+    <>
+      <label htmlFor="inv-group">HSM group</label>
+      <select id="inv-group" value={selected} onChange={(e) => setGroupId(e.target.value)}>
+        {groups.data?.map((g) => (
+          <option key={g.id} value={g.id}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+      <FormError message={inventory.error?.message ?? remove.error?.message} />
+      {data && !data.complete && (
+        <div className="alert error">
+          Partial view — no verdict is given:{" "}
+          {data.unreachable.map((u) => `${u.member} (${u.error})`).join(", ")}
+        </div>
+      )}
+      {data && (
+        <table aria-label="Key objects">
+          <thead>
+            <tr>
+              <th>Label</th>
+              <th>CKA_ID</th>
+              <th>Kind</th>
+              <th>Certificate</th>
+              <th>Members</th>
+              <th>Missing on</th>
+              <th>Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.keys.map((k) => (
+              <tr key={k.idHex}>
+                <td>{k.label}</td>
+                <td>
+                  <code>{k.idHex}</code>
+                </td>
+                <td>{KIND_LABELS[k.kind]}</td>
+                <td>{k.certificateName ?? "—"}</td>
+                <td>{k.members.join(", ")}</td>
+                <td>{k.missingOn.join(", ") || "—"}</td>
+                <td>
+                  {k.removable ? (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => remove.mutate({ hsmGroupId: selected, idHex: k.idHex })}
+                    >
+                      Remove orphan {k.label}
+                    </button>
+                  ) : k.kind === "orphan" ? (
+                    `Removable after the grace period (${data.graceSeconds} s)`
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data && data.missingKeys.length > 0 && (
+        <div className="alert error">
+          Certificates whose key is missing: {data.missingKeys.map((m) => m.name).join(", ")}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,182 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { E2E_DATA } from "../../playwright.config";
+
+const LIST = "/templates/security/ssl-certificates";
+const softhsmEnv = { ...process.env, SOFTHSM2_CONF: path.join(E2E_DATA, "softhsm", "softhsm2.conf") };
+
+async function createCertificate(
+  page: Page,
+  name: string,
+  type: "Self-signed" | "CSR (signed by a certificate authority)",
+) {
+  await page.goto(LIST);
+  await page.getByRole("link", { name: "Create application certificate" }).click();
+  const form = page.getByRole("form", { name: "New certificate" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Type").selectOption({ label: type });
+  await form.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM" });
+  // Key types come from the token's mechanisms.
+  await expect(form.getByLabel("Key").locator("option", { hasText: "EC P-256" })).toHaveCount(1);
+  await form.getByLabel("Key").selectOption({ label: "EC P-256" });
+  await form.getByLabel("Common name (CN)").fill(`${name}.example.test`);
+  await form.getByLabel("DNS names (SAN)").fill(`${name}.example.test`);
+  await form.getByRole("button", { name: "Create certificate" }).click();
+  await expect(page.getByRole("heading", { level: 2 })).toContainText(name);
+}
+
+test("a self-signed EC certificate bound to Local-SoftHSM: listed, key in the HSM, found by pkcs11-tool", async ({
+  page,
+}) => {
+  const name = `e2e-ec-${Date.now()}`;
+  await createCertificate(page, name, "Self-signed");
+  await expect(page.getByRole("heading", { level: 2 })).toContainText("Active");
+  const key = page.getByRole("table", { name: "HSM members holding the key" });
+  await expect(key.getByRole("row").nth(1)).toContainText("Yes");
+  await expect(key.getByRole("row").nth(1)).toContainText("sensitive, never extractable");
+  await page.getByRole("button", { name: "Test key" }).click();
+  await expect(page.getByRole("list", { name: "Key test results" })).toContainText("OK");
+  const details = page.getByRole("region", { name: "Certificate details" });
+  const keyId =
+    (
+      await details
+        .locator("dt", { hasText: "Key id (CKA_ID)" })
+        .locator("xpath=following-sibling::dd")
+        .textContent()
+    )?.trim() ?? "";
+  await details.getByText("Certificate PEM").click();
+  const certPem = (await details.locator("pre").first().textContent()) ?? "";
+
+  await page.goto(LIST);
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText("HSM group Local-SoftHSM");
+  await expect(row).toContainText("EC P-256");
+
+  // A second PKCS#11 consumer sees the key's public object (same ID and label) without logging in,
+  // and its public key is the certificate's.
+  const listing = execFileSync(
+    "pkcs11-tool",
+    ["--module", "/usr/lib/softhsm/libsofthsm2.so", "--token-label", "hsm-console-local", "-O"],
+    {
+      env: softhsmEnv,
+    },
+  ).toString();
+  expect(listing).toContain(`label:      hsm-console:${name}`);
+  expect(listing).toContain(`ID:         ${keyId}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-cert-"));
+  try {
+    execFileSync(
+      "pkcs11-tool",
+      [
+        "--module",
+        "/usr/lib/softhsm/libsofthsm2.so",
+        "--token-label",
+        "hsm-console-local",
+        "--read-object",
+        "--type",
+        "pubkey",
+        "--id",
+        keyId,
+        "-o",
+        path.join(dir, "pub.der"),
+      ],
+      { env: softhsmEnv },
+    );
+    fs.writeFileSync(path.join(dir, "cert.pem"), certPem);
+    const fromToken = execFileSync("openssl", [
+      "pkey",
+      "-pubin",
+      "-inform",
+      "DER",
+      "-in",
+      path.join(dir, "pub.der"),
+    ]).toString();
+    const fromCert = execFileSync("openssl", [
+      "x509",
+      "-in",
+      path.join(dir, "cert.pem"),
+      "-noout",
+      "-pubkey",
+    ]).toString();
+    expect(fromToken).toBe(fromCert);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("CSR → download → signed by an openssl test CA → upload → active; another key's certificate is refused", async ({
+  page,
+}) => {
+  const name = `e2e-csr-${Date.now()}`;
+  await createCertificate(page, name, "CSR (signed by a certificate authority)");
+  await expect(page.getByRole("heading", { level: 2 })).toContainText("Awaiting certificate");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-csr-"));
+  try {
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download CSR" }).click();
+    await (await downloading).saveAs(path.join(dir, "req.csr"));
+    const run = (...args: string[]) =>
+      execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key");
+    run(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "ca.key",
+      "-out",
+      "ca.pem",
+      "-subj",
+      "/CN=E2E Test CA",
+      "-days",
+      "30",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=keyCertSign,cRLSign",
+    );
+    fs.writeFileSync(
+      path.join(dir, "leaf.ext"),
+      `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${name}.example.test\n`,
+    );
+    run(
+      "x509",
+      "-req",
+      "-in",
+      "req.csr",
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "signed.pem",
+      "-days",
+      "20",
+      "-extfile",
+      "leaf.ext",
+    );
+
+    const upload = page.getByRole("form", { name: "Upload signed certificate" });
+    await upload
+      .getByLabel("Signed certificate (PEM)")
+      .fill(fs.readFileSync(path.join(dir, "ca.pem"), "utf8"));
+    await upload.getByRole("button", { name: "Upload certificate" }).click();
+    await expect(upload.getByText(/issued for another key/)).toBeVisible();
+
+    await upload
+      .getByLabel("Signed certificate (PEM)")
+      .fill(fs.readFileSync(path.join(dir, "signed.pem"), "utf8"));
+    await upload.getByLabel("Chain (PEM, optional)").fill(fs.readFileSync(path.join(dir, "ca.pem"), "utf8"));
+    await upload.getByRole("button", { name: "Upload certificate" }).click();
+    await expect(page.getByRole("heading", { level: 2 })).toContainText("Active");
+    await expect(page.getByRole("region", { name: "Certificate details" })).toContainText("CN=E2E Test CA");
+    // 20 days left: flagged as expiring soon.
+    await expect(page.getByRole("heading", { level: 2 })).toContainText("Expiring soon");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

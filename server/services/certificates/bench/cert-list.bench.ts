@@ -1,0 +1,73 @@
+/**
+ * cert_list_10k_ratio: time of the certificate list (first page, sorted by expiry) with 10,000
+ * certificates ÷ with 10, each in its own in-memory PGlite database, rows inserted directly.
+ * Calls the list service (the procedure is a one-line wrapper; the router imports "server-only",
+ * which refuses to load outside Next). Prints `name: value` lines; never fails on a figure.
+ * Run: node --import tsx server/services/certificates/bench/cert-list.bench.ts
+ */
+import { openDb } from "@/server/db/client";
+import { sslCertificates, tenants } from "@/server/db/schema";
+import type { Actor } from "../../actor";
+import { listCertificates } from "../list-certificates";
+
+const RUNS = 30;
+
+async function measure(count: number): Promise<number> {
+  const handle = await openDb({ pgliteDir: "memory://" });
+  const [tenant] = await handle.db.insert(tenants).values({ name: "bench" }).returning();
+  const now = Date.now();
+  for (let start = 0; start < count; start += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
+      const n = start + i;
+      return {
+        tenantId: tenant!.id,
+        name: `cert-${String(n).padStart(6, "0")}`,
+        type: "self-signed" as const,
+        status: "active" as const,
+        keyAlgorithm: "EC" as const,
+        keyBits: 256,
+        keyCurve: "P-256",
+        keyOrigin: "generated" as const,
+        subjectCn: `host${n}.example.com`,
+        subjectAltNames: { dns: [`host${n}.example.com`], ip: [] },
+        issuer: `CN=host${n}.example.com`,
+        notBefore: new Date(now - 86_400_000),
+        notAfter: new Date(now + ((n * 7919) % 3650) * 86_400_000),
+      };
+    });
+    await handle.db.insert(sslCertificates).values(rows);
+  }
+  const actor: Actor = {
+    userId: "bench",
+    username: "bench",
+    role: "admin",
+    tenantId: tenant!.id,
+    tenantName: "bench",
+    address: null,
+  };
+  const input = { page: 1, pageSize: 25, sort: "expiry" as const, direction: "asc" as const };
+  for (let i = 0; i < 20; i++) await listCertificates(handle.db, actor, input); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    await listCertificates(handle.db, actor, input);
+    times.push(performance.now() - started);
+  }
+  await handle.close();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  await measure(10); // warms the WASM engine and the JIT: the first database is always slower
+  const small = await measure(10);
+  const large = await measure(10_000);
+  console.log(`cert_list_10_ms: ${small.toFixed(2)}`);
+  console.log(`cert_list_10k_ms: ${large.toFixed(2)}`);
+  console.log(`cert_list_10k_ratio: ${(large / small).toFixed(2)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 0;
+});

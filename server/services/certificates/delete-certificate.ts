@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import type { Db } from "@/server/db";
+import { sslCertificates } from "@/server/db/schema";
+import type { Actor } from "../actor";
+import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { destroyInGroup } from "./hsm-keys";
+import { orphanGraceSeconds } from "./inventory";
+import { keyIdHexFor } from "./key-material";
+import { loadCertificate, usersOf } from "./load";
+
+/**
+ * Refused while a virtual service uses the certificate. The HSM objects are destroyed on every
+ * member first; the row goes only when every member confirmed (otherwise the key would be
+ * orphaned with nothing pointing at it).
+ */
+export async function deleteCertificate(db: Db, actor: Actor, id: string) {
+  const row = await loadCertificate(db, actor.tenantId, id);
+  const users = (await usersOf(db, [row.id])).get(row.id) ?? [];
+  if (users.length > 0) {
+    throw new AppError(
+      "CONFLICT",
+      `"${row.name}" is used by virtual service ${users.map((u) => `"${u.name}"`).join(", ")}. Choose another certificate there first.`,
+    );
+  }
+  const ageSeconds = (Date.now() - row.createdAt.getTime()) / 1000;
+  if (row.status === "creating" && ageSeconds < orphanGraceSeconds()) {
+    throw new AppError(
+      "CONFLICT",
+      `"${row.name}" is still being created. Wait for it to finish, then delete it.`,
+    );
+  }
+  let destroyedOn: string[] = [];
+  if (row.hsmGroupId && row.keyIdHex && row.type !== "reference") {
+    const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
+    const failed = await destroyInGroup(access, row.keyIdHex ?? keyIdHexFor(row.id));
+    if (failed.length > 0) {
+      throw new AppError(
+        "HSM_UNAVAILABLE",
+        `The key could not be removed from ${failed.join("; ")}. The certificate is kept; try again when every member answers.`,
+      );
+    }
+    destroyedOn = access.members.map((m) => m.name);
+  }
+  await db.delete(sslCertificates).where(eq(sslCertificates.id, row.id));
+  return { id: row.id, name: row.name, destroyedOn };
+}

@@ -1,0 +1,139 @@
+import { createPublicKey } from "node:crypto";
+import fs from "node:fs";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/server/db";
+import { sslCertificates } from "@/server/db/schema";
+import {
+  createCsr,
+  createSelfSignedCertificate,
+  type KeySigner,
+  type KeySpec,
+  type TokenRef,
+  toAppError,
+} from "@/server/pkcs11";
+import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { certificateColumns } from "./certificate-columns";
+import { sealKey } from "./create-certificate";
+import { destroyInGroup, generateInGroup, keyUriFor } from "./hsm-keys";
+import { generateSoftwareKey, keyIdHexFor, keyLabelFor, softwareSigner } from "./key-material";
+import type { CertificateRow } from "./load";
+
+export interface FinishInput {
+  spec: KeySpec;
+  subject: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  days: number;
+}
+
+interface MadeKey {
+  signer: KeySigner;
+  token: TokenRef;
+  idHex: string;
+  keyUri: string | null;
+  keyEnc: string | null;
+}
+
+/**
+ * The background half of "create": key, then certificate or CSR, then the row becomes active or
+ * awaiting-certificate. On any failure the key is destroyed and the row is marked failed with the
+ * reason, so nothing is left in the HSM; a crash in between is found by the reconciler.
+ */
+export async function finishKeyAndCertificate(
+  db: Db,
+  tenantId: string,
+  row: CertificateRow,
+  input: FinishInput,
+): Promise<void> {
+  let cleanup: (() => Promise<unknown>) | null = null;
+  try {
+    const idHex = keyIdHexFor(row.id);
+    let key: MadeKey;
+    if (row.hsmGroupId) {
+      const access = await openHsmGroup(db, tenantId, row.hsmGroupId);
+      const label = row.keyLabel ?? keyLabelFor(row.name);
+      cleanup = () => destroyInGroup(access, idHex);
+      await generateInGroup(access, { idHex, label, spec: input.spec });
+      await pauseForTests();
+      key = {
+        signer: access.signer,
+        token: access.members[0]!.token,
+        idHex,
+        keyUri: keyUriFor(access, idHex, label),
+        keyEnc: null,
+      };
+    } else {
+      const pem = await generateSoftwareKey(input.spec);
+      key = {
+        signer: softwareSigner(pem),
+        token: { label: "database" },
+        idHex,
+        keyUri: null,
+        keyEnc: sealKey(pem),
+      };
+    }
+    await activate(db, row, key, input);
+  } catch (error) {
+    if (cleanup) await cleanup().catch(() => undefined);
+    await db
+      .update(sslCertificates)
+      .set({ status: "failed", failureReason: toAppError(error).message, updatedAt: new Date() })
+      .where(eq(sslCertificates.id, row.id))
+      .catch(() => undefined);
+  }
+}
+
+async function activate(db: Db, row: CertificateRow, key: MadeKey, input: FinishInput): Promise<void> {
+  const spki = await key.signer.getPublicKey(key.token, key.idHex);
+  const common = {
+    keyUri: key.keyUri,
+    keyEnc: key.keyEnc,
+    publicKeySpki: spkiPem(spki),
+    failureReason: null,
+    updatedAt: new Date(),
+  };
+  const subjectInput = {
+    token: key.token,
+    idHex: key.idHex,
+    subject: input.subject,
+    dnsNames: input.dnsNames,
+    ipAddresses: input.ipAddresses,
+  };
+  const values =
+    row.type === "csr"
+      ? {
+          ...common,
+          status: "awaiting-certificate" as const,
+          csrPem: (await createCsr(key.signer, subjectInput)).pem,
+        }
+      : {
+          ...common,
+          status: "active" as const,
+          ...certificateColumns(
+            (await createSelfSignedCertificate(key.signer, { ...subjectInput, days: input.days })).pem,
+          ),
+        };
+  const updated = await db
+    .update(sslCertificates)
+    .set(values)
+    .where(and(eq(sslCertificates.id, row.id), eq(sslCertificates.status, "creating")))
+    .returning({ id: sslCertificates.id });
+  if (updated.length === 0) throw new Error("The certificate was removed while its key was being created.");
+}
+
+export function spkiPem(spki: Buffer): string {
+  return createPublicKey({ key: spki, format: "der", type: "spki" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
+}
+
+/**
+ * Test hook for the crash test: with HSM_CONSOLE_TEST_PAUSE_FILE set, stop between key creation
+ * and activation (announce it with "<file>.reached") until the file exists.
+ */
+async function pauseForTests(): Promise<void> {
+  const file = process.env.HSM_CONSOLE_TEST_PAUSE_FILE;
+  if (!file) return;
+  fs.writeFileSync(`${file}.reached`, "");
+  while (!fs.existsSync(file)) await new Promise((r) => setTimeout(r, 50));
+}

@@ -1,0 +1,25 @@
+import { KEY_CHOICES, type KeyChoice } from "@/lib/schemas/certificate";
+import type { Db } from "@/server/db";
+import type { Actor } from "../actor";
+import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
+import { choiceOf } from "./key-material";
+
+/** Key types every member of the group can generate (HA: the intersection). */
+export async function keyChoicesFor(access: HsmGroupAccess): Promise<KeyChoice[]> {
+  const perMember = await Promise.all(
+    access.members.map(
+      async (m) =>
+        new Set((await m.client.keySpecs(m.token)).map(choiceOf).filter((c): c is KeyChoice => !!c)),
+    ),
+  );
+  return KEY_CHOICES.filter((c) => perMember.every((set) => set.has(c)));
+}
+
+export async function keyOptions(
+  db: Db,
+  actor: Actor,
+  hsmGroupId: string | undefined,
+): Promise<{ keys: KeyChoice[] }> {
+  if (!hsmGroupId) return { keys: [...KEY_CHOICES] };
+  return { keys: await keyChoicesFor(await openHsmGroup(db, actor.tenantId, hsmGroupId)) };
+}

@@ -1,0 +1,69 @@
+import { AppError } from "@/lib/errors";
+import { decryptSecret } from "@/server/crypto/secrets";
+import type { Db } from "@/server/db";
+import { testKey, toAppError } from "@/server/pkcs11";
+import type { Actor } from "../actor";
+import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { softwareSigner } from "./key-material";
+import { loadCertificate } from "./load";
+
+/** "Test key": sign fresh data with the key on every member that should hold it and verify it. */
+export async function testCertificateKey(db: Db, actor: Actor, id: string) {
+  const row = await loadCertificate(db, actor.tenantId, id);
+  if (row.status === "creating" || row.status === "failed")
+    throw new AppError("CONFLICT", `"${row.name}" has no usable key (${row.status}).`);
+  const results: { member: string; ok: boolean; detail: string; signMs: number | null }[] = [];
+  if (!row.hsmGroupId || !row.keyIdHex) {
+    if (!row.keyEnc) throw new AppError("CONFLICT", `"${row.name}" has no key to test.`);
+    const signer = softwareSigner(decryptSecret(row.keyEnc, "ssl_certificates.key"));
+    const r = await testKey(signer, { label: "database" }, "00");
+    results.push({ member: "console database", ok: r.ok, detail: describeResult(r), signMs: r.signMs });
+    return { id: row.id, name: row.name, results };
+  }
+  const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
+  for (const member of access.members) {
+    try {
+      const r = await member.client.testKey(member.token, row.keyIdHex);
+      results.push({ member: member.name, ok: r.ok, detail: describeResult(r), signMs: r.signMs });
+    } catch (error) {
+      results.push({ member: member.name, ok: false, detail: toAppError(error).message, signMs: null });
+    }
+  }
+  return { id: row.id, name: row.name, results };
+}
+
+function describeResult(r: { ok: boolean; algorithm: string; hash: string }): string {
+  return r.ok
+    ? `Signed with ${r.algorithm}/${r.hash} and verified with the public key.`
+    : `The signature made with ${r.algorithm}/${r.hash} did not verify.`;
+}
+
+/** Which members hold the key, and its protection as each token reports it. */
+export async function keyHolders(db: Db, actor: Actor, id: string) {
+  const row = await loadCertificate(db, actor.tenantId, id);
+  if (!row.hsmGroupId || !row.keyIdHex) return { members: [] };
+  const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
+  const members = await Promise.all(
+    access.members.map(async (m) => {
+      try {
+        const [key] = await m.client.findKeys(m.token, { idHex: row.keyIdHex! });
+        return {
+          member: m.name,
+          holds: !!key,
+          sensitive: key?.sensitive ?? null,
+          extractable: key?.extractable ?? null,
+          error: null,
+        };
+      } catch (error) {
+        return {
+          member: m.name,
+          holds: null,
+          sensitive: null,
+          extractable: null,
+          error: toAppError(error).message,
+        };
+      }
+    }),
+  );
+  return { members };
+}

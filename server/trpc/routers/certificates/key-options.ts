@@ -1,0 +1,16 @@
+import { ZKeyHolders, ZKeyOptions, ZKeyOptionsInput } from "@/lib/schemas/certificate";
+import { ZIdInput } from "@/lib/schemas/common";
+import { keyOptions as serviceKeyOptions } from "@/server/services/certificates/key-options";
+import { keyHolders as serviceKeyHolders } from "@/server/services/certificates/test-key";
+import { protectedProcedure } from "../../init";
+
+/** Key types offered for a group: what every member's token can generate. */
+export const keyOptions = protectedProcedure
+  .input(ZKeyOptionsInput)
+  .output(ZKeyOptions)
+  .query(({ ctx, input }) => serviceKeyOptions(ctx.db, ctx.actor, input.hsmGroupId));
+
+export const keyHolders = protectedProcedure
+  .input(ZIdInput)
+  .output(ZKeyHolders)
+  .query(({ ctx, input }) => serviceKeyHolders(ctx.db, ctx.actor, input.id));

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { setDbHandleForTests } from "@/server/db";
-import { hsmPackages } from "@/server/db/schema";
+import { hsmPackages, sslCertificates, virtualServices } from "@/server/db/schema";
 import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
+import { ensureDefaultSeGroup } from "@/server/services/service-engines/bootstrap";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -113,6 +114,24 @@ describe("every documented GET answers with its documented schema", () => {
       sha256: "0".repeat(64),
       members: [{ name: "vtl-5.4.1-2.x86_64.rpm", size: 3, sha256: "1".repeat(64) }],
       uploadedBy: "doc-admin",
+    });
+    // One object of each remaining kind, so that every documented GET has something to answer.
+    const { groupId } = await ensureDefaultSeGroup(handle.db);
+    await handle.db.insert(sslCertificates).values({
+      tenantId: admin.tenantId,
+      name: "doc-cert",
+      type: "self-signed",
+      status: "active",
+      keyAlgorithm: "EC",
+      keyOrigin: "generated",
+    });
+    await handle.db.insert(virtualServices).values({
+      tenantId: admin.tenantId,
+      name: "doc-vs",
+      vip: "127.0.0.50",
+      ports: [{ port: 8443, ssl: false }],
+      pool: [{ host: "127.0.0.1", port: 8081 }],
+      seGroupId: groupId,
     });
   });
   afterAll(async () => {

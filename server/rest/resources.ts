@@ -85,6 +85,43 @@ export const RESOURCES = {
     nameField: "name",
     columns: ["name", "type", "isHa", "haGroupNum", "tenantName"],
   },
+  sslkeyandcertificate: {
+    summary: "SSL/TLS certificates and where their keys live (Avi's SSLKeyAndCertificate)",
+    list: "certificates.list",
+    // GET by id answers the list item (the detail procedure's richer shape is not yet documented).
+    create: "certificates.create",
+    remove: "certificates.remove",
+    actions: { renew: "certificates.renew", testkey: "certificates.testKey" },
+    nameField: "name",
+    columns: ["name", "type", "status", "subjectCn", "keyAlgorithm", "hsmGroupName", "notAfter"],
+  },
+  serviceenginegroup: {
+    summary: "Service engine groups and the HSM group each references (hardwaresecuritymodulegroup_ref)",
+    list: "serviceEngineGroups.list",
+    update: "serviceEngineGroups.update",
+    actions: { restartall: "serviceEngineGroups.restartAll" },
+    nameField: "name",
+    columns: ["name", "hsmGroupName", "seCount"],
+  },
+  serviceengine: {
+    summary: "Service engines (nginx terminating TLS with HSM keys) and their state",
+    list: "serviceEngines.list",
+    // Avi's `reboot serviceengine NAME`: a full restart that applies a pending HSM change.
+    actions: { reboot: "serviceEngines.restart" },
+    nameField: "name",
+    columns: ["name", "groupName", "state", "stateReason", "managementIp"],
+  },
+  virtualservice: {
+    summary: "Virtual services: VIP, service ports with SSL, certificate, pool, SE group",
+    list: "virtualServices.list",
+    get: "virtualServices.get",
+    create: "virtualServices.create",
+    update: "virtualServices.update",
+    remove: "virtualServices.remove",
+    actions: { test: "virtualServices.test" },
+    nameField: "name",
+    columns: ["name", "vip", "state", "stateReason"],
+  },
 } satisfies Record<string, RestResource>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -6,6 +6,7 @@ import { HSM_TYPE_LABELS } from "@/lib/hsm-types";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { EmptyState } from "../ui/empty-state";
+import { HsmGroupHealth } from "./hsm-group-health";
 
 const BASE = "/templates/security/hsm-groups";
 
@@ -33,6 +34,7 @@ export function HsmGroupsTable() {
           <th>Type</th>
           <th>Servers</th>
           <th>HA</th>
+          <th>Health</th>
           <th>SE groups</th>
           <th>Tenant</th>
           <th>Actions</th>
@@ -52,6 +54,9 @@ export function HsmGroupsTable() {
                 .join(", ")}
             </td>
             <td>{g.isHa ? "On" : "Off"}</td>
+            <td>
+              <HsmGroupHealth groupId={g.id} />
+            </td>
             <td>{g.seGroups.map((s) => s.name).join(", ") || "—"}</td>
             <td>{g.tenantName}</td>
             <td>

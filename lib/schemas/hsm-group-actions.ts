@@ -109,3 +109,13 @@ export const ZGroupChoice = z.object({
   type: z.string(),
   servers: z.number(),
 });
+
+/** Health of each member as measured now: the list page's column. */
+export const ZMemberHealth = z.object({
+  server: z.string(),
+  reachable: z.boolean(),
+  loggedIn: z.boolean(),
+  latencyMs: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+export const ZGroupHealth = z.object({ id: z.string(), members: z.array(ZMemberHealth) });

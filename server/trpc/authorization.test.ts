@@ -55,6 +55,7 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
       "haStatus",
       "setUpHa",
       "synchronise",
+      "health",
     ].map((name) => [
       `hsmGroupActions.${name}`,
       async (db: Db, ownerA: SessionUser) => ({ id: await hsmGroupOf(db, ownerA) }),

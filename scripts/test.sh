@@ -12,6 +12,8 @@ ensure_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}" || exit 1
 ensure_node_modules || exit 1
 
 RESULTS=$(mktemp -d /tmp/hsm-console-test.XXXXXX)
+# Service engines run nginx as nobody, which must traverse to the e2e data folder inside.
+chmod 711 "$RESULTS"
 CHECKS="$RESULTS/checks"
 : >"$CHECKS"
 stage() { # name, command...

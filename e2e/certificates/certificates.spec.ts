@@ -16,12 +16,14 @@ async function createCertificate(
   await page.goto(LIST);
   await page.getByRole("link", { name: "Create application certificate" }).click();
   const form = page.getByRole("form", { name: "New certificate" });
-  await form.getByLabel("Name").fill(name);
-  await form.getByLabel("Type").selectOption({ label: type });
+  await form.getByLabel("Name", { exact: true }).fill(name);
+  await form.getByLabel("Type", { exact: true }).selectOption({ label: type });
   await form.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM" });
   // Key types come from the token's mechanisms.
-  await expect(form.getByLabel("Key").locator("option", { hasText: "EC P-256" })).toHaveCount(1);
-  await form.getByLabel("Key").selectOption({ label: "EC P-256" });
+  await expect(
+    form.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" }),
+  ).toHaveCount(1);
+  await form.getByLabel("Key", { exact: true }).selectOption({ label: "EC P-256" });
   await form.getByLabel("Common name (CN)").fill(`${name}.example.test`);
   await form.getByLabel("DNS names (SAN)").fill(`${name}.example.test`);
   await form.getByRole("button", { name: "Create certificate" }).click();
@@ -162,15 +164,17 @@ test("CSR → download → signed by an openssl test CA → upload → active; a
 
     const upload = page.getByRole("form", { name: "Upload signed certificate" });
     await upload
-      .getByLabel("Signed certificate (PEM)")
+      .getByRole("textbox", { name: "Signed certificate (PEM)" })
       .fill(fs.readFileSync(path.join(dir, "ca.pem"), "utf8"));
     await upload.getByRole("button", { name: "Upload certificate" }).click();
     await expect(upload.getByText(/issued for another key/)).toBeVisible();
 
     await upload
-      .getByLabel("Signed certificate (PEM)")
+      .getByRole("textbox", { name: "Signed certificate (PEM)" })
       .fill(fs.readFileSync(path.join(dir, "signed.pem"), "utf8"));
-    await upload.getByLabel("Chain (PEM, optional)").fill(fs.readFileSync(path.join(dir, "ca.pem"), "utf8"));
+    await upload
+      .getByRole("textbox", { name: "Chain (PEM, optional)" })
+      .fill(fs.readFileSync(path.join(dir, "ca.pem"), "utf8"));
     await upload.getByRole("button", { name: "Upload certificate" }).click();
     await expect(page.getByRole("heading", { level: 2 })).toContainText("Active");
     await expect(page.getByRole("region", { name: "Certificate details" })).toContainText("CN=E2E Test CA");

@@ -12,6 +12,7 @@ import type { Db } from "@/server/db";
 import { serviceEngines, virtualServices } from "@/server/db/schema";
 import { consoleNode } from "../hsm-groups/console-node";
 import { buildSpec } from "./build-spec";
+import { untraversableAncestor } from "./traversable";
 import { updateVirtualServiceStates } from "./vs-states";
 
 type SeRow = typeof serviceEngines.$inferSelect;
@@ -41,6 +42,12 @@ export class SeSupervisor {
       // nginx runs unprivileged and must traverse the data folder to reach its own SE folder.
       fs.mkdirSync(dataDir(), { recursive: true });
       fs.chmodSync(dataDir(), 0o711);
+      const blocked = untraversableAncestor(dataDir());
+      if (blocked) {
+        console.error(
+          `[hsm-console] service engines run nginx unprivileged, which cannot enter ${blocked}: run "chmod o+x ${blocked}" or put HSM_CONSOLE_DATA under a folder others may traverse.`,
+        );
+      }
       const rows = await this.#nodeEngines();
       for (const groupId of new Set(rows.map((r) => r.groupId))) await this.#refreshGroup(groupId);
     });

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
+import { Pager } from "../ui/pager";
 import { AuditFilters, type AuditFilterValues } from "./audit-filters";
 
 const PAGE_SIZE = 50;
@@ -57,27 +58,7 @@ export function AuditLog() {
         </tbody>
       </table>
       {data && data.total === 0 && <p className="empty">No entries match.</p>}
-      <div className="pager">
-        <button
-          type="button"
-          className="secondary"
-          disabled={page <= 1}
-          onClick={() => setPage((p) => p - 1)}
-        >
-          Previous
-        </button>
-        <span>
-          Page {page} of {pages} · {data?.total ?? 0} entries
-        </span>
-        <button
-          type="button"
-          className="secondary"
-          disabled={page >= pages}
-          onClick={() => setPage((p) => p + 1)}
-        >
-          Next
-        </button>
-      </div>
+      <Pager page={page} pages={pages} total={data?.total ?? 0} noun="entries" onPage={setPage} />
     </>
   );
 }

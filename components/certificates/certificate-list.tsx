@@ -6,6 +6,7 @@ import { useState } from "react";
 import type { CertificateSummary } from "@/lib/schemas/certificate";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
+import { Pager } from "../ui/pager";
 import { ExpiryBadge, keyText, STATUS_LABELS } from "./labels";
 
 const PAGE_SIZE = 25;
@@ -84,27 +85,7 @@ export function CertificateList() {
         </tbody>
       </table>
       {data && data.total === 0 && <p className="empty">No certificates{search ? " match" : " yet"}.</p>}
-      <div className="pager">
-        <button
-          type="button"
-          className="secondary"
-          disabled={page <= 1}
-          onClick={() => setPage((p) => p - 1)}
-        >
-          Previous
-        </button>
-        <span>
-          Page {page} of {pages} · {data?.total ?? 0} certificates
-        </span>
-        <button
-          type="button"
-          className="secondary"
-          disabled={page >= pages}
-          onClick={() => setPage((p) => p + 1)}
-        >
-          Next
-        </button>
-      </div>
+      <Pager page={page} pages={pages} total={data?.total ?? 0} noun="certificates" onPage={setPage} />
     </>
   );
 }

@@ -135,6 +135,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   /** Full restart; applies a pending HSM change. Briefly interrupts this SE's traffic. */
   restart(): Promise<ServiceEngineStatus> {
     return this.#exclusive(async () => {
+      this.#cancelRecovery(); // this restart is the recovery
       this.#desired = "running";
       this.#backoff.reset();
       await this.#stopNginx();
@@ -146,8 +147,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
 
   stop(): Promise<void> {
     this.#desired = "stopped";
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
+    this.#cancelRecovery();
     return this.#exclusive(async () => {
       await this.#stopNginx();
       await this.#stopHsm();
@@ -257,7 +257,8 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       void this.#exclusive(async () => {
-        if (this.#desired !== "running") return;
+        // Stopped, or already recovered by an explicit restart queued before this timer fired.
+        if (this.#desired !== "running" || this.#status.state === "running") return;
         this.#status.automaticRestarts++;
         try {
           await this.#stopNginx();
@@ -267,6 +268,11 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
         }
       });
     }, delay);
+  }
+
+  #cancelRecovery(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   #setState(state: ServiceEngineState, reason: string): void {

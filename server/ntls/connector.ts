@@ -28,6 +28,16 @@ export interface NtlsConnectorOptions {
   handshakeTimeoutMs?: number;
   /** Longest silence from the appliance while a request is outstanding (default 60 s). */
   idleTimeoutMs?: number;
+  /**
+   * Owner of the socket file (a service engine's unprivileged nginx user). Only this uid may open
+   * it: whoever opens the socket uses the client's identity. Default: this process's user.
+   */
+  socketOwner?: { uid: number; gid: number };
+  /**
+   * The appliance ended a link the local side still used, or could not be reached: the caller
+   * may fail over (p11-kit clients never recover a lost link on their own).
+   */
+  onRemoteLost?: (reason: string) => void;
 }
 
 export interface NtlsConnector {
@@ -51,6 +61,7 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
   const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const live = new Set<net.Socket>();
+  let closing = false;
 
   const server = net.createServer((local) => {
     live.add(local);
@@ -63,33 +74,54 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
       rejectUnauthorized: false,
     });
     live.add(remote);
+    let localClosed = false;
+    let lostReported = false;
+    const remoteLost = (reason: string) => {
+      if (closing || localClosed || lostReported) return;
+      lostReported = true;
+      opts.onRemoteLost?.(reason);
+    };
     const destroyBoth = () => {
       clearTimeout(handshakeTimer);
       local.destroy();
       remote.destroy();
     };
-    const handshakeTimer = setTimeout(destroyBoth, handshakeTimeoutMs);
+    const handshakeTimer = setTimeout(() => {
+      remoteLost("NTLS handshake timed out");
+      destroyBoth();
+    }, handshakeTimeoutMs);
     remote.once("secureConnect", () => {
       clearTimeout(handshakeTimer);
       const check = checkPinned(pinned, remote.getPeerCertificate().raw);
-      if (!check.ok) return destroyBoth();
+      if (!check.ok) {
+        remoteLost("the appliance presented another certificate");
+        return destroyBoth();
+      }
       remote.setKeepAlive(true, 30_000);
       // PKCS#11 RPC is small request/response messages: Nagle + delayed ACK would add ~40 ms each.
       remote.setNoDelay(true);
-      const stopWatching = watchAnswers(local, remote, idleTimeoutMs, destroyBoth);
+      const stopWatching = watchAnswers(local, remote, idleTimeoutMs, () => {
+        remoteLost("the appliance stopped answering");
+        destroyBoth();
+      });
       remote.once("close", stopWatching);
       local.pipe(remote);
       remote.pipe(local);
       local.resume();
     });
     local.on("error", destroyBoth);
-    remote.on("error", destroyBoth);
+    remote.on("error", (error) => {
+      remoteLost(error.message);
+      destroyBoth();
+    });
     local.on("close", () => {
+      localClosed = true;
       live.delete(local);
       destroyBoth();
     });
     remote.on("close", () => {
       live.delete(remote);
+      remoteLost("the appliance closed the connection");
       destroyBoth();
     });
   });
@@ -104,11 +136,13 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
   });
   // Whoever can open the socket can use the client's identity: owner only.
   fs.chmodSync(opts.socketPath, 0o600);
+  if (opts.socketOwner) fs.chownSync(opts.socketPath, opts.socketOwner.uid, opts.socketOwner.gid);
 
   return {
     socketPath: opts.socketPath,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         for (const s of live) s.destroy();
         server.close(() => resolve());
       }),

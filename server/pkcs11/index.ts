@@ -33,7 +33,7 @@ export {
 export { closeAllConnections, closeConnection, getConnection, listConnections } from "./manager";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
 export * from "./types";
-export { type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
+export { onToken, type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
 export {
   type CertificateInput,
   type CertificateResult,

@@ -64,3 +64,17 @@ function decodeURIComponentBytes(s: string): number[] {
   }
   return bytes;
 }
+
+/**
+ * The same key on another token (an HA member holds a replica with the same id and label under its
+ * own partition label). Token identity attributes of the old token (serial, model…) are dropped.
+ */
+export function onToken(uri: string, tokenLabel: string): string {
+  const a = parsePkcs11Uri(uri);
+  return pkcs11Uri({
+    token: tokenLabel,
+    ...(a.id ? { idHex: a.id } : {}),
+    ...(a.object ? { object: a.object } : {}),
+    ...(a.type ? { type: a.type as NonNullable<Pkcs11UriInput["type"]> } : {}),
+  });
+}

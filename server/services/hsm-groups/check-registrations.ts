@@ -31,22 +31,28 @@ export async function checkRegistrations(
     .select()
     .from(hsmClients)
     .where(and(eq(hsmClients.groupId, group.id), isNull(hsmClients.replacedAt)));
-  const jobs = clients.flatMap((client) =>
-    servers.map(async (server) => {
-      const result = await checkOne(server, client);
-      const values = { ...result, checkedAt: new Date() };
-      await db
-        .insert(hsmClientRegistrations)
-        .values({ clientId: client.id, serverId: server.id, ...values })
-        .onConflictDoUpdate({
-          target: [hsmClientRegistrations.clientId, hsmClientRegistrations.serverId],
-          set: values,
-        });
-    }),
-  );
+  const jobs = clients.flatMap((client) => servers.map((server) => checkClientOnServer(db, client, server)));
   await Promise.all(jobs);
   await dropRegisteredReplacements(db, group.id);
   return { id: group.id, name: group.name, checked: jobs.length };
+}
+
+/** Checks one client on one server and records the result (the download page and SE list show it). */
+export async function checkClientOnServer(
+  db: Db,
+  client: typeof hsmClients.$inferSelect,
+  server: typeof hsmServers.$inferSelect,
+): Promise<{ status: Status; detail: string }> {
+  const result = await checkOne(server, client);
+  const values = { ...result, checkedAt: new Date() };
+  await db
+    .insert(hsmClientRegistrations)
+    .values({ clientId: client.id, serverId: server.id, ...values })
+    .onConflictDoUpdate({
+      target: [hsmClientRegistrations.clientId, hsmClientRegistrations.serverId],
+      set: values,
+    });
+  return result;
 }
 
 async function checkOne(

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ClientsPage } from "@/lib/schemas/hsm-client";
 import type { Db } from "@/server/db";
@@ -62,7 +63,7 @@ export async function getClientsPage(db: Db, actor: Actor, id: string): Promise<
           checkedAt: r?.checkedAt?.toISOString() ?? null,
           commands: [
             `scp ${c.name}.pem admin@${s.address}:`,
-            `client register -c ${c.name} -i ${c.ip}`,
+            `client register -c ${c.name} ${isIP(c.ip) ? "-i" : "-hostname"} ${c.ip}`,
             `client assignPartition -c ${c.name} -p ${s.partition}`,
           ],
         };

@@ -1,10 +1,9 @@
-import path from "node:path";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
-import { dataDir } from "@/server/config/env";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { HsmAccess, ServiceEngineSpec, VirtualServiceSpec } from "@/server/dataplane";
+import { onToken } from "@/server/pkcs11";
 import type { Db } from "@/server/db";
 import {
   hsmGroups,
@@ -15,14 +14,12 @@ import {
   virtualServices,
 } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
+import { networkHsmAccess } from "./network-hsm-access";
+import { seDataDir } from "./se-folder";
 
 type SeRow = typeof serviceEngines.$inferSelect;
 type VsRow = typeof virtualServices.$inferSelect;
 type CertRow = typeof sslCertificates.$inferSelect;
-
-export function seDataDir(seNameValue: string): string {
-  return path.join(dataDir(), "service-engines", seNameValue);
-}
 
 /** What one SE must serve: the enabled virtual services placed on its group, with their certificates. */
 export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
@@ -38,15 +35,16 @@ export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
     ? await db.select().from(sslCertificates).where(inArray(sslCertificates.id, certIds))
     : [];
   const byId = new Map(certs.map((c) => [c.id, c]));
+  const { access, tokenLabel } = await hsmAccessFor(db, group.hsmGroupId, se);
   return {
     name: se.name,
     dataDir: seDataDir(se.name),
-    hsm: await hsmAccessFor(db, group.hsmGroupId),
-    virtualServices: services.flatMap((vs) => toVsSpec(vs, byId)),
+    hsm: access,
+    virtualServices: services.flatMap((vs) => toVsSpec(vs, byId, tokenLabel)),
   };
 }
 
-function toVsSpec(vs: VsRow, certs: Map<string, CertRow>): VirtualServiceSpec[] {
+function toVsSpec(vs: VsRow, certs: Map<string, CertRow>, tokenLabel: string | null): VirtualServiceSpec[] {
   const cert = vs.certificateId ? certs.get(vs.certificateId) : undefined;
   const ssl = vs.ports.some((p) => p.ssl);
   // Validation on save keeps these out; a certificate that left "active" later takes its VS down.
@@ -58,7 +56,11 @@ function toVsSpec(vs: VsRow, certs: Map<string, CertRow>): VirtualServiceSpec[] 
       vip: vs.vip,
       ports: vs.ports,
       ...(ssl && cert
-        ? { certificatePem: cert.certificatePem!, chainPem: cert.chainPem ?? undefined, keyUri: cert.keyUri! }
+        ? {
+            certificatePem: cert.certificatePem!,
+            chainPem: cert.chainPem ?? undefined,
+            keyUri: tokenLabel ? onToken(cert.keyUri!, tokenLabel) : cert.keyUri!,
+          }
         : {}),
       pool: vs.pool,
     },
@@ -68,10 +70,14 @@ function toVsSpec(vs: VsRow, certs: Map<string, CertRow>): VirtualServiceSpec[] 
 /**
  * How the SE reaches its keys. The built-in Local-SoftHSM group (and, with no HSM group
  * referenced, the same local token so that plain virtual services still run) is exported to the
- * SE by its own p11-kit server. Network groups need the SE's own registered NTLS client, which
- * this build does not provide yet: the SE fails with that reason instead of borrowing the console's.
+ * SE by its own p11-kit server. A network group is reached through the SE's own registered NTLS
+ * client, on the member it uses now (tokenLabel: that member's partition, for the key URIs).
  */
-export async function hsmAccessFor(db: Db, hsmGroupId: string | null): Promise<HsmAccess> {
+export async function hsmAccessFor(
+  db: Db,
+  hsmGroupId: string | null,
+  se: SeRow,
+): Promise<{ access: HsmAccess; tokenLabel: string | null }> {
   const [group] = hsmGroupId
     ? await db.select().from(hsmGroups).where(eq(hsmGroups.id, hsmGroupId))
     : await db
@@ -79,11 +85,10 @@ export async function hsmAccessFor(db: Db, hsmGroupId: string | null): Promise<H
         .from(hsmGroups)
         .where(and(eq(hsmGroups.name, LOCAL_HSM_GROUP), eq(hsmGroups.builtIn, true)));
   if (!group) throw new AppError("NOT_FOUND", "The HSM group of this service engine group does not exist.");
-  if (isNetworkHsm(group.type))
-    throw new AppError(
-      "CONFLICT",
-      `Service engines cannot reach network HSM group "${group.name}" yet (their own NTLS client is not built).`,
-    );
+  if (isNetworkHsm(group.type)) {
+    const { access, tokenLabel } = await networkHsmAccess(db, group, se);
+    return { access, tokenLabel };
+  }
   const [server] = await db
     .select()
     .from(hsmServers)
@@ -96,11 +101,12 @@ export async function hsmAccessFor(db: Db, hsmGroupId: string | null): Promise<H
       "CONFLICT",
       `HSM group "${group.name}" is not a SoftHSM module; service engines support SoftHSM and network appliances.`,
     );
-  return {
+  const access: HsmAccess = {
     kind: "softhsm",
     softhsmConf,
     tokenLabel: server.partition,
     pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
     providerPath: group.moduleLibrary,
   };
+  return { access, tokenLabel: null };
 }

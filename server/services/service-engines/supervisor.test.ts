@@ -15,7 +15,7 @@ import { toAppError } from "@/server/trpc/errors";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
-import { seDataDir } from "./build-spec";
+import { seDataDir } from "./se-folder";
 import { markHsmGroupChanged } from "./hsm-group-changed";
 import { SeSupervisor, setSupervisor } from "./supervisor";
 import { createHsmCertificate, filesContaining, pollFor, randomPort } from "./testing";
@@ -279,20 +279,38 @@ describe("service engines run by the console", () => {
     expect(group!.serviceEngines.map((s) => s.state)).toEqual(["running", "running"]);
   }, 60_000);
 
-  it("refuses a network HSM group for an SE group, naming the field", async () => {
+  it("another HSM group: refused while SSL services use the current one's keys; then each SE gets its own client", async () => {
     const { caller } = callerFor(handle.db, admin);
     const [group] = await caller.serviceEngineGroups.list();
     const [lab] = await handle.db
       .insert(hsmGroups)
       .values({ tenantId: admin.tenantId, name: "Lab-HA", type: "lab-appliance" })
       .returning();
+    const pinned = await caller.virtualServices.create({
+      name: "pinned",
+      vip: "127.0.94.99",
+      ports: [{ port: randomPort(), ssl: true }],
+      certificateId: cert.id,
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: group!.id,
+    });
     const error = toAppError(
-      await caller.serviceEngineGroups
-        .update({ id: group!.id, hsmGroupId: lab!.id })
-        .catch((e: unknown) => e),
+      await caller.serviceEngineGroups.update({ id: group!.id, hsmGroupId: lab!.id }).catch((e: unknown) => e),
     );
-    expect(error).toMatchObject({ field: "hsmGroupId", message: expect.stringMatching(/network HSM/) });
-    const [after] = await caller.serviceEngineGroups.list();
+    expect(error).toMatchObject({
+      field: "hsmGroupId",
+      message: expect.stringMatching(/^Virtual services pinned use certificates whose keys are in the current HSM group/),
+    });
+    let [after] = await caller.serviceEngineGroups.list();
     expect(after!.hsmGroupName).toBe("Local-SoftHSM");
-  });
+
+    await caller.virtualServices.remove({ id: pinned.id });
+    await caller.serviceEngineGroups.update({ id: group!.id, hsmGroupId: lab!.id });
+    [after] = await caller.serviceEngineGroups.list();
+    expect(after!.hsmGroupName).toBe("Lab-HA");
+    const page = await caller.hsmGroups.clients({ id: lab!.id });
+    expect(page.clients.map((c) => [c.kind, c.name]).sort()).toEqual(
+      after!.serviceEngines.map((se) => ["service-engine", se.name]).sort(),
+    );
+  }, 60_000);
 });

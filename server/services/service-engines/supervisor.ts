@@ -12,6 +12,8 @@ import type { Db } from "@/server/db";
 import { serviceEngines, virtualServices } from "@/server/db/schema";
 import { consoleNode } from "../hsm-groups/console-node";
 import { buildSpec } from "./build-spec";
+import { FailoverScheduler } from "./failover";
+import { closeSeNtls, onSeNtlsLost } from "./se-ntls";
 import { untraversableAncestor } from "./traversable";
 import { updateVirtualServiceStates } from "./vs-states";
 
@@ -30,11 +32,14 @@ function message(error: unknown): string {
 export class SeSupervisor {
   readonly #engines = new Map<string, { engine: ServiceEngine; excluded: Map<string, string> }>();
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #failover = new FailoverScheduler((seName, reason) => this.failover(seName, reason));
 
   constructor(
     readonly db: Db,
     readonly options: Omit<ServiceEngineOptions, "onStateChange"> = {},
-  ) {}
+  ) {
+    onSeNtlsLost((seName, reason) => this.#failover.lost(seName, reason));
+  }
 
   /** Starts every SE of this node. Failures are recorded on the SE, not thrown. */
   start(): Promise<void> {
@@ -96,6 +101,40 @@ export class SeSupervisor {
     });
   }
 
+  /**
+   * An SE on a network HSM lost its link (appliance down, hung or restarted): restart it on a
+   * member that answers. Not while an administrator's change waits for its restart (that restart
+   * is theirs to make). Returns false when no member answers yet (the caller tries again).
+   */
+  failover(seName: string, reason: string): Promise<boolean> {
+    return this.#exclusive(async () => {
+      const [se] = await this.db
+        .select()
+        .from(serviceEngines)
+        .where(and(eq(serviceEngines.name, seName), eq(serviceEngines.nodeName, consoleNode().name)));
+      const entry = se && this.#engines.get(se.id);
+      if (!se || !entry || se.restartRequiredReason || entry.engine.spec.hsm.kind !== "socket") return true;
+      let spec: ServiceEngineSpec;
+      try {
+        spec = await buildSpec(this.db, se);
+      } catch (error) {
+        await this.#record(se.id, { state: "failed", reason: `${reason}; ${message(error)}` });
+        return false;
+      }
+      try {
+        await entry.engine.apply(this.#without(spec, entry.excluded)).catch(() => undefined);
+        const status = await entry.engine.restart();
+        await this.#record(se.id, status);
+        return status.state === "running";
+      } catch (error) {
+        await this.#record(se.id, { state: "failed", reason: `${reason}; ${message(error)}` });
+        return false;
+      } finally {
+        await updateVirtualServiceStates(this.db, se.groupId, this.#view());
+      }
+    });
+  }
+
   status(seId: string): ServiceEngineStatus | null {
     return this.#engines.get(seId)?.engine.status() ?? null;
   }
@@ -103,7 +142,11 @@ export class SeSupervisor {
   /** Stops every SE (console shutdown, tests). */
   stopAll(): Promise<void> {
     return this.#exclusive(async () => {
-      for (const { engine } of this.#engines.values()) await engine.stop().catch(() => undefined);
+      this.#failover.stop();
+      for (const { engine } of this.#engines.values()) {
+        await engine.stop().catch(() => undefined);
+        await closeSeNtls(engine.spec.name);
+      }
       this.#engines.clear();
     });
   }
@@ -201,6 +244,10 @@ export class SeSupervisor {
   }
 
   async #onState(seId: string, groupId: string, status: ServiceEngineStatus): Promise<void> {
+    const engine = this.#engines.get(seId)?.engine;
+    // A network SE that fails (its health probes saw handshakes fail) may need another member.
+    if (status.state === "failed" && engine?.spec.hsm.kind === "socket")
+      this.#failover.lost(engine.spec.name, status.reason);
     try {
       await this.#record(seId, status);
       await updateVirtualServiceStates(this.db, groupId, this.#view());

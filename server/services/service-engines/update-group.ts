@@ -12,6 +12,7 @@ import {
 } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { ensureSeCount, seName } from "./bootstrap";
+import { ensureSeClient } from "./network-hsm-access";
 import { currentSupervisor, refreshServiceEngines } from "./supervisor";
 
 /**
@@ -40,14 +41,6 @@ export async function updateSeGroup(
       if (!hsm)
         throw new AppError("VALIDATION", "Choose an HSM group of your tenant.", { field: "hsmGroupId" });
       hsmName = hsm.name;
-      // SEs reach network appliances only as their own registered NTLS clients, which this build
-      // does not have yet: refuse now rather than leave the SEs failing after their restart.
-      if (isNetworkHsm(hsm.type))
-        throw new AppError(
-          "VALIDATION",
-          `HSM group "${hsm.name}" is a network HSM. Service engines here can use SoftHSM module groups (such as Local-SoftHSM) only; their own NTLS client for network appliances is not built yet.`,
-          { field: "hsmGroupId" },
-        );
     }
     if (hsmGroupId !== group.hsmGroupId)
       await assertNoStrandedServices(tx as unknown as Db, group.id, hsmGroupId);
@@ -73,6 +66,7 @@ export async function updateSeGroup(
     return { id: group.id, name: group.name, hsmGroupId, seCount, oldCount: group.seCount };
   });
   if (result.seCount > result.oldCount) await ensureSeCount(db, result.id, result.name, result.seCount);
+  if (result.hsmGroupId) await ensureSeClients(db, result.id, result.hsmGroupId);
   await currentSupervisor()?.markRestartRequired(result.id);
   if (result.seCount !== result.oldCount) await refreshServiceEngines(result.id);
   return { id: result.id, name: result.name, hsmGroupId: result.hsmGroupId, seCount: result.seCount };
@@ -92,4 +86,15 @@ async function assertNoStrandedServices(db: Db, groupId: string, hsmGroupId: str
       `Virtual services ${stranded.join(", ")} use certificates whose keys are in the current HSM group. Move them to another SE group or change their certificates first.`,
       { field: "hsmGroupId" },
     );
+}
+
+/**
+ * Each SE of a group that uses a network HSM is an HSM client of its own: its certificate is made
+ * now, so that it is on the HSM group's download page to be registered before the SEs restart.
+ */
+async function ensureSeClients(db: Db, seGroupId: string, hsmGroupId: string): Promise<void> {
+  const [hsm] = await db.select().from(hsmGroups).where(eq(hsmGroups.id, hsmGroupId));
+  if (!hsm || !isNetworkHsm(hsm.type)) return;
+  const ses = await db.select().from(serviceEngines).where(eq(serviceEngines.groupId, seGroupId));
+  for (const se of ses) await ensureSeClient(db, hsmGroupId, se);
 }

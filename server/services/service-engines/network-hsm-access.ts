@@ -1,0 +1,128 @@
+import { X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { decryptSecret } from "@/server/crypto/secrets";
+import type { HsmAccess } from "@/server/dataplane";
+import type { Db } from "@/server/db";
+import { type hsmGroups, hsmClients, hsmServers, type serviceEngines } from "@/server/db/schema";
+import { addTrustedClient } from "../hsm-groups/add-trusted-client";
+import { checkClientOnServer } from "../hsm-groups/check-registrations";
+import { consoleNode } from "../hsm-groups/console-node";
+import { presentedCertificate } from "../hsm-groups/server-cert-probe";
+import { seDataDir } from "./se-folder";
+import { currentSeMember, ensureSeNtls, seNtlsSocketPath } from "./se-ntls";
+
+type GroupRow = typeof hsmGroups.$inferSelect;
+type SeRow = typeof serviceEngines.$inferSelect;
+type ServerRow = typeof hsmServers.$inferSelect;
+
+/** A member answers when its NTLS front presents the pinned server.pem within this time. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * The address an SE registers with. Appliances refuse a second client with the same IP (as Luna
+ * does), and an SE on the console's own host shares its address: that SE registers by host name.
+ */
+export function seClientAddress(se: Pick<SeRow, "name" | "managementIp">): string {
+  const ip = se.managementIp ?? "";
+  return isIP(ip) && ip !== consoleNode().ip ? ip : se.name;
+}
+
+/** The SE's own client of the group (Avi's node_info for an SE): made on first use. */
+export async function ensureSeClient(db: Db, groupId: string, se: Pick<SeRow, "name" | "managementIp">) {
+  await addTrustedClient(db, groupId, { name: se.name, ip: seClientAddress(se) });
+  const [client] = await db
+    .select()
+    .from(hsmClients)
+    .where(
+      and(
+        eq(hsmClients.groupId, groupId),
+        eq(hsmClients.kind, "service-engine"),
+        eq(hsmClients.name, se.name),
+        isNull(hsmClients.replacedAt),
+      ),
+    );
+  if (!client) throw new AppError("CONFLICT", `Service engine ${se.name} has no client certificate.`);
+  return client;
+}
+
+/**
+ * How an SE reaches a network HSM group: its own NTLS connector to one member, chosen in order
+ * (the member it already uses first, so a healthy link is never moved), skipping members whose
+ * NTLS front does not answer with the pinned certificate. Returns the member's partition label:
+ * key URIs name the token, and each HA member holds its replica under its own partition.
+ */
+export async function networkHsmAccess(
+  db: Db,
+  group: GroupRow,
+  se: SeRow,
+): Promise<{ access: HsmAccess; tokenLabel: string; member: string }> {
+  const client = await ensureSeClient(db, group.id, se);
+  const servers = await db
+    .select()
+    .from(hsmServers)
+    .where(eq(hsmServers.groupId, group.id))
+    .orderBy(asc(hsmServers.position));
+  if (servers.length === 0) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
+  const current = currentSeMember(se.name);
+  const ordered = [...servers].sort((a, b) => Number(b.id === current) - Number(a.id === current));
+  const failures: string[] = [];
+  for (const server of ordered) {
+    const problem = (await unreachable(server)) ?? (await notRegistered(db, client, server));
+    if (problem) {
+      failures.push(`${server.address ?? `server ${server.position + 1}`}: ${problem.replace(/\.$/, "")}`);
+      continue;
+    }
+    const target = {
+      seName: se.name,
+      seDataDir: seDataDir(se.name),
+      serverId: server.id,
+      host: server.address!,
+      port: server.port!,
+      serverCertPem: server.serverCertPem!,
+      clientCertPem: client.certPem,
+      clientKeyPem: decryptSecret(client.keyEnc, "hsm_clients.key"),
+    };
+    return {
+      access: {
+        kind: "socket",
+        socketPath: seNtlsSocketPath(target.seDataDir, server.id),
+        pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
+        ensure: () => ensureSeNtls(target),
+      },
+      tokenLabel: server.partition,
+      member: `${server.address}:${server.partition}`,
+    };
+  }
+  throw new AppError(
+    "HSM_UNAVAILABLE",
+    `No HSM of group "${group.name}" accepts ${se.name}: ${failures.join("; ")}. Register it with the commands on the group's client certificates page.`,
+  );
+}
+
+async function unreachable(server: ServerRow): Promise<string | null> {
+  if (!server.address || !server.port || !server.serverCertPem)
+    return "no address, port or server certificate";
+  try {
+    const presented = await presentedCertificate(server.address, server.port, PROBE_TIMEOUT_MS);
+    const same = new X509Certificate(presented).raw.equals(new X509Certificate(server.serverCertPem).raw);
+    return same ? null : "it presents a certificate other than the pinned server.pem";
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * An SE without virtual services would start without touching the HSM, so its registration is
+ * checked here (and recorded for the pages). Only a definite refusal counts: an appliance whose
+ * admin API cannot answer the question does not block the SE.
+ */
+async function notRegistered(
+  db: Db,
+  client: typeof hsmClients.$inferSelect,
+  server: ServerRow,
+): Promise<string | null> {
+  const { status, detail } = await checkClientOnServer(db, client, server);
+  return status === "refused" || status === "no-partition" ? detail : null;
+}

@@ -43,7 +43,7 @@ const serverLine = (name: "hsm1" | "hsm2", pem: string) =>
 
 describe("the document's CLI sequence against a console and two lab appliances", () => {
   it("upload hsmpackage → HSM group with HA → hsm listslots → SE group reference → reboot, as one script", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-pkg-"));
+    const dir = fs.mkdtempSync(path.join(labDir, "pkg-")); // removed with the lab's folder
     const script = c.piped();
     for (const line of [
       `upload hsmpackage filename ${fakeSafenetTar(dir)}`,
@@ -102,7 +102,6 @@ describe("the document's CLI sequence against a console and two lab appliances",
     expect(new Date(after.stateSince).getTime()).toBeGreaterThan(new Date(before.stateSince).getTime());
     const audit = await c.api("GET", "/api/auditlog?action=serviceEngines.restart");
     expect(audit.json.results[0]).toMatchObject({ objectName: "se-1", outcome: "success" });
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("names the field at fault in the CLI's words, and creates nothing", async () => {

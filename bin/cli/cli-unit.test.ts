@@ -60,6 +60,7 @@ describe("CLI building blocks", () => {
     } finally {
       if (previous === undefined) delete process.env.XDG_CONFIG_HOME;
       else process.env.XDG_CONFIG_HOME = previous;
+      fs.rmSync(home, { recursive: true, force: true });
     }
   });
 

@@ -7,8 +7,12 @@ import { completions } from "./complete";
 import { configPath, loadConfig, saveConfig } from "./config";
 import { ConfigureMode } from "./configure-mode";
 import { detailTable, listTable } from "./format";
+import { HsmGroupMode } from "./hsm-group/mode";
+import { findCommand } from "./registry";
 import { Session } from "./session";
-import { statements, words } from "./tokenize";
+import { endsInQuote, statements, words } from "./tokenize";
+import { VirtualServiceMode } from "./virtual-service/mode";
+import { newVs } from "./virtual-service/draft";
 
 registerAllCommands();
 
@@ -56,6 +60,7 @@ describe("CLI building blocks", () => {
     } finally {
       if (previous === undefined) delete process.env.XDG_CONFIG_HOME;
       else process.env.XDG_CONFIG_HOME = previous;
+      fs.rmSync(home, { recursive: true, force: true });
     }
   });
 
@@ -85,5 +90,56 @@ describe("CLI building blocks", () => {
     // Actions declared in the REST table are verbs of their own.
     expect((await completions("rev", session))[0]).toEqual(["revoke "]);
     expect((await completions("revoke ", session))[0]).toEqual(["apitoken "]);
+  });
+
+  it("nests the HSM group sub-mode as the document does, and completes each level's words", async () => {
+    const lines: string[] = [];
+    const session = new Session({}, (t) => lines.push(t));
+    const mode = new HsmGroupMode({ name: "g", servers: [], isHa: false }, null);
+    session.mode = mode;
+    expect(mode.prompt).toBe("hardwaresecuritymodulegroup> ");
+    expect(mode.complete([""])).toContain("hsm");
+    await mode.handle(["hsm", "type", "hsm_type_lab_appliance"], session);
+    expect(mode.prompt).toBe("hardwaresecuritymodulegroup:hsm> ");
+    expect(mode.complete(["type", ""])).toContain("hsm_type_safenet_luna");
+    await mode.handle(["sluna"], session);
+    expect(mode.prompt).toBe("hardwaresecuritymodulegroup:hsm:sluna> ");
+    expect(mode.complete(["server", "remote_ip", "1.1.1.11", ""])).toContain("partition_passwd");
+    await mode.handle(
+      ["server", "remote_ip", "1.1.1.11", "partition", "p", "partition_passwd", "secret-pw"],
+      session,
+    );
+    await mode.handle(["show"], session);
+    expect(lines.join("\n")).toContain("1.1.1.11");
+    expect(lines.join("\n")).not.toContain("secret-pw");
+    await mode.handle(["exit"], session);
+    await mode.handle(["exit"], session);
+    expect(mode.prompt).toBe("hardwaresecuritymodulegroup> ");
+    await mode.handle(["exit"], session);
+    expect(session.mode).toBeNull();
+    expect(lines.at(-1)).toBe("Changes discarded.");
+  });
+
+  it("completes the virtual service words and lists the sub-modes in help", async () => {
+    const vs = new VirtualServiceMode(newVs("v"), null);
+    expect(vs.complete([""])).toEqual(expect.arrayContaining(["vip", "services", "pool_server", "save"]));
+    expect(vs.complete(["services", ""])).toEqual(["port"]);
+    const session = new Session({});
+    expect((await completions("conf", session))[0]).toEqual(["configure "]);
+    expect((await completions("download ", session))[0]).toEqual(["clientcert "]);
+    expect((await completions("create sslkeyandcertificate x type ", session))[0]).toEqual([
+      "self_signed ",
+      "csr ",
+    ]);
+    const out: string[] = [];
+    await findCommand("help").run([], new Session({}, (t) => out.push(t)));
+    expect(out.join("\n")).toMatch(
+      /sluna[\s\S]*services port N \[enable_ssl\][\s\S]*hardwaresecuritymodulegroup_ref/,
+    );
+  });
+
+  it("knows when a piped script continues a quoted value on the next line", () => {
+    expect(endsInQuote("server_cert '-----BEGIN\n")).toBe(true);
+    expect(endsInQuote("vip 127.0.0.75\n")).toBe(false);
   });
 });

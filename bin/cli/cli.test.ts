@@ -1,120 +1,20 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeSafenetTar, startConsole, type TestConsole } from "./test-console";
 
-/**
- * The CLI against a real console: the built app started the way a user starts it
- * (scripts/start.sh), set up through HTTP, then `bin/hsm-console` run as a child process.
- * One console for the whole file: starting it (and building when sources changed) is slow.
- */
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const PORT = 20_000 + Math.floor(Math.random() * 20_000);
-const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = "cli-admin-password";
-
-let server: ChildProcess;
-let data: string;
-let home: string;
-let token: string;
-let cookie: string;
-let serverLog = "";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], withCredentials = true): Promise<Run> {
-  const credentials = withCredentials ? ["--controller", BASE, "--token", token] : [];
-  return new Promise((resolve) => {
-    const child = spawn(path.join(ROOT, "bin/hsm-console"), [...credentials, ...args], {
-      cwd: home,
-      env: {
-        ...process.env,
-        HOME: home,
-        XDG_CONFIG_HOME: "",
-        HSM_CONSOLE_TOKEN: "",
-        HSM_CONSOLE_CONTROLLER: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: REST answers are checked field by field
-type Answer = { status: number; headers: Headers; json: any };
-
-async function api(
-  method: string,
-  apiPath: string,
-  init: { cookie?: string; body?: unknown } = {},
-): Promise<Answer> {
-  const response = await fetch(`${BASE}${apiPath}`, {
-    method,
-    headers: {
-      ...(init.cookie ? { cookie: init.cookie } : { authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: response.status, headers: response.headers, json: await response.json() };
-}
-
-async function waitForConsole(deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`console exited:\n${serverLog}`);
-    const ok = await fetch(`${BASE}/login`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`console did not start:\n${serverLog}`);
-}
+/** The CLI against a real console (see ./test-console.ts): users, tokens, HSM steps, packages. */
+let c: TestConsole;
+const cli = (args: string[], withCredentials = true) => c.cli(args, withCredentials);
+const api: TestConsole["api"] = (...args) => c.api(...args);
 
 beforeAll(async () => {
-  data = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-data-"));
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-home-"));
-  server = spawn("bash", ["scripts/start.sh"], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HSM_CONSOLE_DATA: data, LAB_APPLIANCES: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: afterAll stops the server and its children
-  });
-  server.stdout?.on("data", (d) => (serverLog += d));
-  server.stderr?.on("data", (d) => (serverLog += d));
-  await waitForConsole(Date.now() + 400_000);
-
-  const setupToken = fs.readFileSync(path.join(data, "setup-token"), "utf8").trim();
-  const setup = await fetch(`${BASE}/api/trpc/auth.setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ setupToken, username: "admin", password: PASSWORD, confirmPassword: PASSWORD }),
-  });
-  expect(setup.status).toBe(200);
-  cookie = setup.headers.get("set-cookie")!.split(";")[0]!;
-  const created = await api("POST", "/api/apitoken", {
-    cookie,
-    body: { name: "cli", role: "admin", expiresInDays: 1 },
-  });
-  expect(created.status).toBe(201);
-  token = created.json.secret;
+  c = await startConsole();
 }, 420_000);
 
-afterAll(() => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
-  for (const dir of [data, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => c?.stop());
 
 describe("hsm-console CLI against a running console", () => {
   it("shows users as a table", async () => {
@@ -155,7 +55,7 @@ describe("hsm-console CLI against a running console", () => {
     expect(run.code).toBe(0);
     const tokens = JSON.parse(run.stdout) as { name: string }[];
     expect(tokens.map((t) => t.name)).toContain("cli");
-    expect(run.stdout).not.toContain(token);
+    expect(run.stdout).not.toContain(c.token);
   });
 
   it("fails with a non-zero exit code and the console's message on stderr", async () => {
@@ -173,13 +73,13 @@ describe("hsm-console CLI against a running console", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
 
-    const wrong = await cli(["--controller", BASE, "--token", "hsmc_wrong", "-c", "show user"], false);
+    const wrong = await cli(["--controller", c.base, "--token", "hsmc_wrong", "-c", "show user"], false);
     expect(wrong).toMatchObject({ code: 1, stderr: "This API token is not valid.\n" });
   });
 
   it("runs a resource action as a verb: revoke apitoken NAME", async () => {
     const spare = await api("POST", "/api/apitoken", {
-      cookie,
+      cookie: c.cookie,
       body: { name: "spare", role: "read-only", expiresInDays: 1 },
     });
     expect(spare.status).toBe(201);
@@ -205,19 +105,7 @@ describe("hsm-console CLI against a running console", () => {
 
   it("uploads an HSM package as the document does: upload hsmpackage filename …/safenet.tar", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-pkg-"));
-    const names = [
-      "configurator",
-      "libcryptoki",
-      "vtl",
-      "lunacmu",
-      "cklog",
-      "multitoken",
-      "ckdemo",
-      "lunacm",
-    ];
-    for (const n of names) fs.writeFileSync(path.join(dir, `${n}-5.4.1-2.x86_64.rpm`), `fake ${n}`);
-    const tar = path.join(dir, "safenet.tar");
-    execFileSync("tar", ["-cf", tar, "-C", dir, ...names.map((n) => `${n}-5.4.1-2.x86_64.rpm`)]);
+    const tar = fakeSafenetTar(dir);
     const run = await cli(["-c", `upload hsmpackage filename ${tar}`]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe("HSM Package uploaded successfully");
@@ -238,9 +126,9 @@ describe("hsm-console CLI against a running console", () => {
   });
 
   it("logs in once (config file 0600) and then needs no flags", async () => {
-    const login = await cli(["login", "--controller", BASE, "--token", token], false);
+    const login = await cli(["login", "--controller", c.base, "--token", c.token], false);
     expect(login.code).toBe(0);
-    const file = path.join(home, ".config/hsm-console/config.json");
+    const file = path.join(c.home, ".config/hsm-console/config.json");
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("600");
     const run = await cli(["-c", "show tenant"], false);
     expect(run.code).toBe(0);
@@ -248,15 +136,15 @@ describe("hsm-console CLI against a running console", () => {
   });
 
   it("serves the OpenAPI document and tRPC beside the REST catch-all", async () => {
-    const doc = await fetch(`${BASE}/api/openapi.json`).then((r) => r.json());
+    const doc = await fetch(`${c.base}/api/openapi.json`).then((r) => r.json());
     expect(doc).toMatchObject({ openapi: "3.1.0", paths: { "/api/user": expect.any(Object) } });
-    const status = await fetch(`${BASE}/api/trpc/auth.status`, {
-      headers: { authorization: `Bearer ${token}` },
+    const status = await fetch(`${c.base}/api/trpc/auth.status`, {
+      headers: { authorization: `Bearer ${c.token}` },
     }).then((r) => r.json());
     expect(status.result.data.user).toMatchObject({ username: "admin", role: "admin" });
   });
 
   it("never writes the token to the console's log", () => {
-    expect(serverLog).not.toContain(token);
+    expect(c.log()).not.toContain(c.token);
   });
 });

@@ -47,7 +47,12 @@ export class ApiClient {
     } | null;
     if (!response.ok) {
       const e = json?.error;
-      throw new CliError(e?.message ?? `The console answered ${response.status}.`, 1, e?.code);
+      throw new CliError(
+        e?.message ?? `The console answered ${response.status}.`,
+        1,
+        e?.code,
+        e?.field ?? undefined,
+      );
     }
     return json as T;
   }

@@ -5,6 +5,8 @@ export class CliError extends Error {
     /** 1: the console refused or failed; 2: the command line itself is wrong. */
     readonly exitCode = 1,
     readonly code?: string,
+    /** The console's input field at fault (e.g. "servers.0.partition"), for renaming to CLI words. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = "CliError";

@@ -1,10 +1,11 @@
+import readline from "node:readline";
 import { registerAllCommands } from "./commands";
 import { loadConfig } from "./config";
 import { CliError } from "./errors";
 import { runLine } from "./run-line";
 import { Session } from "./session";
 import { interactiveShell } from "./shell";
-import { statements } from "./tokenize";
+import { endsInQuote, statements } from "./tokenize";
 
 const HELP = `Usage: hsm-console [--controller URL] [--token TOKEN] [--json] [-c "commands"] [command ...]
        hsm-console login --controller URL --token TOKEN
@@ -47,6 +48,21 @@ async function runScript(lines: string[], session: Session, json: boolean): Prom
   return 0;
 }
 
+/**
+ * Piped input runs line by line as it arrives, so that whoever feeds the pipe can act on one
+ * command's output before sending the next (as an operator at the prompt would).
+ */
+async function runStream(session: Session, json: boolean): Promise<number> {
+  let pending = "";
+  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    pending += `${line}\n`;
+    if (endsInQuote(pending)) continue; // a quoted value spans lines
+    for (const statement of statements(pending)) await runLine(statement, session, json);
+    pending = "";
+  }
+  return runScript(statements(pending), session, json);
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${HELP}\n`);
@@ -61,11 +77,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (options.script !== undefined) return runScript(statements(options.script), session, options.json);
   if (options.rest.length) return runScript([options.rest.map(quote).join(" ")], session, options.json);
-  if (!process.stdin.isTTY) {
-    let input = "";
-    for await (const chunk of process.stdin) input += String(chunk);
-    return runScript(statements(input), session, options.json);
-  }
+  if (!process.stdin.isTTY) return runStream(session, options.json);
   return interactiveShell(session);
 }
 

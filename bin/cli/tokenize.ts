@@ -33,6 +33,17 @@ export function words(line: string): string[] {
 
 /** `-c "a; b"` and scripts: commands separated by newlines or by `;` outside quotes. */
 export function statements(script: string): string[] {
+  return scan(script)
+    .out.map((s) => s.trim())
+    .filter((s) => s && !s.startsWith("#"));
+}
+
+/** Whether a script ends inside a quote: its last statement continues on the next line. */
+export function endsInQuote(script: string): boolean {
+  return scan(script).quote !== null;
+}
+
+function scan(script: string): { out: string[]; quote: string | null } {
   const out: string[] = [];
   let current = "";
   let quote: string | null = null;
@@ -52,5 +63,5 @@ export function statements(script: string): string[] {
     } else current += c;
   }
   out.push(current);
-  return out.map((s) => s.trim()).filter((s) => s && !s.startsWith("#"));
+  return { out, quote };
 }

@@ -46,6 +46,13 @@ export const ZServerCertStatus = z.object({
   error: z.string().nullable(),
 });
 
+/** `download clientcert GROUP CLIENT`: one client's certificate by the client's name. */
+export const ZClientCertificateInput = z.object({
+  id: ZId,
+  client: z.string().trim().min(1, "Name the client.").max(128),
+});
+export const ZClientCertificate = z.object({ name: z.string(), certificatePem: z.string() });
+
 export const ZRotateClientInput = z.object({ id: ZId, clientId: ZId });
 export const ZTrustServerCertInput = z.object({
   id: ZId,

@@ -37,6 +37,11 @@ type Call = (path: string, input: unknown) => Promise<unknown>;
 async function dispatch(req: Request, route: RestRoute, call: Call): Promise<Response> {
   const { resource: r, id, action, name } = route;
   const method = req.method;
+  const collectionAction = !action && id ? r.collectionActions?.[id] : undefined;
+  if (collectionAction) {
+    if (method !== "POST") return methodNotAllowed(method, `${name}/${id}`);
+    return jsonResponse(await call(collectionAction, await body(req)), 201);
+  }
   if (action) {
     const path = r.actions?.[action];
     if (method !== "POST" || !path || !id) return methodNotAllowed(method, `${name}/{uuid}/${action}`);

@@ -85,6 +85,15 @@ function resourcePaths(name: string, r: RestResource, schemas: Record<string, Js
   }
   if (Object.keys(collection).length) out[`/api/${name}`] = collection;
   if (Object.keys(member).length) out[`/api/${name}/{uuid}`] = withUuid(member);
+  for (const [action, path] of Object.entries(r.collectionActions ?? {})) {
+    out[`/api/${name}/${action}`] = {
+      post: op(name, action, path, `${action} (${name})`, {
+        body: inputSchema(path, false),
+        response: toJson(outputOf(path), "output"),
+        status: "201",
+      }),
+    };
+  }
   for (const [action, path] of Object.entries(r.actions ?? {})) {
     out[`/api/${name}/{uuid}/${action}`] = withUuid({
       post: op(name, action, path, `${action} a ${name}`, {

@@ -9,6 +9,7 @@
  *   PUT    /api/<resource>/<uuid>        update    (body + { id })
  *   DELETE /api/<resource>/<uuid>        remove    ({ id })
  *   POST   /api/<resource>/<uuid>/<act>  actions[act] (body + { id })
+ *   POST   /api/<resource>/<act>         collectionActions[act] (body), e.g. Avi's import
  */
 export interface RestResource {
   summary: string;
@@ -18,6 +19,8 @@ export interface RestResource {
   update?: string;
   remove?: string;
   actions?: Record<string, string>;
+  /** Operations on the collection rather than one object (no uuid); never names a uuid. */
+  collectionActions?: Record<string, string>;
   /** The field `?name=` and CLI names match (Avi's objects use "name"). */
   nameField: string;
   /** Columns of `show <resource>` tables in the CLI. */
@@ -81,6 +84,8 @@ export const RESOURCES = {
       setupha: "hsmGroupActions.setUpHa",
       synchronise: "hsmGroupActions.synchronise",
       hastatus: "hsmGroupActions.haStatus",
+      // `download clientcert GROUP CLIENT`: body { client }; answers { name, certificatePem }.
+      clientcert: "hsmGroups.clientCertificate",
     },
     nameField: "name",
     columns: ["name", "type", "isHa", "haGroupNum", "tenantName"],
@@ -90,6 +95,8 @@ export const RESOURCES = {
     list: "certificates.list",
     // GET by id answers the list item (the detail procedure's richer shape is not yet documented).
     create: "certificates.create",
+    // Avi's POST /api/sslkeyandcertificate/importkeyandcertificate.
+    collectionActions: { importkeyandcertificate: "certificates.import" },
     remove: "certificates.remove",
     actions: { renew: "certificates.renew", testkey: "certificates.testKey" },
     nameField: "name",

@@ -1,10 +1,14 @@
 import { commands, registerCommand } from "../registry";
 import { actionCommand, actionVerbs } from "./action";
 import { configure } from "./configure";
+import { create } from "./create";
 import { remove } from "./delete";
+import { download } from "./download";
 import { help } from "./help";
 import { hsm } from "./hsm";
+import { importCommand } from "./import";
 import { login } from "./login";
+import { renew } from "./renew";
 import { show } from "./show";
 import { upload } from "./upload";
 
@@ -14,7 +18,20 @@ import { upload } from "./upload";
  */
 export function registerAllCommands(): void {
   if (commands().length) return;
-  for (const command of [show, configure, remove, login, help, hsm, upload]) registerCommand(command);
+  for (const command of [
+    show,
+    configure,
+    remove,
+    create,
+    importCommand,
+    renew,
+    download,
+    login,
+    help,
+    hsm,
+    upload,
+  ])
+    registerCommand(command);
   const taken = new Set(commands().map((c) => c.verb));
   for (const verb of actionVerbs()) if (!taken.has(verb)) registerCommand(actionCommand(verb));
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
 import type { ClientsPage } from "@/lib/schemas/hsm-client";
 import type { Db } from "@/server/db";
 import { hsmClientRegistrations, hsmClients, hsmServers } from "@/server/db/schema";
@@ -80,4 +81,36 @@ export async function findClient(db: Db, actor: Pick<Actor, "tenantId">, groupId
     .from(hsmClients)
     .where(and(eq(hsmClients.id, clientId), eq(hsmClients.groupId, group.id)));
   return client ?? null;
+}
+
+/**
+ * The current certificate of the client called `name` (the certificate only: the key never
+ * leaves the console). Unknown names are refused with the group's client names, so that a
+ * script's author sees at once which ones exist.
+ */
+export async function clientCertificateByName(
+  db: Db,
+  actor: Pick<Actor, "tenantId">,
+  groupId: string,
+  name: string,
+) {
+  const group = await findGroup(db, actor.tenantId, groupId);
+  const rows = await db
+    .select({ name: hsmClients.name, certPem: hsmClients.certPem, replacedAt: hsmClients.replacedAt })
+    .from(hsmClients)
+    .where(eq(hsmClients.groupId, group.id))
+    .orderBy(asc(hsmClients.name), desc(hsmClients.createdAt));
+  // A rotated client keeps its old rows (replacedAt set); the newest current one is the live one.
+  const found = rows.find((c) => c.name === name && !c.replacedAt) ?? rows.find((c) => c.name === name);
+  if (!found) {
+    const names = [...new Set(rows.map((c) => c.name))];
+    throw new AppError(
+      "NOT_FOUND",
+      names.length
+        ? `HSM group "${group.name}" has no client "${name}". Its clients: ${names.join(", ")}.`
+        : `HSM group "${group.name}" has no clients yet.`,
+      { field: "client" },
+    );
+  }
+  return { name: found.name, certificatePem: found.certPem };
 }

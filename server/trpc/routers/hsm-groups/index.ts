@@ -1,5 +1,5 @@
 import { router } from "../../init";
-import { clients, serverCerts } from "./clients";
+import { clientCertificate, clients, serverCerts } from "./clients";
 import { create } from "./create";
 import { get } from "./get";
 import { list } from "./list";
@@ -16,6 +16,7 @@ export const hsmGroupsRouter = router({
   remove,
   parseServerCert,
   clients,
+  clientCertificate,
   serverCerts,
   checkNow,
   registerClients,

@@ -132,6 +132,8 @@ export const ZCertificateSummary = z.object({
   keyOrigin: z.enum(["generated", "imported"]),
   hsmGroupId: z.string().nullable(),
   hsmGroupName: z.string().nullable(),
+  /** Members of the HSM group holding the key, as recorded when it was made (empty: none/unknown). */
+  keyMembers: z.array(z.string()),
   notAfter: z.string().nullable(),
   expiry: z.enum(EXPIRY_STATES).nullable(),
   failureReason: z.string().nullable(),

@@ -88,7 +88,7 @@ export type ValidateResult = z.infer<typeof ZValidateResult>;
 /** Reference a key that already exists in an HSM group. */
 export const ZReferenceCertificateInput = z.object({
   name: ZObjectName,
-  hsmGroupId: ZId,
+  hsmGroupId: z.uuid({ message: "Choose the HSM group that holds the key." }),
   keyUri: z.string().trim().max(2048).optional(),
   keyLabel: z.string().trim().max(256).optional(),
   certificatePem: z.string().min(1, "Paste the certificate (PEM).").max(1_048_576),

@@ -9,7 +9,7 @@ import { FormError } from "../ui/form-error";
 import { CertificateFields } from "./certificate-fields";
 import { CertificateHistory } from "./certificate-history";
 import { KeyPanel } from "./key-panel";
-import { download, ExpiryBadge, STATUS_LABELS } from "./labels";
+import { download, ExpiryBadge, referenceNote, STATUS_LABELS } from "./labels";
 import { UploadSignedForm } from "./upload-signed-form";
 
 export function CertificateDetail() {
@@ -44,8 +44,10 @@ export function CertificateDetail() {
       <h2>
         {c.name} <span className="badge">{STATUS_LABELS[c.status]}</span> <ExpiryBadge state={c.expiry} />
         {c.keyOrigin === "imported" && <span className="badge">imported</span>}
+        {c.type === "reference" && <span className="badge">referenced</span>}
       </h2>
       <FormError message={error} />
+      {referenceNote(c) && <p className="hint">{referenceNote(c)}</p>}
       {c.status === "creating" && (
         <div className="alert info" role="status">
           Generating the key{c.hsmGroupName ? ` in HSM group ${c.hsmGroupName}` : ""}… this page updates by

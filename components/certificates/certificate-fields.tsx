@@ -1,5 +1,5 @@
 import type { Certificate } from "@/lib/schemas/certificate";
-import { keyText } from "./labels";
+import { keyLocationText, keyText } from "./labels";
 
 /** Every stored fact of a certificate, as a definition list. */
 export function CertificateFields({ c }: { c: Certificate }) {
@@ -12,8 +12,8 @@ export function CertificateFields({ c }: { c: Certificate }) {
     ["Serial", c.serial],
     ["Valid from", c.notBefore && new Date(c.notBefore).toLocaleString()],
     ["Valid until", c.notAfter && new Date(c.notAfter).toLocaleString()],
-    ["Key", `${keyText(c)} (${c.keyOrigin})`],
-    ["Key location", c.hsmGroupName ? `HSM group ${c.hsmGroupName}` : "Console database (encrypted)"],
+    ["Key", `${keyText(c)} (${c.keyOrigin}${c.type === "reference" ? ", referenced" : ""})`],
+    ["Key location", keyLocationText(c)],
     ["Key label", c.keyLabel],
     ["Key id (CKA_ID)", c.keyIdHex],
     ["PKCS#11 URI", c.keyUri],

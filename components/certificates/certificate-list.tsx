@@ -7,7 +7,7 @@ import type { CertificateSummary } from "@/lib/schemas/certificate";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
 import { Pager } from "../ui/pager";
-import { ExpiryBadge, keyText, STATUS_LABELS } from "./labels";
+import { ExpiryBadge, keyLocationText, keyText, STATUS_LABELS } from "./labels";
 
 const PAGE_SIZE = 25;
 
@@ -110,8 +110,9 @@ function Row({ c }: { c: CertificateSummary }) {
       <td>
         {keyText(c)}
         {c.keyOrigin === "imported" && <span className="badge">imported</span>}
+        {c.type === "reference" && <span className="badge">referenced</span>}
       </td>
-      <td>{c.hsmGroupName ? `HSM group ${c.hsmGroupName}` : "Console database"}</td>
+      <td>{keyLocationText(c)}</td>
       <td>
         {c.notAfter ? new Date(c.notAfter).toLocaleDateString() : "—"} <ExpiryBadge state={c.expiry} />
       </td>

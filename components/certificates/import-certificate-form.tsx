@@ -1,16 +1,16 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { type FieldError, useForm } from "react-hook-form";
 import { type ImportCertificateInput, ZImportCertificateInput } from "@/lib/schemas/certificate";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
+import { HsmGroupSelect } from "./hsm-group-select";
 import { PemField } from "./pem-field";
+import { useSaveOutcome } from "./use-save-outcome";
 
 const FIELDS = [
   "name",
@@ -26,20 +26,15 @@ const FIELDS = [
 /** Import key + certificate (PEM, encrypted PEM, or PKCS#12); "Validate" stores nothing. */
 export function ImportCertificateForm() {
   const trpc = useTRPC();
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
   const [p12Name, setP12Name] = useState<string | null>(null);
   const form = useForm<ImportCertificateInput>({
     resolver: zodResolver(ZImportCertificateInput),
     defaultValues: { hsmGroupId: "" },
   });
-  const groups = useQuery(trpc.certificates.hsmGroupChoices.queryOptions());
   const validate = useMutation(trpc.certificates.validateImport.mutationOptions());
+  const outcome = useSaveOutcome(form, FIELDS);
   const save = useMutation(
-    trpc.certificates.import.mutationOptions({
-      onSuccess: (r) => router.push(`/templates/security/ssl-certificates/${r.id}`),
-      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
-    }),
+    trpc.certificates.import.mutationOptions({ onSuccess: outcome.onSuccess, onError: outcome.onError }),
   );
   const errors = form.formState.errors;
   return (
@@ -48,24 +43,19 @@ export function ImportCertificateForm() {
       aria-label="Import certificate"
       noValidate
       onSubmit={form.handleSubmit((values) => {
-        setError(null);
+        outcome.clear();
         save.mutate(values);
       })}
     >
-      <FormError message={error} />
+      <FormError message={outcome.error} />
       <TextField id="imp-name" label="Name" registration={form.register("name")} error={errors.name} />
-      <label htmlFor="imp-group">HSM group</label>
-      <select id="imp-group" {...form.register("hsmGroupId")}>
-        <option value="">None (key encrypted in the console database)</option>
-        {groups.data?.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </select>
-      <div className="hint">
-        With an HSM group the key is imported as sensitive and non-extractable, and flagged "imported".
-      </div>
+      <HsmGroupSelect
+        id="imp-group"
+        registration={form.register("hsmGroupId")}
+        emptyLabel="None (key encrypted in the console database)"
+        error={errors.hsmGroupId as FieldError | undefined}
+        hint='With an HSM group the key is imported as sensitive and non-extractable, and flagged "imported".'
+      />
       <PemField id="imp-key" label="Private key (PEM)" form={form} name="keyPem" />
       <TextField
         id="imp-pass"

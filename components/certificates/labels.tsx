@@ -33,3 +33,24 @@ export function download(name: string, text: string): void {
   a.click();
   URL.revokeObjectURL(url);
 }
+
+/** Where the key lives: the HSM group and the members recorded as holding it. */
+export function keyLocationText(c: Pick<CertificateSummary, "hsmGroupName" | "keyMembers">): string {
+  if (!c.hsmGroupName) return "Console database (encrypted)";
+  const members = c.keyMembers.length > 0 ? c.keyMembers.join(", ") : "not recorded";
+  return `HSM group ${c.hsmGroupName} — held by ${members}`;
+}
+
+/** Console-made keys carry this label prefix (server/services/certificates/key-material.ts). */
+const CONSOLE_LABEL_PREFIX = "hsm-console:";
+
+/** Why a referenced certificate's key is not the console's own. */
+export function referenceNote(c: {
+  type: CertificateSummary["type"];
+  keyLabel: string | null;
+}): string | null {
+  if (c.type !== "reference") return null;
+  return c.keyLabel?.startsWith(CONSOLE_LABEL_PREFIX)
+    ? "Referenced: the key was already in the HSM (made by this console for another certificate)."
+    : "Referenced: the key was already in the HSM, not made by this console.";
+}

@@ -88,7 +88,7 @@ export type ValidateResult = z.infer<typeof ZValidateResult>;
 /** Reference a key that already exists in an HSM group. */
 export const ZReferenceCertificateInput = z.object({
   name: ZObjectName,
-  hsmGroupId: ZId,
+  hsmGroupId: z.uuid({ message: "Choose the HSM group that holds the key." }),
   keyUri: z.string().trim().max(2048).optional(),
   keyLabel: z.string().trim().max(256).optional(),
   certificatePem: z.string().min(1, "Paste the certificate (PEM).").max(1_048_576),
@@ -132,6 +132,8 @@ export const ZCertificateSummary = z.object({
   keyOrigin: z.enum(["generated", "imported"]),
   hsmGroupId: z.string().nullable(),
   hsmGroupName: z.string().nullable(),
+  /** Members of the HSM group holding the key, as recorded when it was made (empty: none/unknown). */
+  keyMembers: z.array(z.string()),
   notAfter: z.string().nullable(),
   expiry: z.enum(EXPIRY_STATES).nullable(),
   failureReason: z.string().nullable(),

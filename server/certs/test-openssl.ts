@@ -55,12 +55,18 @@ export class OpensslDir {
   ): string {
     const base = out.replace(/\W/g, "_");
     this.run("req", "-new", "-key", key, "-out", `${base}.csr`, "-subj", subject);
-    this.write(`${base}.ext`, ext);
+    return this.signCsr(`${base}.csr`, out, caCert, caKey, ext, days);
+  }
+
+  /** Signs a CSR file as the CA `caCert`/`caKey` would, with an extensions text. */
+  signCsr(csr: string, out: string, caCert: string, caKey: string, ext: string, days = "365"): string {
+    const extFile = `${out.replace(/\W/g, "_")}.ext`;
+    this.write(extFile, ext);
     this.run(
       "x509",
       "-req",
       "-in",
-      `${base}.csr`,
+      csr,
       "-CA",
       caCert,
       "-CAkey",
@@ -71,7 +77,7 @@ export class OpensslDir {
       "-days",
       days,
       "-extfile",
-      `${base}.ext`,
+      extFile,
     );
     return this.read(out);
   }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { maintainPglite, scheduleMaintenance } from "./pglite-maintenance";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -8,6 +9,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /** Statistics and visibility map now (PGlite; PostgreSQL's autovacuum does it by itself). */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,7 @@ async function openPostgres(url: string): Promise<DbHandle> {
     await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => {});
     client.release();
   }
-  return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
+  return { db: db as unknown as Db, kind: "postgres", maintain: async () => {}, close: () => pool.end() };
 }
 
 async function openPglite(dir: string): Promise<DbHandle> {
@@ -53,5 +56,17 @@ async function openPglite(dir: string): Promise<DbHandle> {
   const client = await PGlite.create(dir === "memory://" ? undefined : dir);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+  // On-disk databases only: in-memory ones are tests and benchmarks, which call maintain() when
+  // they need the state of a maintained database.
+  const maintenance = dir === "memory://" ? null : scheduleMaintenance(client);
+  await maintenance?.first;
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    maintain: () => maintainPglite(client),
+    close: async () => {
+      maintenance?.stop();
+      await client.close();
+    },
+  };
 }

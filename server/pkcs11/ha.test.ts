@@ -8,9 +8,9 @@ import type { Pkcs11Client } from "./client";
 import { HaGroup, type HaMember, wrapTransport } from "./ha";
 import {
   clientFor,
+  installCloningKey,
   P11KitServer,
   poll,
-  SO_PIN,
   type SoftHsmFixture,
   softHsmFixture,
   USER_PIN,
@@ -27,20 +27,11 @@ describe("HA over local members (AES key wrap under the cloning-domain key)", ()
   let group: HaGroup;
 
   beforeAll(async () => {
-    // The SO ceremony: the same trusted AES key goes into every member, through a short-lived
-    // connection that only the SO uses (CKA_TRUSTED can only be set by the SO).
     const domainKey = randomBytes(32);
     for (const label of ["ha-1", "ha-2"]) {
       const hsm = await softHsmFixture([label]);
       fixtures.push(hsm);
-      const ceremony = clientFor(hsm.spec(`${label}-so`));
-      await ceremony.connection.call("installCloningKey", {
-        token: { label },
-        soPin: SO_PIN,
-        label: CLONING_KEY,
-        value: domainKey,
-      });
-      await ceremony.connection.close();
+      await installCloningKey(hsm, [label], CLONING_KEY, domainKey);
       const client = clientFor(hsm.spec(label, { timeoutMs: 2_000 }));
       await client.login({ label }, USER_PIN);
       members.push({ name: label, client, token: { label } });

@@ -155,8 +155,10 @@ describe("every documented GET answers with its documented schema", () => {
     expect(listed.status).toBe(200);
     const page = listResponseSchema(list).parse(listed.json);
     expect(page.results.length, `seed data for ${name}`).toBeGreaterThan(0);
-    // The document's schema is the JSON form of the very zod schema used to check the answer.
-    const documented = path.endsWith("{uuid}") ? listItemSchema(list) : listResponseSchema(list);
+    // The document's schema is the JSON form of the very zod schema used to check the answer:
+    // by uuid, the detail procedure's output when the resource has one, else the list item.
+    const item = r.get ? procedureDef(r.get)!.output! : listItemSchema(list);
+    const documented = path.endsWith("{uuid}") ? item : listResponseSchema(list);
     const component = path.endsWith("{uuid}") ? name : `${name}.list`;
     expect(resolvePointer(`#/components/schemas/${component}`)).toEqual(
       (({ $schema: _, ...rest }) => rest)(

@@ -93,7 +93,8 @@ export const RESOURCES = {
   sslkeyandcertificate: {
     summary: "SSL/TLS certificates and where their keys live (Avi's SSLKeyAndCertificate)",
     list: "certificates.list",
-    // GET by id answers the list item (the detail procedure's richer shape is not yet documented).
+    // GET by id answers the detail (fingerprints, PEMs, key URI), documented with its own schema.
+    get: "certificates.get",
     create: "certificates.create",
     // Avi's POST /api/sslkeyandcertificate/importkeyandcertificate.
     collectionActions: { importkeyandcertificate: "certificates.import" },

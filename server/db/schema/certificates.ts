@@ -23,6 +23,11 @@ export const sslCertificates = pgTable(
     keyLabel: text("key_label"),
     /** RFC 7512 URI of the private key, the portable reference used by service engines. */
     keyUri: text("key_uri"),
+    /**
+     * Names of the group members that held the key when it was made, imported or referenced
+     * (HA: every member the key was replicated to). Null: no HSM, or not recorded.
+     */
+    keyMembers: jsonb("key_members").$type<string[]>(),
     keyAlgorithm: text("key_algorithm", { enum: ["RSA", "EC"] }).notNull(),
     keyBits: integer("key_bits"),
     keyCurve: text("key_curve"),
@@ -48,7 +53,9 @@ export const sslCertificates = pgTable(
   },
   (t) => [
     uniqueIndex("ssl_certificates_tenant_name").on(t.tenantId, t.name),
-    index("ssl_certificates_tenant_not_after").on(t.tenantId, t.notAfter),
+    // Matches the list's default expiry order (not_after asc nulls last, then name): the first page
+    // is read from the index instead of sorting every row of the tenant.
+    index("ssl_certificates_tenant_not_after_name").on(t.tenantId, t.notAfter, t.name),
     index("ssl_certificates_hsm_group").on(t.hsmGroupId),
   ],
 );

@@ -51,6 +51,28 @@ export function clientFor(spec: ConnectionSpec): Pkcs11Client {
   return new Pkcs11Client(new HsmConnection(spec));
 }
 
+/**
+ * The SO ceremony of an HA group: the same trusted AES key goes into every member, through a
+ * short-lived connection that only the SO uses (CKA_TRUSTED can only be set by the SO).
+ */
+export async function installCloningKey(
+  hsm: SoftHsmFixture,
+  tokens: string[],
+  label: string,
+  value: Buffer,
+): Promise<void> {
+  for (const token of tokens) {
+    const ceremony = clientFor(hsm.spec(`${token}-so`));
+    await ceremony.connection.call("installCloningKey", {
+      token: { label: token },
+      soPin: SO_PIN,
+      label,
+      value,
+    });
+    await ceremony.connection.close();
+  }
+}
+
 export async function poll<T>(
   fn: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 10_000,

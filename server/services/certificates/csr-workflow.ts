@@ -7,6 +7,7 @@ import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import { createCsr } from "@/server/pkcs11";
 import type { Actor } from "../actor";
+import { refreshForCertificate } from "../service-engines/supervisor";
 import { certificateColumns } from "./certificate-columns";
 import { createCertificate } from "./create-certificate";
 import { FIELD_OF, splitChain } from "./import-input";
@@ -49,6 +50,9 @@ export async function uploadSignedCertificate(db: Db, actor: Actor, raw: UploadS
     .update(sslCertificates)
     .set({ ...certificateColumns(leafPem), chainPem, status: "active", updatedAt: new Date() })
     .where(eq(sslCertificates.id, row.id));
+  // A renewed certificate already used by virtual services: their SEs reload with the new PEM
+  // and chain (the key is the same, so no restart is needed).
+  await refreshForCertificate(db, row.id);
   return { id: row.id, name: row.name, status: "active" as const };
 }
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
@@ -7,11 +7,11 @@ import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { destroyInGroup } from "./hsm-keys";
 import { orphanGraceSeconds } from "./inventory";
 import { keyIdHexFor } from "./key-material";
-import { loadCertificate, usersOf } from "./load";
+import { type CertificateRow, loadCertificate, usersOf } from "./load";
 
 /**
  * Refused while a virtual service uses the certificate. The HSM objects are destroyed on every
- * member first; the row goes only when every member confirmed (otherwise the key would be
+ * member first (unless a referencing certificate still uses the key); the row goes only when every member confirmed (otherwise the key would be
  * orphaned with nothing pointing at it).
  */
 export async function deleteCertificate(db: Db, actor: Actor, id: string) {
@@ -31,7 +31,7 @@ export async function deleteCertificate(db: Db, actor: Actor, id: string) {
     );
   }
   let destroyedOn: string[] = [];
-  if (row.hsmGroupId && row.keyIdHex && row.type !== "reference") {
+  if (row.hsmGroupId && row.keyIdHex && row.type !== "reference" && !(await keyReferenced(db, row))) {
     const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
     const failed = await destroyInGroup(access, row.keyIdHex ?? keyIdHexFor(row.id));
     if (failed.length > 0) {
@@ -44,4 +44,20 @@ export async function deleteCertificate(db: Db, actor: Actor, id: string) {
   }
   await db.delete(sslCertificates).where(eq(sslCertificates.id, row.id));
   return { id: row.id, name: row.name, destroyedOn };
+}
+
+/** Another certificate (a reference) uses the same key: the key must stay in the HSM for it. */
+async function keyReferenced(db: Db, row: CertificateRow): Promise<boolean> {
+  const [other] = await db
+    .select({ id: sslCertificates.id })
+    .from(sslCertificates)
+    .where(
+      and(
+        eq(sslCertificates.hsmGroupId, row.hsmGroupId!),
+        eq(sslCertificates.keyIdHex, row.keyIdHex!),
+        ne(sslCertificates.id, row.id),
+      ),
+    )
+    .limit(1);
+  return !!other;
 }

@@ -32,6 +32,8 @@ interface MadeKey {
   idHex: string;
   keyUri: string | null;
   keyEnc: string | null;
+  /** Group members holding the key (null: kept in the database). */
+  keyMembers: string[] | null;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function finishKeyAndCertificate(
       const access = await openHsmGroup(db, tenantId, row.hsmGroupId);
       const label = row.keyLabel ?? keyLabelFor(row.name);
       cleanup = () => destroyInGroup(access, idHex);
-      await generateInGroup(access, { idHex, label, spec: input.spec });
+      const holders = await generateInGroup(access, { idHex, label, spec: input.spec });
       await pauseForTests();
       key = {
         signer: access.signer,
@@ -61,6 +63,7 @@ export async function finishKeyAndCertificate(
         idHex,
         keyUri: keyUriFor(access, idHex, label),
         keyEnc: null,
+        keyMembers: holders,
       };
     } else {
       const pem = await generateSoftwareKey(input.spec);
@@ -70,6 +73,7 @@ export async function finishKeyAndCertificate(
         idHex,
         keyUri: null,
         keyEnc: sealKey(pem),
+        keyMembers: null,
       };
     }
     await activate(db, row, key, input);
@@ -88,6 +92,7 @@ async function activate(db: Db, row: CertificateRow, key: MadeKey, input: Finish
   const common = {
     keyUri: key.keyUri,
     keyEnc: key.keyEnc,
+    keyMembers: key.keyMembers,
     publicKeySpki: spkiPem(spki),
     failureReason: null,
     updatedAt: new Date(),

@@ -3,10 +3,11 @@ import type { KeySpec } from "@/server/pkcs11";
 import { pkcs11Uri, toAppError } from "@/server/pkcs11";
 import type { HsmGroupAccess } from "../hsm-groups/hsm-access";
 
+/** Generates the key pair; returns the members holding it (recorded on the certificate). */
 export async function generateInGroup(
   access: HsmGroupAccess,
   input: { idHex: string; label: string; spec: KeySpec },
-): Promise<void> {
+): Promise<string[]> {
   if (access.ha) {
     const { replication } = await access.ha.generateKeyPair(input);
     if (replication.failed.length > 0) {
@@ -15,17 +16,18 @@ export async function generateInGroup(
         `The key could not be replicated to ${replication.failed.map((f) => `${f.member} (${f.error})`).join(", ")}.`,
       );
     }
-    return;
+    return [replication.source, ...replication.replicatedTo];
   }
   const member = access.members[0]!;
   await member.client.generateKeyPair({ ...input, token: member.token });
+  return [member.name];
 }
 
 /** Imports the same PKCS#8 into every member (the key existed outside the HSM anyway). */
 export async function importInGroup(
   access: HsmGroupAccess,
   input: { idHex: string; label: string; pkcs8: Buffer },
-): Promise<void> {
+): Promise<string[]> {
   for (const member of access.members) {
     // The layer zeroes the buffer it gets: hand each member its own copy.
     await member.client.importPrivateKey({
@@ -35,6 +37,7 @@ export async function importInGroup(
       pkcs8: Buffer.from(input.pkcs8),
     });
   }
+  return access.members.map((m) => m.name);
 }
 
 /** Destroys the key objects on every member; returns the members that could not be reached. */

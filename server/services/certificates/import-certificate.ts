@@ -103,7 +103,7 @@ export async function importCertificate(db: Db, actor: Actor, raw: ImportCertifi
     })
     .returning();
   try {
-    if (access) await importInGroup(access, { idHex, label, pkcs8: key.pkcs8Der });
+    const holders = access ? await importInGroup(access, { idHex, label, pkcs8: key.pkcs8Der }) : null;
     await db
       .update(sslCertificates)
       .set({
@@ -111,6 +111,7 @@ export async function importCertificate(db: Db, actor: Actor, raw: ImportCertifi
         chainPem,
         status: "active",
         keyUri: access ? keyUriFor(access, idHex, label) : null,
+        keyMembers: holders,
         updatedAt: new Date(),
       })
       .where(eq(sslCertificates.id, id));

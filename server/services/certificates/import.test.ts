@@ -207,5 +207,10 @@ describe("importing keys and certificates: validated first, nothing left behind 
         certificatePem: ossl.read("expired.pem"),
       }),
     ).rejects.toMatchObject({ message: expect.stringContaining("does not belong") });
+    // Deleting the certificate that made the key leaves it for the one that references it.
+    expect((await caller().certificates.remove({ id })).destroyedOn).toEqual([]);
+    const held = await tokenKeys(handle.db, group.tenantId, group.id);
+    expect(held.map((k) => k.idHex)).toContain(source.keyIdHex);
+    expect((await caller().certificates.testKey({ id: ref.id })).results).toMatchObject([{ ok: true }]);
   });
 });

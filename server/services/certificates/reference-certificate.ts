@@ -3,9 +3,9 @@ import { type ReferenceCertificateInput, ZReferenceCertificateInput } from "@/li
 import { certificateMatchesPublicKey, validateImport } from "@/server/certs";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
-import { parsePkcs11Uri, pkcs11Uri } from "@/server/pkcs11";
+import { type KeyInfo, parsePkcs11Uri, pkcs11Uri } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmMember, openHsmGroup } from "../hsm-groups/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { assertNameFree } from "./create-certificate";
 import { spkiPem } from "./finish-create";
@@ -18,18 +18,27 @@ export async function referenceCertificate(db: Db, actor: Actor, raw: ReferenceC
   await assertNameFree(db, actor.tenantId, input.name);
   const filter = keyFilter(input);
   const access = await openHsmGroup(db, actor.tenantId, input.hsmGroupId);
-  const member = access.members[0]!;
-  const found = await member.client.findKeys(member.token, filter);
-  if (found.length !== 1) {
+  const field = input.keyUri ? "keyUri" : "keyLabel";
+  // Every member is asked: the list shows which members hold the key (an HA group may hold a
+  // key made outside the console on some members only).
+  const holders: { member: HsmMember; key: KeyInfo }[] = [];
+  for (const member of access.members) {
+    const found = await member.client.findKeys(member.token, filter);
+    if (found.length > 1)
+      throw new AppError(
+        "VALIDATION",
+        `${found.length} keys match this reference on ${member.name}; use the PKCS#11 URI with its id.`,
+        { field },
+      );
+    if (found[0]) holders.push({ member, key: found[0] });
+  }
+  if (holders.length === 0)
     throw new AppError(
       "VALIDATION",
-      found.length === 0
-        ? `No private key matching this reference exists in "${access.group.name}".`
-        : `${found.length} keys match this reference; use the PKCS#11 URI with its id.`,
-      { field: input.keyUri ? "keyUri" : "keyLabel" },
+      `No private key matching this reference exists in "${access.group.name}".`,
+      { field },
     );
-  }
-  const key = found[0]!;
+  const { member, key } = holders[0]!;
   const spki = await member.client.getPublicKey(member.token, key.idHex);
   if (!certificateMatchesPublicKey(input.certificatePem, spki, "certificatePem"))
     throw new AppError("VALIDATION", "The certificate does not belong to this key.", {
@@ -52,6 +61,7 @@ export async function referenceCertificate(db: Db, actor: Actor, raw: ReferenceC
       keyIdHex: key.idHex,
       keyLabel: key.label,
       keyUri: pkcs11Uri({ token: member.token.label, idHex: key.idHex, object: key.label, type: "private" }),
+      keyMembers: holders.map((h) => h.member.name),
       keyAlgorithm: key.type,
       keyBits: key.bits,
       keyCurve: key.curve ?? null,

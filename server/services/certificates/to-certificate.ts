@@ -1,13 +1,37 @@
 import type { Certificate, CertificateSummary } from "@/lib/schemas/certificate";
 import { expiryStatus } from "@/server/certs";
-import type { sslCertificates } from "@/server/db/schema";
+import { sslCertificates } from "@/server/db/schema";
 
 type Row = typeof sslCertificates.$inferSelect;
 type UsedBy = { id: string; name: string }[];
 
+/**
+ * The columns the list shows: the list selects only these, so that a page of 10,000 certificates
+ * reads no PEMs, CSRs or key material.
+ */
+export const SUMMARY_COLUMNS = {
+  id: sslCertificates.id,
+  name: sslCertificates.name,
+  type: sslCertificates.type,
+  status: sslCertificates.status,
+  subjectCn: sslCertificates.subjectCn,
+  subjectAltNames: sslCertificates.subjectAltNames,
+  issuer: sslCertificates.issuer,
+  keyAlgorithm: sslCertificates.keyAlgorithm,
+  keyBits: sslCertificates.keyBits,
+  keyCurve: sslCertificates.keyCurve,
+  keyOrigin: sslCertificates.keyOrigin,
+  keyMembers: sslCertificates.keyMembers,
+  hsmGroupId: sslCertificates.hsmGroupId,
+  notBefore: sslCertificates.notBefore,
+  notAfter: sslCertificates.notAfter,
+  failureReason: sslCertificates.failureReason,
+};
+export type SummaryRow = Pick<Row, keyof typeof SUMMARY_COLUMNS>;
+
 /** The list's view of a row: never key material (keyEnc stays on the server). */
 export function toSummary(
-  row: Row,
+  row: SummaryRow,
   groupName: string | null,
   usedBy: UsedBy,
   now = new Date(),
@@ -27,6 +51,7 @@ export function toSummary(
     keyOrigin: row.keyOrigin,
     hsmGroupId: row.hsmGroupId,
     hsmGroupName: groupName,
+    keyMembers: row.keyMembers ?? [],
     notAfter: row.notAfter?.toISOString() ?? null,
     expiry:
       row.notAfter && row.status === "active"

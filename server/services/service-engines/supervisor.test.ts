@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { type EchoServer, probeVirtualService, seLayout, startEchoServer } from "@/server/dataplane";
 import { hsmGroups, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
-import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -17,8 +16,16 @@ import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { seDataDir } from "./se-folder";
 import { markHsmGroupChanged } from "./hsm-group-changed";
-import { SeSupervisor, setSupervisor } from "./supervisor";
-import { createHsmCertificate, filesContaining, pollFor, randomPort } from "./testing";
+import type { SeSupervisor } from "./supervisor";
+import {
+  createHsmCertificate,
+  filesContaining,
+  pollFor,
+  randomPort,
+  servedFingerprint,
+  stopSeTest,
+  testSupervisor,
+} from "./testing";
 
 const run = promisify(execFile);
 
@@ -38,18 +45,10 @@ describe("service engines run by the console", () => {
     admin = await seedUser(handle.db, { username: "admin" });
     echo = await startEchoServer({ host: "127.0.0.1", port: 0, name: "pool-echo" });
     cert = await createHsmCertificate(handle.db, admin.tenantId, "shop-cert", "shop.example");
-    supervisor = new SeSupervisor(handle.db, { health: { intervalMs: 500, timeoutMs: 2000 } });
-    setSupervisor(supervisor);
+    supervisor = testSupervisor(handle.db);
   }, 60_000);
 
-  afterAll(async () => {
-    await supervisor?.stopAll();
-    setSupervisor(null);
-    await echo?.close();
-    await closeAllConnections();
-    await handle?.close();
-    fs.rmSync(data, { recursive: true, force: true });
-  });
+  afterAll(() => stopSeTest({ supervisor, echo, handle, data }));
 
   it("bootstraps Default-Group with se-1 on this node, idempotently", async () => {
     const first = await ensureDefaultSeGroup(handle.db);
@@ -95,11 +94,9 @@ describe("service engines run by the console", () => {
     });
     expect(vs).toMatchObject({ state: "up", stateReason: null });
 
-    const { stdout } = await run("sh", [
-      "-c",
-      `openssl s_client -connect ${vip}:${port} -servername shop.example </dev/null 2>/dev/null | openssl x509`,
-    ]);
-    expect(new X509Certificate(stdout).fingerprint256).toBe(new X509Certificate(cert.pem).fingerprint256);
+    expect(await servedFingerprint(vip, port, "shop.example")).toBe(
+      new X509Certificate(cert.pem).fingerprint256,
+    );
     const curl = await run("curl", [
       "-sk",
       "--resolve",

@@ -1,12 +1,16 @@
+import { execFile } from "node:child_process";
 import crypto, { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { and, eq } from "drizzle-orm";
+import type { EchoServer } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { hsmGroups, sslCertificates } from "@/server/db/schema";
-import { createSelfSignedCertificate, pkcs11Uri } from "@/server/pkcs11";
+import { closeAllConnections, createSelfSignedCertificate, pkcs11Uri } from "@/server/pkcs11";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
+import { SeSupervisor, setSupervisor } from "./supervisor";
 
 /** Test helpers (not shipped in any route): certificates in the built-in HSM and file scans. */
 
@@ -87,4 +91,35 @@ export async function pollFor<T>(fn: () => Promise<T | undefined>, timeoutMs: nu
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The process's supervisor for a test, with fast health checks. */
+export function testSupervisor(db: Db): SeSupervisor {
+  const supervisor = new SeSupervisor(db, { health: { intervalMs: 500, timeoutMs: 2000 } });
+  setSupervisor(supervisor);
+  return supervisor;
+}
+
+/** Stops what an SE test started: SEs (nginx, p11-kit), the pool echo, HSM workers, the database. */
+export async function stopSeTest(parts: {
+  supervisor?: SeSupervisor;
+  echo?: EchoServer;
+  handle?: { close(): Promise<void> };
+  data?: string;
+}): Promise<void> {
+  await parts.supervisor?.stopAll();
+  setSupervisor(null);
+  await parts.echo?.close();
+  await closeAllConnections();
+  await parts.handle?.close();
+  if (parts.data) fs.rmSync(parts.data, { recursive: true, force: true });
+}
+
+/** SHA-256 fingerprint of the certificate a TLS client is served on vip:port. */
+export async function servedFingerprint(vip: string, port: number, serverName: string): Promise<string> {
+  const { stdout } = await promisify(execFile)("sh", [
+    "-c",
+    `openssl s_client -connect ${vip}:${port} -servername ${serverName} </dev/null 2>/dev/null | openssl x509`,
+  ]);
+  return new X509Certificate(stdout).fingerprint256;
 }

@@ -1,4 +1,4 @@
-import { ImportCertificateForm } from "@/components/certificates/import-certificate-form";
+import { ImportChoice } from "@/components/certificates/import-choice";
 import { PageHeader } from "@/components/ui/page-header";
 
 export default function Page() {
@@ -8,7 +8,7 @@ export default function Page() {
         path={["Templates", "Security", "SSL/TLS Certificates", "Import"]}
         title="Import certificate"
       />
-      <ImportCertificateForm />
+      <ImportChoice />
     </>
   );
 }

@@ -1,0 +1,52 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { FieldError, UseFormRegisterReturn } from "react-hook-form";
+import { useTRPC } from "@/lib/trpc/client";
+
+/** "HSM group": the groups the user may put certificate keys in, with the field's hint or error. */
+export function HsmGroupSelect({
+  id,
+  registration,
+  emptyLabel,
+  error,
+  hint,
+}: {
+  id: string;
+  registration: UseFormRegisterReturn;
+  /** The first option (value ""): "none" where a group is optional, a prompt where it is required. */
+  emptyLabel: string;
+  error?: FieldError;
+  hint?: string;
+}) {
+  const trpc = useTRPC();
+  const groups = useQuery(trpc.certificates.hsmGroupChoices.queryOptions());
+  return (
+    <div>
+      <label htmlFor={id}>HSM group</label>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...registration}
+      >
+        <option value="">{emptyLabel}</option>
+        {groups.data?.map((g) => (
+          <option key={g.id} value={g.id}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+      {hint && !error && (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      {error?.message && (
+        <div className="field-error" id={`${id}-error`}>
+          {error.message}
+        </div>
+      )}
+    </div>
+  );
+}

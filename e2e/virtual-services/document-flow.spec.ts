@@ -56,7 +56,9 @@ test.afterAll(async ({ browser }) => {
 async function restoreDefaultGroup(page: Page): Promise<void> {
   await page.goto("/applications/virtual-services");
   await expect(page.getByRole("button", { name: "Create virtual service" })).toBeVisible();
-  const open = page.getByRole("table", { name: "Virtual services" }).getByRole("button", { name: VS, exact: true });
+  const open = page
+    .getByRole("table", { name: "Virtual services" })
+    .getByRole("button", { name: VS, exact: true });
   if (await open.count()) {
     await open.click();
     await page.getByRole("button", { name: `Delete ${VS}` }).click();
@@ -166,7 +168,9 @@ test("self-signed certificate in the HSM group, virtual service with SSL: Test, 
   await certForm.getByLabel("Name", { exact: true }).fill(CERT);
   await certForm.getByLabel("Type", { exact: true }).selectOption({ label: "Self-signed" });
   await certForm.getByLabel("HSM group").selectOption({ label: GROUP });
-  await expect(certForm.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" })).toHaveCount(1);
+  await expect(
+    certForm.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" }),
+  ).toHaveCount(1);
   await certForm.getByLabel("Key", { exact: true }).selectOption({ label: "EC P-256" });
   await certForm.getByLabel("Common name (CN)").fill("doc.example.test");
   await certForm.getByLabel("DNS names (SAN)").fill("doc.example.test");
@@ -196,7 +200,9 @@ test("self-signed certificate in the HSM group, virtual service with SSL: Test, 
   await expect(result).toContainText(`${VIP}:${PORT} answered HTTP 200`);
   await expect(result).toContainText("doc.example.test");
   await expect(result).toContainText(/TLSv1\.[23]/);
-  const shownFingerprint = (await result.getByText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/).textContent())!.trim();
+  const shownFingerprint = (
+    (await result.getByText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/).textContent({ timeout: 5_000 })) ?? ""
+  ).trim();
 
   const { stdout } = await run("sh", [
     "-c",
@@ -221,7 +227,9 @@ test("self-signed certificate in the HSM group, virtual service with SSL: Test, 
     const text = readSmallText(file);
     if (!text?.includes("PRIVATE KEY-----")) continue;
     if (file.includes(`${path.sep}service-engines${path.sep}`)) offending.push(file);
-    for (const block of text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
+    for (const block of text.match(
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g,
+    ) ?? []) {
       try {
         const spki = createPublicKey(block).export({ type: "spki", format: "der" });
         if (spki.equals(servedSpki)) offending.push(file);

@@ -85,7 +85,8 @@ export function probeVirtualService(options: ProbeOptions): Promise<ProbeResult>
         const certificate: PresentedCertificate = {
           subject: dn(peer.subject),
           issuer: dn(peer.issuer),
-          fingerprint256: peer.raw ? createHash("sha256").update(peer.raw).digest("hex") : "",
+          // As openssl and the certificate pages write it (AB:CD:…), so people can compare by eye.
+          fingerprint256: peer.raw ? colonHex(createHash("sha256").update(peer.raw).digest("hex")) : "",
           notAfter: peer.valid_to ? new Date(peer.valid_to).toISOString() : "",
         };
         const tlsVersion = socket.getProtocol() ?? "";
@@ -127,4 +128,8 @@ export function probeVirtualService(options: ProbeOptions): Promise<ProbeResult>
       });
     });
   });
+}
+
+function colonHex(hex: string): string {
+  return hex.toUpperCase().replace(/(..)(?!$)/g, "$1:");
 }

@@ -7,7 +7,16 @@ ensure_build() {
   if [ -f .next/BUILD_ID ] && [ "$(cat .next/.source-hash 2>/dev/null)" = "$hash" ]; then
     return 0
   fi
+  # Consoles started at once (tests, two terminals) build one at a time: Next refuses a second
+  # concurrent build, and the one that waited finds the build done.
+  exec 9>.next-build.lock
+  flock 9
+  if [ -f .next/BUILD_ID ] && [ "$(cat .next/.source-hash 2>/dev/null)" = "$hash" ]; then
+    exec 9>&-
+    return 0
+  fi
   echo "[build] next build"
-  NEXT_TELEMETRY_DISABLED=1 npx next build >.next-build.log 2>&1 || { cat .next-build.log; return 1; }
+  NEXT_TELEMETRY_DISABLED=1 npx next build >.next-build.log 2>&1 || { cat .next-build.log; exec 9>&-; return 1; }
   echo "$hash" > .next/.source-hash
+  exec 9>&-
 }

@@ -140,6 +140,7 @@ function hsmGroupFixtures(): typeof ID_FIXTURES {
     "hsmGroups.get": byId,
     "hsmGroups.remove": byId,
     "hsmGroups.clients": byId,
+    "hsmGroups.clientCertificate": async (db, a) => ({ ...(await byId(db, a)), client: "any-client" }),
     "hsmGroups.serverCerts": byId,
     "hsmGroups.checkNow": byId,
     "hsmGroups.update": async (db, a) => {

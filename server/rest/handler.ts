@@ -63,8 +63,10 @@ async function list(req: Request, { resource: r }: RestRoute, call: Call) {
   const params = new URL(req.url).searchParams;
   const input: Record<string, unknown> = {};
   for (const [key, value] of params) if (key !== "name") input[key] = queryValue(value);
-  const response = toListResponse(await call(r.list!, listInput(r.list!, input)));
   const name = params.get("name");
+  const response = toListResponse(
+    await call(r.list!, listInput(r.list!, name === null ? input : byNameInput(r.list!, input, name))),
+  );
   if (name === null) return response;
   const results = response.results.filter((item) => field(item, r.nameField) === name);
   return { count: results.length, results };
@@ -75,6 +77,20 @@ async function findById({ resource: r, name }: RestRoute, id: string, call: Call
   const found = results.find((item) => String(field(item, "id")) === id);
   if (!found) throw new AppError("NOT_FOUND", `There is no ${name} with id ${id} in your tenant.`);
   return found;
+}
+
+/**
+ * A paged list is searched for the name (largest page) so that a lookup by name finds an object
+ * beyond the first page; the exact match is filtered after.
+ */
+function byNameInput(path: string, input: Record<string, unknown>, name: string): Record<string, unknown> {
+  const schema = procedureDef(path)?.inputs[0] as { shape?: Record<string, unknown> } | undefined;
+  const shape = schema?.shape ?? {};
+  return {
+    ...input,
+    ...("search" in shape ? { search: name } : {}),
+    ...("pageSize" in shape ? { pageSize: 100, page: 1 } : {}),
+  };
 }
 
 /** List procedures without an input get none; those with one get the query's fields. */

@@ -90,6 +90,28 @@ describe("REST API over the tRPC procedures", () => {
     expect(audit.json.results[0]).toMatchObject({ actorName: "rest-admin", objectName: "rest-user" });
   });
 
+  it("finds an object by name beyond the first page of a paged list", async () => {
+    const { sslCertificates } = await import("@/server/db/schema");
+    const now = Date.now();
+    await handle.db.insert(sslCertificates).values(
+      Array.from({ length: 30 }, (_, i) => ({
+        tenantId: admin.tenantId,
+        name: `paged-${String(i).padStart(2, "0")}`,
+        type: "self-signed" as const,
+        status: "active" as const,
+        keyAlgorithm: "EC" as const,
+        keyOrigin: "generated" as const,
+        subjectCn: `paged-${i}.example`,
+        notBefore: new Date(now - 86_400_000),
+        notAfter: new Date(now + (i + 1) * 86_400_000),
+      })),
+    );
+    const firstPage = await rest("GET", "/api/sslkeyandcertificate", { token });
+    expect(firstPage.json.results.map((c: { name: string }) => c.name)).not.toContain("paged-29");
+    const found = await rest("GET", "/api/sslkeyandcertificate?name=paged-29", { token });
+    expect(found.json).toMatchObject({ count: 1, results: [{ name: "paged-29" }] });
+  });
+
   it("answers errors as { error: { code, message, field } } with the AppError status", async () => {
     const invalid = await rest("POST", "/api/user", {
       token,

@@ -20,9 +20,12 @@ test("Local-SoftHSM: Test connection passes every stage and List slots shows the
   await page.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM (pkcs11-module, 1 server)" });
   await expect(page).toHaveURL(/hsm-groups\/[0-9a-f-]{36}\/connection$/);
 
-  await page.getByRole("button", { name: "Test connection" }).click();
   const stages = page.getByRole("table", { name: "Connection stages of hsm-console-local" });
-  await expect(stages).toBeVisible();
+  // The group switch navigates: a click that lands before the new page is hydrated does nothing.
+  await expect(async () => {
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await expect(stages).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(page.getByText("All stages OK")).toBeVisible();
   for (const stage of ["C_Initialize / slots", "Token present", "Login", "Test sign"]) {
     await expect(

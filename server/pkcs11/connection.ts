@@ -10,6 +10,8 @@ import path from "node:path";
 import { AppError } from "../../lib/errors";
 import { fromWire, timeoutError, unavailableError } from "./errors";
 import {
+  decodeBytes,
+  encodeBytes,
   type OpName,
   type RpcBatch,
   type RpcHello,
@@ -210,7 +212,7 @@ export class HsmConnection {
   private enqueue(child: ChildProcess, request: RpcRequest): void {
     // Alone in flight: send now (latency); otherwise batch with the calls of this tick (throughput).
     if (this.pending.size === 1 && !this.outbox.has(child)) {
-      child.send(request, (error) => {
+      child.send(encodeBytes(request) as RpcRequest, (error) => {
         if (error) this.failBatch([request]);
       });
       return;
@@ -223,7 +225,7 @@ export class HsmConnection {
         const batch = this.outbox.get(child) ?? [];
         this.outbox.delete(child);
         if (!child.connected) return this.failBatch(batch);
-        child.send({ batch } satisfies RpcBatch<RpcRequest>, (error) => {
+        child.send(encodeBytes({ batch } satisfies RpcBatch<RpcRequest>) as RpcBatch<RpcRequest>, (error) => {
           if (error) this.failBatch(batch);
         });
       });
@@ -270,7 +272,7 @@ export class HsmConnection {
       cwd: process.cwd(),
       env,
       execArgv: ["--import", "tsx"],
-      serialization: "advanced",
+      serialization: "json",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.starts++;
@@ -321,8 +323,7 @@ export class HsmConnection {
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (this.pending.size === 0) this.refChannel(pending.child, false);
-    if (message.ok)
-      pending.resolve(message.result instanceof Uint8Array ? Buffer.from(message.result) : message.result);
+    if (message.ok) pending.resolve(decodeBytes(message.result));
     else pending.reject(fromWire(message.error));
   }
 

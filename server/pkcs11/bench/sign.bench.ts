@@ -8,8 +8,8 @@ import { clientFor, softHsmFixture, USER_PIN } from "../testing/fixtures";
 import type { SignAlgorithm } from "../types";
 
 /** Rounds alternate raw / layer phases so that load drift on a shared machine hits both alike. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 function median(values: number[]): number {

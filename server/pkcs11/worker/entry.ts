@@ -5,6 +5,8 @@
 import { AppError } from "../../../lib/errors";
 import { toAppError, toWire } from "../errors";
 import {
+  decodeBytes,
+  encodeBytes,
   type OpName,
   type RpcBatch,
   type RpcRequest,
@@ -76,7 +78,7 @@ let running = 0;
 function reply(message: RpcResponse): void {
   running--;
   if (running === 0 && outbox.length === 0) {
-    process.send?.(message);
+    process.send?.(encodeBytes(message));
     return;
   }
   outbox.push(message);
@@ -84,7 +86,7 @@ function reply(message: RpcResponse): void {
     setImmediate(() => {
       const batch = outbox;
       outbox = [];
-      process.send?.({ batch } satisfies RpcBatch<RpcResponse>);
+      process.send?.(encodeBytes({ batch } satisfies RpcBatch<RpcResponse>));
     });
   }
 }
@@ -102,7 +104,8 @@ async function handle(message: RpcRequest): Promise<void> {
   }
 }
 
-process.on("message", (message: RpcRequest | RpcBatch<RpcRequest>) => {
+process.on("message", (raw: RpcRequest | RpcBatch<RpcRequest>) => {
+  const message = decodeBytes(raw) as RpcRequest | RpcBatch<RpcRequest>;
   if ("batch" in message) for (const m of message.batch) void handle(m);
   else void handle(message);
 });

@@ -2,13 +2,12 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ROLE_LABELS, type Role } from "@/lib/roles";
 import { type CreateApiTokenInput, tokenRolesFor, ZCreateApiTokenInput } from "@/lib/schemas/api-tokens";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
+import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
 
 const FIELDS = ["name", "role", "expiresInDays"] as const;
@@ -24,11 +23,11 @@ export function CreateApiTokenForm({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
   const form = useForm<CreateApiTokenInput>({
     resolver: zodResolver(ZCreateApiTokenInput),
     defaultValues: { name: "", role: "read-only", expiresInDays: 30 },
   });
+  const { error, onError, submit } = useFormErrors(form, FIELDS);
   const create = useMutation(
     trpc.apiTokens.create.mutationOptions({
       onSuccess: async (created) => {
@@ -36,7 +35,7 @@ export function CreateApiTokenForm({
         form.reset();
         onCreated(created.secret);
       },
-      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
+      onError,
     }),
   );
   const errors = form.formState.errors;
@@ -45,10 +44,7 @@ export function CreateApiTokenForm({
       className="panel"
       aria-label="New API token"
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        setError(null);
-        create.mutate(values);
-      })}
+      onSubmit={submit((values) => create.mutate(values))}
     >
       <FormError message={error} />
       <TextField

@@ -3,12 +3,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { type SetupInput, ZSetupInput } from "@/lib/schemas/auth";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
+import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
 
 const FIELDS = ["setupToken", "username", "password", "confirmPassword"] as const;
@@ -16,29 +15,23 @@ const FIELDS = ["setupToken", "username", "password", "confirmPassword"] as cons
 export function SetupForm() {
   const trpc = useTRPC();
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
   const form = useForm<SetupInput>({
     resolver: zodResolver(ZSetupInput),
     defaultValues: { setupToken: "", username: "admin", password: "", confirmPassword: "" },
   });
+  const { error, onError, submit } = useFormErrors(form, FIELDS);
   const setup = useMutation(
     trpc.auth.setup.mutationOptions({
       onSuccess: () => {
         router.replace("/");
         router.refresh();
       },
-      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
+      onError,
     }),
   );
   const errors = form.formState.errors;
   return (
-    <form
-      onSubmit={form.handleSubmit((values) => {
-        setError(null);
-        setup.mutate(values);
-      })}
-      noValidate
-    >
+    <form onSubmit={submit((values) => setup.mutate(values))} noValidate>
       <FormError message={error} />
       <TextField
         id="setupToken"

@@ -2,8 +2,6 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { type FieldError, useForm } from "react-hook-form";
 import {
   type CreateCertificateInput,
@@ -11,9 +9,9 @@ import {
   ZCreateCertificateInput,
 } from "@/lib/schemas/certificate";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
+import { useSaveOutcome } from "./use-save-outcome";
 
 const FIELDS = [
   "name",
@@ -44,20 +42,16 @@ const toList = (v: unknown) => (typeof v === "string" ? v.split(/[\s,]+/).filter
 /** Create > Application Certificate: self-signed or CSR, key generated in an HSM group (or the database). */
 export function CreateCertificateForm() {
   const trpc = useTRPC();
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
   const form = useForm<CreateCertificateInput>({
     resolver: zodResolver(ZCreateCertificateInput),
     defaultValues: { type: "self-signed", key: "EC-P-256", validityDays: 365, hsmGroupId: "" },
   });
+  const outcome = useSaveOutcome(form, FIELDS);
   const groups = useQuery(trpc.certificates.hsmGroupChoices.queryOptions());
   const groupId = form.watch("hsmGroupId") as string | undefined;
   const options = useQuery(trpc.certificates.keyOptions.queryOptions({ hsmGroupId: groupId || undefined }));
   const create = useMutation(
-    trpc.certificates.create.mutationOptions({
-      onSuccess: (cert) => router.push(`/templates/security/ssl-certificates/${cert.id}`),
-      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
-    }),
+    trpc.certificates.create.mutationOptions({ onSuccess: outcome.onSuccess, onError: outcome.onError }),
   );
   const errors = form.formState.errors;
   const type = form.watch("type");
@@ -66,12 +60,9 @@ export function CreateCertificateForm() {
       className="panel"
       aria-label="New certificate"
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        setError(null);
-        create.mutate(values);
-      })}
+      onSubmit={outcome.submit((values) => create.mutate(values))}
     >
-      <FormError message={error} />
+      <FormError message={outcome.error} />
       <TextField id="cert-name" label="Name" registration={form.register("name")} error={errors.name} />
       <label htmlFor="cert-type">Type</label>
       <select id="cert-type" {...form.register("type")}>

@@ -42,10 +42,7 @@ export function ImportCertificateForm() {
       className="panel"
       aria-label="Import certificate"
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        outcome.clear();
-        save.mutate(values);
-      })}
+      onSubmit={outcome.submit((values) => save.mutate(values))}
     >
       <FormError message={outcome.error} />
       <TextField id="imp-name" label="Name" registration={form.register("name")} error={errors.name} />

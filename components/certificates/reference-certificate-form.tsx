@@ -34,10 +34,7 @@ export function ReferenceCertificateForm() {
       className="panel"
       aria-label="Reference a key in the HSM"
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        outcome.clear();
-        save.mutate(values);
-      })}
+      onSubmit={outcome.submit((values) => save.mutate(values))}
     >
       <FormError message={outcome.error} />
       <TextField id="ref-name" label="Name" registration={form.register("name")} error={errors.name} />

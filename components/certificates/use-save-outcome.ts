@@ -1,9 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import type { FieldValues, UseFormReturn } from "react-hook-form";
-import { applyServerError } from "@/lib/trpc/errors";
+import { useFormErrors } from "../ui/use-form-errors";
 
 /**
  * After a certificate form saves: open the new certificate, or put the server's errors on the
@@ -11,11 +10,9 @@ import { applyServerError } from "@/lib/trpc/errors";
  */
 export function useSaveOutcome<T extends FieldValues>(form: UseFormReturn<T>, fields: readonly string[]) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFormErrors(form, fields);
   return {
-    error,
-    clear: () => setError(null),
+    ...errors,
     onSuccess: (r: { id: string }) => router.push(`/templates/security/ssl-certificates/${r.id}`),
-    onError: (e: unknown) => setError(applyServerError(e, form.setError, fields)),
   };
 }

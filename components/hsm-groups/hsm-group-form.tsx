@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import { HSM_TYPE_LABELS, HSM_TYPES, isNetworkHsm } from "@/lib/hsm-types";
 import {
@@ -15,10 +15,10 @@ import {
   ZUpdateHsmGroupInput,
 } from "@/lib/schemas/hsm-group";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
 import { ServerFields } from "./server-fields";
+import { useFormErrors } from "../ui/use-form-errors";
 
 const SERVER_FIELDS = ["address", "port", "serverCert", "partition", "partitionPassword", "adminApiUrl"];
 const emptyServer = {
@@ -55,7 +55,6 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
   const form = useForm<UpdateHsmGroupInput>({
     // One form for both: the create schema ignores the (empty) id.
     resolver: zodResolver(
@@ -94,7 +93,7 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
     await queryClient.invalidateQueries({ queryKey: trpc.hsmGroups.get.queryKey({ id: saved.id }) });
     router.push(`/templates/security/hsm-groups/${saved.id}`);
   };
-  const onError = (e: unknown) => setError(applyServerError(e, form.setError, fields));
+  const { error, onError, submit } = useFormErrors(form, fields);
   const create = useMutation(trpc.hsmGroups.create.mutationOptions({ onSuccess, onError }));
   const update = useMutation(trpc.hsmGroups.update.mutationOptions({ onSuccess, onError }));
   const errors = form.formState.errors;
@@ -102,8 +101,7 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
     <form
       aria-label={group ? `Edit ${group.name}` : "New HSM group"}
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        setError(null);
+      onSubmit={submit((values) => {
         const { id, ...rest } = values;
         if (group) update.mutate({ ...rest, id: group.id });
         else create.mutate(rest);

@@ -2,12 +2,11 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { type FieldError, useForm } from "react-hook-form";
 import { type ServiceEngineGroupView, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
+import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
 
 const FIELDS = ["hsmGroupId", "seCount"] as const;
@@ -16,18 +15,18 @@ export function SeGroupForm({ group, onDone }: { group: ServiceEngineGroupView; 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const choices = useQuery(trpc.serviceEngineGroups.hsmGroupChoices.queryOptions());
-  const [error, setError] = useState<string | null>(null);
   const form = useForm({
     resolver: zodResolver(ZUpdateSeGroupInput),
     defaultValues: { id: group.id, hsmGroupId: group.hsmGroupId ?? "", seCount: group.seCount },
   });
+  const { error, onError, submit } = useFormErrors(form, FIELDS);
   const update = useMutation(
     trpc.serviceEngineGroups.update.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.serviceEngineGroups.list.queryKey() });
         onDone();
       },
-      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
+      onError,
     }),
   );
   const errors = form.formState.errors;
@@ -36,10 +35,7 @@ export function SeGroupForm({ group, onDone }: { group: ServiceEngineGroupView; 
       className="panel"
       aria-label={`Edit ${group.name}`}
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        setError(null);
-        update.mutate(values);
-      })}
+      onSubmit={submit((values) => update.mutate(values))}
     >
       <FormError message={error} />
       <label htmlFor={`hsm-${group.id}`}>HSM group</label>

@@ -2,13 +2,12 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ROLE_LABELS, ROLES } from "@/lib/roles";
 import { type CreateUserInput, ZCreateUserInput } from "@/lib/schemas/users";
 import { useTRPC } from "@/lib/trpc/client";
-import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
+import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
 
 const FIELDS = ["username", "password", "role", "tenantName"] as const;
@@ -16,11 +15,11 @@ const FIELDS = ["username", "password", "role", "tenantName"] as const;
 export function CreateUserForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
   const form = useForm<CreateUserInput>({
     resolver: zodResolver(ZCreateUserInput),
     defaultValues: { username: "", password: "", role: "read-only" },
   });
+  const { error, onError, submit } = useFormErrors(form, FIELDS);
   const create = useMutation(
     trpc.users.create.mutationOptions({
       onSuccess: async () => {
@@ -28,7 +27,7 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
         form.reset();
         onDone();
       },
-      onError: (e) => setError(applyServerError(e, form.setError, FIELDS)),
+      onError,
     }),
   );
   const errors = form.formState.errors;
@@ -37,10 +36,7 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
       className="panel"
       aria-label="New user"
       noValidate
-      onSubmit={form.handleSubmit((values) => {
-        setError(null);
-        create.mutate(values);
-      })}
+      onSubmit={submit((values) => create.mutate(values))}
     >
       <FormError message={error} />
       <TextField

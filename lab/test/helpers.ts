@@ -3,9 +3,12 @@ import fs from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { createClientCertificate } from "@/server/ntls/client-cert";
 import { type NtlsConnector, startNtlsConnector } from "@/server/ntls/connector";
 import type { ApplianceInfo } from "../lifecycle/appliance-info";
+import type { StartLabOptions } from "../lifecycle/lab-options";
+import { type Lab, startLab } from "../lifecycle/start-lab";
 
 /** Test helpers: independent PKCS#11 clients (OpenSC pkcs11-tool) through p11-kit-client.so. */
 export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
@@ -193,5 +196,27 @@ export async function p11Session(socketPath: string, req: Record<string, unknown
         child.once("exit", () => resolve());
         child.stdin!.end("quit\n");
       }),
+  };
+}
+
+/**
+ * A lab for one test file: started before its tests, stopped (with the connectors the tests
+ * opened) and its folder removed after them.
+ */
+export function useTestLab(prefix: string, options: Omit<StartLabOptions, "dataDir">) {
+  const state = { dir: "", lab: undefined as Lab | undefined, connectors: [] as NtlsConnector[] };
+  beforeAll(async () => {
+    state.dir = tempDir(prefix);
+    state.lab = await startLab({ ...options, dataDir: state.dir });
+  });
+  afterAll(async () => {
+    await Promise.all(state.connectors.map((c) => c.close()));
+    await state.lab?.stop();
+    if (state.dir) fs.rmSync(state.dir, { recursive: true, force: true });
+  });
+  return {
+    lab: () => state.lab!,
+    dir: () => state.dir,
+    connectors: state.connectors,
   };
 }

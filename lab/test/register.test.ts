@@ -1,8 +1,7 @@
 import { createHash, createPublicKey, verify } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, startLab } from "@/lab";
+import { describe, expect, it } from "vitest";
 import type { NtlsConnector } from "@/server/ntls/connector";
 import { checkNtlsRegistration } from "@/server/ntls/registration-check";
 import {
@@ -12,8 +11,8 @@ import {
   pkcs11Tool,
   run,
   type TestClient,
-  tempDir,
   uploadCert,
+  useTestLab,
   visibleTokens,
   waitForLog,
 } from "./helpers";
@@ -23,33 +22,20 @@ import {
  * holding that certificate sees exactly that partition, makes a key and signs with it.
  */
 describe("client registration gates NTLS access", () => {
-  let dir: string;
-  let lab: Lab;
-  const connectors: NtlsConnector[] = [];
-
-  beforeAll(async () => {
-    dir = tempDir("lab-reg");
-    lab = await startLab({
-      dataDir: dir,
-      appliances: [
-        {
-          name: "hsm1",
-          host: "127.0.81.11",
-          ntlsPort: 11792,
-          adminPort: 18443,
-          partitions: ["par43", "par44"],
-        },
-      ],
-    });
+  const t = useTestLab("lab-reg", {
+    appliances: [
+      {
+        name: "hsm1",
+        host: "127.0.81.11",
+        ntlsPort: 11792,
+        adminPort: 18443,
+        partitions: ["par43", "par44"],
+      },
+    ],
   });
+  const connectors = t.connectors;
 
-  afterAll(async () => {
-    await Promise.all(connectors.map((c) => c.close()));
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  const hsm = () => lab.appliances[0]!;
+  const hsm = () => t.lab().appliances[0]!;
   const identity = (c: TestClient) => ({
     host: hsm().ntls.host,
     port: Number(new URL(hsm().adminUrl).port),
@@ -65,13 +51,13 @@ describe("client registration gates NTLS access", () => {
   it("register, assign: the client lists exactly the assigned partition, generates a key and signs", async () => {
     const client = await makeClient("10.160.100.220");
     uploadCert(hsm(), client);
-    const reg = await lab.lunash("hsm1", "client register -c 10.160.100.220 -i 10.160.100.220");
+    const reg = await t.lab().lunash("hsm1", "client register -c 10.160.100.220 -i 10.160.100.220");
     expect(reg.output).toContain("'client register' successful.");
     expect(reg.output).toContain("Command Result : 0 (Success)");
-    const assign = await lab.lunash("hsm1", "client assignPartition -c 10.160.100.220 -p par43");
+    const assign = await t.lab().lunash("hsm1", "client assignPartition -c 10.160.100.220 -p par43");
     expect(assign.result).toBe(0);
 
-    const conn = track(await connect(hsm(), client, dir));
+    const conn = track(await connect(hsm(), client, t.dir()));
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.labels).toEqual(["par43"]);
     expect(await checkNtlsRegistration(identity(client))).toEqual({
@@ -92,9 +78,9 @@ describe("client registration gates NTLS access", () => {
       "k1",
     ]);
     expect(gen.code, gen.stderr).toBe(0);
-    const data = path.join(dir, "data.bin");
-    const sig = path.join(dir, "sig.bin");
-    const pub = path.join(dir, "pub.der");
+    const data = path.join(t.dir(), "data.bin");
+    const sig = path.join(t.dir(), "sig.bin");
+    const pub = path.join(t.dir(), "pub.der");
     const message = Buffer.from("hello from the service engine");
     // p11-kit's RPC carries CKM_ECDSA but not CKM_ECDSA_SHA256: hash here, sign the digest there.
     fs.writeFileSync(data, createHash("sha256").update(message).digest());
@@ -129,12 +115,12 @@ describe("client registration gates NTLS access", () => {
   it("openssl with the PKCS#11 engine signs through the NTLS link", async () => {
     const client = await makeClient("openssl-se");
     uploadCert(hsm(), client);
-    await lab.lunash("hsm1", "client register -c openssl-se -i 10.0.0.41");
-    await lab.lunash("hsm1", "client assignPartition -c openssl-se -p par44");
-    const conn = track(await connect(hsm(), client, dir));
+    await t.lab().lunash("hsm1", "client register -c openssl-se -i 10.0.0.41");
+    await t.lab().lunash("hsm1", "client assignPartition -c openssl-se -p par44");
+    const conn = track(await connect(hsm(), client, t.dir()));
     const env = {
       P11_KIT_SERVER_ADDRESS: `unix:path=${conn.socketPath}`,
-      OPENSSL_CONF: path.join(dir, "engine.cnf"),
+      OPENSSL_CONF: path.join(t.dir(), "engine.cnf"),
     };
     fs.writeFileSync(
       env.OPENSSL_CONF,
@@ -146,8 +132,8 @@ describe("client registration gates NTLS access", () => {
       ...["--keypairgen", "--key-type", "rsa:2048", "--id", "02", "--label", "web"],
     ]);
     expect(gen.code, gen.stderr).toBe(0);
-    const msg = path.join(dir, "msg.txt");
-    const sig = path.join(dir, "msg.sig");
+    const msg = path.join(t.dir(), "msg.txt");
+    const sig = path.join(t.dir(), "msg.sig");
     fs.writeFileSync(msg, "GET / HTTP/1.1\r\n");
     const uri = `pkcs11:token=par44;id=%02;type=private;pin-value=${pin}`;
     const signed = await run(
@@ -156,7 +142,7 @@ describe("client registration gates NTLS access", () => {
       env,
     );
     expect(signed.code, signed.stderr).toBe(0);
-    const pub = path.join(dir, "web.der");
+    const pub = path.join(t.dir(), "web.der");
     expect(
       (
         await pkcs11Tool(conn.socketPath, [
@@ -178,7 +164,7 @@ describe("client registration gates NTLS access", () => {
 
   it("refuses a certificate that is not registered, quickly", async () => {
     const stranger = await makeClient("stranger");
-    const conn = track(await connect(hsm(), stranger, dir));
+    const conn = track(await connect(hsm(), stranger, t.dir()));
     const t0 = Date.now();
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
@@ -199,9 +185,9 @@ describe("client registration gates NTLS access", () => {
       notAfter: new Date(Date.now() - 86400_000),
     });
     uploadCert(hsm(), old);
-    expect((await lab.lunash("hsm1", "client register -c old -h old.example")).result).toBe(0);
-    expect((await lab.lunash("hsm1", "client assignPartition -c old -p par44")).result).toBe(0);
-    const conn = track(await connect(hsm(), old, dir));
+    expect((await t.lab().lunash("hsm1", "client register -c old -h old.example")).result).toBe(0);
+    expect((await t.lab().lunash("hsm1", "client assignPartition -c old -p par44")).result).toBe(0);
+    const conn = track(await connect(hsm(), old, t.dir()));
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
     const log = /old: certificate expired/;
@@ -225,7 +211,7 @@ describe("client registration gates NTLS access", () => {
       ["client assignPartition -c 10.160.100.220 -p par43", /already has access/],
     ];
     for (const [line, message] of cases) {
-      const answer = await lab.lunash("hsm1", line);
+      const answer = await t.lab().lunash("hsm1", line);
       expect(answer.result, line).not.toBe(0);
       expect(answer.output, line).toMatch(/^Error: '.*' failed\./);
       expect(answer.output, line).toMatch(message);
@@ -237,33 +223,33 @@ describe("client registration gates NTLS access", () => {
   it("after revokePartition the partition disappears for that client", async () => {
     const client = await makeClient("rev");
     uploadCert(hsm(), client);
-    await lab.lunash("hsm1", "client register -c rev -i 10.0.0.21");
-    await lab.lunash("hsm1", "client assignPartition -c rev -p par43");
-    await lab.lunash("hsm1", "client assignPartition -c rev -p par44");
-    const conn = track(await connect(hsm(), client, dir));
+    await t.lab().lunash("hsm1", "client register -c rev -i 10.0.0.21");
+    await t.lab().lunash("hsm1", "client assignPartition -c rev -p par43");
+    await t.lab().lunash("hsm1", "client assignPartition -c rev -p par44");
+    const conn = track(await connect(hsm(), client, t.dir()));
     expect((await visibleTokens(conn.socketPath)).labels.sort()).toEqual(["par43", "par44"]);
-    expect((await lab.lunash("hsm1", "client revokePartition -c rev -p par43")).result).toBe(0);
+    expect((await t.lab().lunash("hsm1", "client revokePartition -c rev -p par43")).result).toBe(0);
     expect((await visibleTokens(conn.socketPath)).labels).toEqual(["par44"]);
-    const show = await lab.lunash("hsm1", "client show -c rev");
+    const show = await t.lab().lunash("hsm1", "client show -c rev");
     expect(show.output).toMatch(/Partitions:\s+"par44"/);
   });
 
   it("after sysconf regenCert a client pinned to the old server.pem is refused", async () => {
     const client = await makeClient("pin");
     uploadCert(hsm(), client);
-    await lab.lunash("hsm1", "client register -c pin -i 10.0.0.31");
-    await lab.lunash("hsm1", "client assignPartition -c pin -p par44");
+    await t.lab().lunash("hsm1", "client register -c pin -i 10.0.0.31");
+    await t.lab().lunash("hsm1", "client assignPartition -c pin -p par44");
     const oldPem = fs.readFileSync(hsm().serverPemPath, "utf8");
-    const before = track(await connect(hsm(), client, dir, oldPem));
+    const before = track(await connect(hsm(), client, t.dir(), oldPem));
     expect((await visibleTokens(before.socketPath)).labels).toEqual(["par44"]);
 
-    const regen = await lab.lunash("hsm1", "sysconf regenCert");
+    const regen = await t.lab().lunash("hsm1", "sysconf regenCert");
     expect(regen.result).toBe(0);
     const newPem = fs.readFileSync(hsm().serverPemPath, "utf8");
     expect(newPem).not.toBe(oldPem);
     expect((await visibleTokens(before.socketPath)).ok).toBe(false);
 
-    const after = track(await connect(hsm(), client, dir, newPem));
+    const after = track(await connect(hsm(), client, t.dir(), newPem));
     expect((await visibleTokens(after.socketPath)).labels).toEqual(["par44"]);
   });
 });

@@ -1,39 +1,24 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, startLab } from "@/lab";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import { connect, makeClient, rest, tempDir, uploadCert, visibleTokens } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { connect, makeClient, rest, uploadCert, useTestLab, visibleTokens } from "./helpers";
 
 /** The Luna 7-shaped REST API and the shell change one registration state. */
 describe("admin REST API", () => {
-  let dir: string;
-  let lab: Lab;
-  const connectors: NtlsConnector[] = [];
-
-  beforeAll(async () => {
-    dir = tempDir("lab-rest");
-    lab = await startLab({
-      dataDir: dir,
-      appliances: [
-        {
-          name: "hsm1",
-          host: "127.0.82.11",
-          ntlsPort: 11792,
-          adminPort: 18443,
-          partitions: ["par43", "par44"],
-        },
-      ],
-    });
+  const t = useTestLab("lab-rest", {
+    appliances: [
+      {
+        name: "hsm1",
+        host: "127.0.82.11",
+        ntlsPort: 11792,
+        adminPort: 18443,
+        partitions: ["par43", "par44"],
+      },
+    ],
   });
+  const connectors = t.connectors;
 
-  afterAll(async () => {
-    await Promise.all(connectors.map((c) => c.close()));
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  const hsm = () => lab.appliances[0]!;
+  const hsm = () => t.lab().appliances[0]!;
   const clientsJson = () => fs.readFileSync(path.join(hsm().dir, "clients.json"), "utf8");
 
   it("requires the admin credentials", async () => {
@@ -50,20 +35,20 @@ describe("admin REST API", () => {
       certificate: client.certPem,
     });
     expect(created.status).toBe(201);
-    expect((await lab.lunash("hsm1", "client list")).output).toContain("registered client 1: se-1");
+    expect((await t.lab().lunash("hsm1", "client list")).output).toContain("registered client 1: se-1");
 
     const par43 = hsm().partitions.find((p) => p.label === "par43")!;
     const link = await rest(hsm(), "POST", "/api/lunasa/ntls/clients/se-1/links", {
       url: `/api/lunasa/hsms/${hsm().hsmSerial}/partitions/${par43.serial}`,
     });
     expect(link.status).toBe(201);
-    expect((await lab.lunash("hsm1", "client show -c se-1")).output).toMatch(/Partitions:\s+"par43"/);
+    expect((await t.lab().lunash("hsm1", "client show -c se-1")).output).toMatch(/Partitions:\s+"par43"/);
 
-    const conn = await connect(hsm(), client, dir);
+    const conn = await connect(hsm(), client, t.dir());
     connectors.push(conn);
     expect((await visibleTokens(conn.socketPath)).labels).toEqual(["par43"]);
 
-    expect((await lab.lunash("hsm1", "client assignPartition -c se-1 -p par44")).result).toBe(0);
+    expect((await t.lab().lunash("hsm1", "client assignPartition -c se-1 -p par44")).result).toBe(0);
     const links = await rest(hsm(), "GET", "/api/lunasa/ntls/clients/se-1/links");
     expect((links.json as { links: Array<{ id: string }> }).links.map((l) => l.id)).toEqual([
       "par43",
@@ -74,14 +59,14 @@ describe("admin REST API", () => {
     expect((await visibleTokens(conn.socketPath)).labels).toEqual(["par44"]);
 
     expect((await rest(hsm(), "DELETE", "/api/lunasa/ntls/clients/se-1")).status).toBe(204);
-    expect((await lab.lunash("hsm1", "client list")).output).toContain("No clients are registered.");
+    expect((await t.lab().lunash("hsm1", "client list")).output).toContain("No clients are registered.");
     expect((await visibleTokens(conn.socketPath)).ok).toBe(false);
   });
 
   it("the shell registers; REST lists and shows it", async () => {
     const client = await makeClient("se-2");
     uploadCert(hsm(), client);
-    expect((await lab.lunash("hsm1", "client register -c se-2 -h se2.example.com")).result).toBe(0);
+    expect((await t.lab().lunash("hsm1", "client register -c se-2 -h se2.example.com")).result).toBe(0);
     const list = await rest(hsm(), "GET", "/api/lunasa/ntls/clients");
     expect(list.json).toEqual({ clients: [{ clientID: "se-2", href: "/api/lunasa/ntls/clients/se-2" }] });
     const shown = (await rest(hsm(), "GET", "/api/lunasa/ntls/clients/se-2")).json as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import path from "node:path";
 import { AppError } from "../../lib/errors";
+import { CallSlots } from "./call-slots";
 import { fromWire, timeoutError, unavailableError } from "./errors";
 import {
   decodeBytes,
@@ -75,8 +76,6 @@ export class HsmConnection {
   private starting: Promise<ChildProcess> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private active = 0;
-  private readonly queue: Array<() => void> = [];
   private readonly pins = new Map<string, string>();
   private readonly outbox = new Map<ChildProcess, RpcRequest[]>();
   private closed = false;
@@ -84,7 +83,11 @@ export class HsmConnection {
   starts = 0;
   lastError: string | undefined;
 
-  constructor(readonly spec: ConnectionSpec) {}
+  private readonly slots: CallSlots;
+
+  constructor(readonly spec: ConnectionSpec) {
+    this.slots = new CallSlots(spec.maxConcurrent ?? 16);
+  }
 
   get timeoutMs(): number {
     return this.spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -92,7 +95,7 @@ export class HsmConnection {
 
   /** Calls sent or waiting for a slot: "close application access" waits for this to reach 0. */
   get inFlight(): number {
-    return this.pending.size + this.queue.length;
+    return this.pending.size + this.slots.queued;
   }
 
   get workerPid(): number | undefined {
@@ -110,8 +113,7 @@ export class HsmConnection {
   ): Promise<WorkerOps[K]["result"]> {
     if (this.closed) throw unavailableError("connection closed");
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    if (this.active < (this.spec.maxConcurrent ?? 16)) this.active++;
-    else await this.slot(Date.now() + timeoutMs, op, timeoutMs);
+    if (!this.slots.tryAcquire()) await this.slots.acquire(Date.now() + timeoutMs, op, timeoutMs);
     try {
       // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
       const startMs = this.spec.startTimeoutMs ?? 30_000;
@@ -135,31 +137,8 @@ export class HsmConnection {
       }
       throw error;
     } finally {
-      this.active--;
-      this.queue.shift()?.();
+      this.slots.release();
     }
-  }
-
-  /** Concurrency cap: waits for a free slot (the wait counts against the operation's timeout). */
-  private async slot(deadline: number, op: string, timeoutMs: number): Promise<void> {
-    const max = this.spec.maxConcurrent ?? 16;
-    if (this.active < max) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const grant = () => {
-        clearTimeout(timer);
-        this.active++;
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        const i = this.queue.indexOf(grant);
-        if (i >= 0) this.queue.splice(i, 1);
-        reject(timeoutError(op, timeoutMs));
-      }, deadline - Date.now());
-      this.queue.push(grant);
-    });
   }
 
   private withDeadline<T>(promise: Promise<T>, deadline: number, op: string, timeoutMs: number): Promise<T> {

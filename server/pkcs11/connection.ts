@@ -4,11 +4,10 @@
  * crashed worker. Callers only ever see AppError('HSM_TIMEOUT' | 'HSM_UNAVAILABLE' | …).
  * No pkcs11js here: this file runs inside the web server.
  */
-import { type ChildProcess, fork } from "node:child_process";
-import { setPriority } from "node:os";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { AppError } from "../../lib/errors";
 import { CallSlots } from "./call-slots";
+import { withDeadline } from "./deadline";
 import { fromWire, timeoutError, unavailableError } from "./errors";
 import {
   decodeBytes,
@@ -18,11 +17,12 @@ import {
   type RpcHello,
   type RpcRequest,
   type RpcResponse,
-  WORKER_ENV,
   type WorkerOps,
 } from "./rpc";
+import { forkWorker } from "./worker-process";
 
-export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+export { P11_KIT_CLIENT, workerEntryPath } from "./worker-process";
+
 const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
 
 export interface ConnectionSpec {
@@ -57,17 +57,6 @@ interface Pending {
   reject: (error: AppError) => void;
   timer: NodeJS.Timeout;
 }
-
-/** Located from the project root: inside Next's bundled server `__dirname` is not the source folder. */
-export function workerEntryPath(): string {
-  return process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), ...WORKER_ENTRY_SEGMENTS);
-}
-
-/**
- * Joined at run time: a literal path here makes Next's bundler try to bundle the worker (a
- * TypeScript entry that must run under tsx in its own process) and fail the build.
- */
-const WORKER_ENTRY_SEGMENTS = "server/pkcs11/worker/entry.ts".split("/");
 
 export class HsmConnection {
   private child: ChildProcess | undefined;
@@ -120,7 +109,10 @@ export class HsmConnection {
       const child =
         this.ready && this.child?.connected
           ? this.child
-          : await this.withDeadline(this.worker(), Date.now() + startMs, "start the HSM worker", startMs);
+          : await withDeadline(this.worker(), Date.now() + startMs, () => {
+              this.kill("start timed out");
+              return timeoutError("start the HSM worker", startMs);
+            });
       const result = await this.send(child, op, args, Date.now() + timeoutMs, timeoutMs);
       if (op === "login")
         this.pins.set(
@@ -139,28 +131,6 @@ export class HsmConnection {
     } finally {
       this.slots.release();
     }
-  }
-
-  private withDeadline<T>(promise: Promise<T>, deadline: number, op: string, timeoutMs: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          this.kill("start timed out");
-          reject(timeoutError(op, timeoutMs));
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-      promise.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
-    });
   }
 
   private send<K extends OpName>(
@@ -231,39 +201,13 @@ export class HsmConnection {
   }
 
   private spawn(): Promise<ChildProcess> {
-    const spec = this.spec;
-    const network = spec.socketPath !== undefined;
-    const libraryPath = spec.libraryPath ?? (network ? P11_KIT_CLIENT : undefined);
-    if (!libraryPath)
-      return Promise.reject(new AppError("VALIDATION", "An HSM connection needs a library path."));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...spec.env,
-      [WORKER_ENV.library]: libraryPath,
-      [WORKER_ENV.network]: network ? "1" : "0",
-      [WORKER_ENV.maxSessions]: String(spec.maxSessionsPerToken ?? 8),
-      // Async PKCS#11 calls run on libuv's pool: keep it larger than the session pool so that a
-      // slow (network) HSM never starves the worker's own fs/dns work.
-      UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
-    };
-    if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
-    const child = fork(/* turbopackIgnore: true */ workerEntryPath(), [], {
-      cwd: process.cwd(),
-      env,
-      execArgv: ["--import", "tsx"],
-      serialization: "json",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.starts++;
-    // Software tokens (SoftHSM) do their crypto inside the worker: run it below the web server's
-    // CPU priority so that key generation never starves request handling.
-    if (child.pid && (spec.niceness ?? 10) !== 0) {
-      try {
-        setPriority(child.pid, spec.niceness ?? 10);
-      } catch {
-        // not permitted: keep the default priority
-      }
+    let child: ChildProcess;
+    try {
+      child = forkWorker(this.spec);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    this.starts++;
     this.child = child;
     this.ready = false;
     child.on("message", (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => this.onMessage(message));

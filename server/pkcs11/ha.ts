@@ -11,26 +11,11 @@ import { AppError } from "../../lib/errors";
 import type { KeySigner } from "./client";
 import { toAppError } from "./errors";
 import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-transports";
+import type { MemberHealth, ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
 
 export * from "./ha-transports";
-
-export interface MemberHealth {
-  name: string;
-  token: TokenRef;
-  reachable: boolean;
-  loggedIn: boolean;
-  latencyMs: number;
-  lastError?: string;
-  checkedAt: string;
-}
-
-export interface ReplicationReport {
-  idHex: string;
-  source: string;
-  replicatedTo: string[];
-  failed: Array<{ member: string; error: string }>;
-}
+export type { MemberHealth, ReplicationReport } from "./ha-types";
 
 /** Errors after which another member may succeed. */
 const FAILOVER_CODES = new Set([

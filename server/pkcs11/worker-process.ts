@@ -1,0 +1,55 @@
+/** Starting one connection's worker process: its entry, environment, IPC and CPU priority. */
+import { type ChildProcess, fork } from "node:child_process";
+import { setPriority } from "node:os";
+import path from "node:path";
+import { AppError } from "../../lib/errors";
+import type { ConnectionSpec } from "./connection";
+import { WORKER_ENV } from "./rpc";
+
+export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+
+/** Located from the project root: inside Next's bundled server `__dirname` is not the source folder. */
+export function workerEntryPath(): string {
+  return process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), ...WORKER_ENTRY_SEGMENTS);
+}
+
+/**
+ * Joined at run time: a literal path here makes Next's bundler try to bundle the worker (a
+ * TypeScript entry that must run under tsx in its own process) and fail the build.
+ */
+const WORKER_ENTRY_SEGMENTS = "server/pkcs11/worker/entry.ts".split("/");
+
+/** Forks the worker for a connection spec (throws when the spec names no library). */
+export function forkWorker(spec: ConnectionSpec): ChildProcess {
+  const network = spec.socketPath !== undefined;
+  const libraryPath = spec.libraryPath ?? (network ? P11_KIT_CLIENT : undefined);
+  if (!libraryPath) throw new AppError("VALIDATION", "An HSM connection needs a library path.");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...spec.env,
+    [WORKER_ENV.library]: libraryPath,
+    [WORKER_ENV.network]: network ? "1" : "0",
+    [WORKER_ENV.maxSessions]: String(spec.maxSessionsPerToken ?? 8),
+    // Async PKCS#11 calls run on libuv's pool: keep it larger than the session pool so that a
+    // slow (network) HSM never starves the worker's own fs/dns work.
+    UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
+  };
+  if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
+  const child = fork(/* turbopackIgnore: true */ workerEntryPath(), [], {
+    cwd: process.cwd(),
+    env,
+    execArgv: ["--import", "tsx"],
+    serialization: "json",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  // Software tokens (SoftHSM) do their crypto inside the worker: run it below the web server's
+  // CPU priority so that key generation never starves request handling.
+  if (child.pid && (spec.niceness ?? 10) !== 0) {
+    try {
+      setPriority(child.pid, spec.niceness ?? 10);
+    } catch {
+      // not permitted: keep the default priority
+    }
+  }
+  return child;
+}

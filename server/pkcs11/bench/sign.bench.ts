@@ -3,6 +3,7 @@
  * Run: node --import tsx server/pkcs11/bench/sign.bench.ts   (prints `name: value` lines; never fails on a figure)
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as pk from "pkcs11js";
 import { clientFor, softHsmFixture, USER_PIN } from "../testing/fixtures";
 import type { SignAlgorithm } from "../types";
@@ -11,6 +12,12 @@ import type { SignAlgorithm } from "../types";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+/** CPU time (user + system, µs) of another process, from /proc (clock ticks of 10 ms). */
+function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -59,16 +66,22 @@ async function main(): Promise<void> {
       const rawRate = () => {
         let count = 0;
         const start = performance.now();
+        const cpu = process.cpuUsage();
         while (performance.now() - start < PHASE_MS) {
           raw.C_SignInit(session, { mechanism: c.mechanism }, h);
           raw.C_Sign(session, input, out);
           count++;
         }
+        const used = process.cpuUsage(cpu);
+        rawCpu.push((used.user + used.system) / count);
         return count / ((performance.now() - start) / 1000);
       };
       const layerRate = async (concurrency: number) => {
         let count = 0;
         const start = performance.now();
+        const cpu = process.cpuUsage();
+        const workerPid = client.connection.workerPid;
+        const workerCpu = workerPid ? processCpuMicros(workerPid) : 0;
         await Promise.all(
           Array.from({ length: concurrency }, async () => {
             while (performance.now() - start < PHASE_MS) {
@@ -77,8 +90,14 @@ async function main(): Promise<void> {
             }
           }),
         );
+        if (concurrency === CONCURRENCY && workerPid) {
+          const used = process.cpuUsage(cpu);
+          layerCpu.push((used.user + used.system + processCpuMicros(workerPid) - workerCpu) / count);
+        }
         return count / ((performance.now() - start) / 1000);
       };
+      const rawCpu: number[] = [];
+      const layerCpu: number[] = [];
       const raws: number[] = [];
       const ratios: number[] = [];
       const sequentialRatios: number[] = [];
@@ -98,6 +117,9 @@ async function main(): Promise<void> {
       console.log(`pkcs11_sign_${c.name}_layer_per_s: ${median(layers).toFixed(0)}`);
       console.log(`pkcs11_sign_${c.name}_ratio: ${median(ratios).toFixed(3)}`);
       console.log(`pkcs11_sign_${c.name}_sequential_ratio: ${median(sequentialRatios).toFixed(3)}`);
+      // CPU per signature, both processes of the layer together: where the throughput gap goes.
+      console.log(`pkcs11_sign_${c.name}_raw_cpu_us_per_op: ${median(rawCpu).toFixed(0)}`);
+      console.log(`pkcs11_sign_${c.name}_layer_cpu_us_per_op: ${median(layerCpu).toFixed(0)}`);
     }
     raw.C_Logout(session);
     raw.C_CloseSession(session);

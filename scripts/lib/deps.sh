@@ -1,7 +1,7 @@
 # Installs what the console needs and is missing. Sourced by start.sh and test.sh.
 # Debian packages: only when run as root (otherwise it says what to install and goes on).
 
-RUNTIME_DEBS=(softhsm2 p11-kit opensc nginx libengine-pkcs11-openssl openssl)
+RUNTIME_DEBS=(softhsm2 p11-kit opensc nginx libengine-pkcs11-openssl openssl util-linux)
 TEST_DEBS=(chromium postgresql)
 
 ensure_debs() {

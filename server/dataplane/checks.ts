@@ -1,6 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { seLayout } from "./layout";
+import { explainListenFailure } from "./listen-failure";
+import { nginxCommand } from "./nginx-command";
 import { type RunAs, type RunResult, runCommand } from "./process";
 import { engineKeyUri, p11KitServerAddress } from "./render-config";
 import type { ServiceEngineSpec, VirtualServiceSpec } from "./types";
@@ -74,15 +76,14 @@ export async function checkNginxConfig(
   timeoutMs = 15_000,
 ): Promise<void> {
   const l = seLayout(spec.dataDir);
-  const r = await runCommand("nginx", ["-t", "-q", "-p", l.root, "-c", confFile, "-e", l.errorLog], {
-    env: seEnv(spec),
-    timeoutMs,
-    runAs,
-  });
+  const [file, args] = nginxCommand(["-t", "-q", "-p", l.root, "-c", confFile, "-e", l.errorLog], runAs);
+  // setpriv (in the command) switches to the SE user, keeping the right to bind ports below 1024.
+  const r = await runCommand(file, args, { env: seEnv(spec), timeoutMs, runAs: null });
   if (r.code === 0 && !crashed(r)) return;
+  const hint = explainListenFailure(r.stderr, runAs);
   throw new AppError(
     "SE_CHECK_FAILED",
-    `The nginx configuration of ${spec.name} failed its check: ${outcome(r)}.`,
+    `The nginx configuration of ${spec.name} failed its check: ${outcome(r)}.${hint ? ` ${hint}` : ""}`,
     {
       details: { stage: "nginx", result: outcome(r), output: tail(r.stderr) },
     },

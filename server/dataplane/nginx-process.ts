@@ -4,6 +4,8 @@ import net from "node:net";
 import { AppError } from "@/lib/errors";
 import { seEnv } from "./checks";
 import { seLayout } from "./layout";
+import { explainListenFailure } from "./listen-failure";
+import { nginxCommand } from "./nginx-command";
 import { childEnv, killGroup, killStale, pollUntil, type RunAs } from "./process";
 import type { ServiceEngineSpec } from "./types";
 
@@ -89,11 +91,11 @@ export async function startNginx(
   killStale(l.nginxPid, l.nginxConf);
   rmSync(l.nginxPid, { force: true });
   const offset = fileSize(l.errorLog);
-  const child = spawn("nginx", ["-p", l.root, "-c", l.nginxConf, "-e", l.errorLog], {
+  const [file, args] = nginxCommand(["-p", l.root, "-c", l.nginxConf, "-e", l.errorLog], runAs);
+  const child = spawn(file, args, {
     env: childEnv(seEnv(spec)),
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
-    ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
   });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
@@ -129,10 +131,15 @@ export async function startNginx(
         if (emerg) return emerg;
         return /start worker process/.test(text) ? "ok" : undefined;
       }, reloadTimeoutMs);
+      const hint = result && result !== "ok" ? explainListenFailure(result, runAs) : undefined;
       if (result !== "ok")
-        throw new AppError("SE_RELOAD_FAILED", `nginx did not reload: ${result ?? "no answer"}`, {
-          details: { log: lastLines(readLogFrom(l.errorLog, from)) },
-        });
+        throw new AppError(
+          "SE_RELOAD_FAILED",
+          `nginx did not reload: ${result ?? "no answer"}${hint ? ` ${hint}` : ""}`,
+          {
+            details: { log: lastLines(readLogFrom(l.errorLog, from)) },
+          },
+        );
       const up = await waitForListeners(spec, reloadTimeoutMs, () => !exited);
       if (up !== true)
         throw new AppError("SE_RELOAD_FAILED", "nginx reloaded but a listener does not accept.");
@@ -157,8 +164,10 @@ export async function startNginx(
   const up = loaded === true ? await waitForListeners(spec, timeoutMs, () => !exited) : false;
   if (up !== true) {
     await proc.stop();
-    throw new AppError("SE_START_FAILED", `nginx of ${spec.name} did not start.`, {
-      details: { output: lastLines(`${stderr}\n${readLogFrom(l.errorLog, offset)}`) },
+    const output = `${stderr}\n${readLogFrom(l.errorLog, offset)}`;
+    const hint = explainListenFailure(output, runAs);
+    throw new AppError("SE_START_FAILED", `nginx of ${spec.name} did not start.${hint ? ` ${hint}` : ""}`, {
+      details: { output: lastLines(output) },
     });
   }
   return proc;

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -121,6 +122,52 @@ describe("ServiceEngine with a SoftHSM token", () => {
     expect(execFileSync("ps", ["-o", "user=", "-p", String(status.pid)], { encoding: "utf8" }).trim()).toBe(
       "nobody",
     );
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    "listens on 443 while nginx runs as the SE user with CAP_NET_BIND_SERVICE only",
+    async () => {
+      const pid = se!.status().pid!;
+      const onHttps: VirtualServiceSpec = { ...vs1, id: "https", name: "Https", vip: randomVip() };
+      onHttps.ports = [{ port: 443, ssl: true }];
+      // Added by a reload: the master (not root) binds the new port itself.
+      await expect(se!.apply({ ...spec, virtualServices: [vs1, onHttps] })).resolves.toBe("reloaded");
+      const probe = await probeVirtualService({ vip: onHttps.vip, port: 443, timeoutMs: 5000 });
+      if (!probe.ok) throw new Error(`${probe.stage}: ${probe.error}`);
+      expect(probe.certificate.subject).toContain("CN=shop.example");
+      expect(se!.status().pid).toBe(pid);
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      expect(status).toMatch(/^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
+      // Bit 10 = CAP_NET_BIND_SERVICE, and nothing else, in every set that can be used.
+      for (const set of ["CapPrm", "CapEff", "CapAmb"])
+        expect(status).toMatch(new RegExp(`^${set}:\\s+0000000000000400$`, "m"));
+      await se!.apply(spec);
+    },
+  );
+
+  it("names the program holding a VIP port when nginx cannot listen on it", async () => {
+    const held = { vip: randomVip(), port: randomPort() };
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(held.port, held.vip, resolve));
+    const blocked = new ServiceEngine(
+      {
+        ...spec,
+        name: "se-held",
+        dataDir: path.join(root.dir, "se-held"),
+        virtualServices: [{ ...vs1, id: "held", vip: held.vip, ports: [{ port: held.port, ssl: true }] }],
+      },
+      { health: { intervalMs: 300, timeoutMs: 2000 }, backoff: { initialMs: 100 } },
+    );
+    try {
+      const error = await blocked.start().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "SE_START_FAILED" });
+      expect((error as AppError).message).toContain(
+        `Another program already listens on ${held.vip}:${held.port}: stop it or choose another VIP or port.`,
+      );
+    } finally {
+      await blocked.stop();
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it("reloads a changed spec (second virtual service) without dropping the first", async () => {

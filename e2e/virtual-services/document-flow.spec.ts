@@ -23,7 +23,8 @@ const GROUP = `doc-hsm-${Date.now().toString(36)}`;
 const CERT = `doc-web-${Date.now().toString(36)}`;
 const VS = `doc-vs-${Date.now().toString(36)}`;
 const VIP = "127.0.95.50";
-const PORT = String(25_000 + Math.floor(Math.random() * 1000));
+/** HTTPS's own port, as an admin would use it (a console that is not root refuses ports < 1024). */
+const PORT = process.getuid?.() === 0 ? "443" : String(25_000 + Math.floor(Math.random() * 1000));
 const ECHO = process.env.HSM_CONSOLE_ECHO_PORT ?? "8081";
 const SE_GROUPS = "/infrastructure/clouds/default-cloud/service-engine-groups";
 

@@ -8,8 +8,8 @@ const ipv4 = (message: string) => z.string().trim().regex(IPV4, message);
 const ZPort = z.coerce
   .number({ message: "Enter a port number." })
   .int("Enter a whole port number.")
-  .min(1024, "Use a port from 1024 to 65535 (service engines run unprivileged).")
-  .max(65535, "Use a port from 1024 to 65535.");
+  .min(1, "Use a port from 1 to 65535.")
+  .max(65535, "Use a port from 1 to 65535.");
 
 export const ZServicePort = z.object({ port: ZPort, ssl: z.boolean() });
 

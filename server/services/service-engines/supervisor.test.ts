@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { type EchoServer, probeVirtualService, seLayout, startEchoServer } from "@/server/dataplane";
 import { hsmGroups, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
@@ -146,7 +146,7 @@ describe("service engines run by the console", () => {
       [{ ports: shop.ports }, "ports", /already used by virtual service "shop"/],
       [{ vip: "10.255.254.253" }, "vip", /not an address of this machine/],
       [{ vip: "127.0.0.300" }, "vip", /IPv4 VIP address/],
-      [{ ports: [{ port: 80, ssl: false }] }, "ports.0.port", /1024 to 65535/],
+      [{ ports: [{ port: 0, ssl: false }] }, "ports.0.port", /1 to 65535/],
       [{ pool: [{ host: "pool.example", port: 80 }] }, "pool.0.host", /IPv4 address/],
       [{ name: "shop" }, "name", /already exists/],
     ];
@@ -158,6 +158,19 @@ describe("service engines run by the console", () => {
       const issues = (app.details?.issues as { field: string }[] | undefined) ?? [];
       expect([app.field, ...issues.map((i) => i.field)], JSON.stringify(change)).toContain(field);
       expect(app.message).toMatch(message);
+    }
+    // Ports below 1024: a console that is not root cannot give nginx the right to bind them.
+    const getuid = vi.spyOn(process, "getuid").mockReturnValue(1000);
+    try {
+      const error = toAppError(
+        await caller.virtualServices
+          .create({ ...base, ports: [{ port: 443, ssl: true }] } as never)
+          .catch((e: unknown) => e),
+      );
+      expect(error.field).toBe("ports");
+      expect(error.message).toMatch(/Port 443 is below 1024.*Run the console as root.*port of 1024 or more/);
+    } finally {
+      getuid.mockRestore();
     }
     expect((await caller.virtualServices.list()).map((v) => v.name)).toEqual(["shop"]);
     const conf = fs.readFileSync(seLayout(seDataDir("se-1")).nginxConf, "utf8");

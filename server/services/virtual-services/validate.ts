@@ -20,6 +20,11 @@ function isLocalAddress(ip: string): boolean {
     .some((i) => i?.family === "IPv4" && i.address === ip);
 }
 
+/** As root the console starts each SE's nginx with CAP_NET_BIND_SERVICE (server/dataplane). */
+function canBindLowPorts(): boolean {
+  return process.getuid?.() === 0;
+}
+
 /**
  * The rules a form cannot check alone, each naming its field. Runs inside the save transaction,
  * before anything is written or deployed. Returns the SE group and the certificate.
@@ -38,6 +43,12 @@ export async function validateVirtualService(
     );
   const seen = new Set<number>();
   for (const p of input.ports) {
+    if (p.port < 1024 && !canBindLowPorts())
+      throw new AppError(
+        "VALIDATION",
+        `Port ${p.port} is below 1024, which service engines of this console may not bind: it does not run as root. Run the console as root (it then starts nginx unprivileged with only CAP_NET_BIND_SERVICE) or use a port of 1024 or more.`,
+        { field: "ports" },
+      );
     if (seen.has(p.port))
       throw new AppError("VALIDATION", `Port ${p.port} is listed twice.`, { field: "ports" });
     seen.add(p.port);

@@ -16,11 +16,12 @@ export function encodePkcs11Value(value: string): string {
 }
 
 export interface P11KitServerOptions {
-  softhsmConf: string;
+  /** The provider library and its environment (SOFTHSM2_CONF for SoftHSM). */
+  providerPath: string;
+  providerEnv: Record<string, string>;
   tokenLabel: string;
   socketPath: string;
   pidFile: string;
-  providerPath?: string;
   /** Only this user may connect (p11-kit checks the peer's uid); null = our own user. */
   runAs?: RunAs | null;
   /** Called once when the server exits without stop() (an "HSM restart" to the SE). */
@@ -34,8 +35,9 @@ export interface P11KitServer {
 }
 
 /**
- * Starts `p11-kit server` exporting one SoftHSM token on a unix socket. It runs as root and reads
- * the root-owned token files; the SE's nginx (an unprivileged user) only ever opens the socket,
+ * Starts `p11-kit server` exporting one token of a local PKCS#11 library (SoftHSM, a vendor's
+ * client library) on a unix socket. It runs as root and reads the root-owned token files or
+ * client credentials; the SE's nginx (an unprivileged user) only ever opens the socket,
  * which p11-kit chowns to that user and guards by peer uid. The server forks one p11-kit-remote per
  * client connection; all of them share its process group, so stop() ends them together.
  */
@@ -47,14 +49,14 @@ export async function startP11KitServer(options: P11KitServerOptions): Promise<P
     "server",
     "-f",
     "--provider",
-    options.providerPath ?? SOFTHSM_PROVIDER,
+    options.providerPath,
     "-n",
     options.socketPath,
   ];
   if (options.runAs) args.push("-u", options.runAs.user, "-g", options.runAs.group);
   args.push(`pkcs11:token=${encodePkcs11Value(options.tokenLabel)}`);
   const child: ChildProcess = spawn("p11-kit", args, {
-    env: childEnv({ PATH: process.env.PATH ?? "/usr/bin:/bin", SOFTHSM2_CONF: options.softhsmConf }),
+    env: childEnv({ ...options.providerEnv, PATH: process.env.PATH ?? "/usr/bin:/bin" }),
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });

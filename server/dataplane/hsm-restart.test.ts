@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type P11KitServer, startP11KitServer } from "./hsm-access";
+import { type P11KitServer, SOFTHSM_PROVIDER, startP11KitServer } from "./hsm-access";
 import { probeVirtualService } from "./probe";
 import { pollUntil, resolveRunAs } from "./process";
 import { ServiceEngine } from "./service-engine";
@@ -30,7 +30,8 @@ describe("ServiceEngine on a caller-provided HSM socket", () => {
 
   const startServer = async () => {
     server = await startP11KitServer({
-      softhsmConf: token.conf,
+      providerPath: SOFTHSM_PROVIDER,
+      providerEnv: { SOFTHSM2_CONF: token.conf },
       tokenLabel: token.label,
       socketPath,
       pidFile: path.join(root.dir, "p11.pid"),

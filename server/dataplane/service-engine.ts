@@ -5,7 +5,7 @@ import { Backoff } from "./backoff";
 import { checkCandidate } from "./checks";
 import { prepareFolders, promoteCandidate, writeCandidate, writePin } from "./files";
 import { type HealthMonitor, type HealthOptions, startHealthMonitor } from "./health";
-import { type P11KitServer, startP11KitServer } from "./hsm-access";
+import { type P11KitServer, SOFTHSM_PROVIDER, startP11KitServer } from "./hsm-access";
 import { seLayout } from "./layout";
 import { type NginxProcess, startNginx } from "./nginx-process";
 import { type RunAs, resolveRunAs } from "./process";
@@ -199,9 +199,10 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     if (this.#hsm) return;
     const l = seLayout(spec.dataDir);
     this.#hsm = await startP11KitServer({
-      softhsmConf: hsm.softhsmConf,
+      ...(hsm.kind === "softhsm"
+        ? { providerPath: hsm.providerPath ?? SOFTHSM_PROVIDER, providerEnv: { SOFTHSM2_CONF: hsm.softhsmConf } }
+        : { providerPath: hsm.providerPath, providerEnv: hsm.env }),
       tokenLabel: hsm.tokenLabel,
-      providerPath: hsm.providerPath,
       socketPath: l.ownHsmSocket,
       pidFile: l.hsmPid,
       runAs: this.#runAs,

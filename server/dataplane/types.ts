@@ -20,6 +20,18 @@ export type HsmAccess =
       providerPath?: string;
     }
   | {
+      /**
+       * Any other local PKCS#11 library (a vendor's client library, or SoftHSM with its own
+       * configuration), exported the same way: `p11-kit server --provider <library>` as root.
+       */
+      kind: "module";
+      providerPath: string;
+      /** The library's own environment (e.g. SOFTHSM2_CONF, ChrystokiConfigurationPath); nothing else. */
+      env: Record<string, string>;
+      tokenLabel: string;
+      pin: string;
+    }
+  | {
       /** A socket made by someone else (e.g. the NTLS connector to a network appliance). */
       kind: "socket";
       socketPath: string;

@@ -68,9 +68,10 @@ function toVsSpec(vs: VsRow, certs: Map<string, CertRow>, tokenLabel: string | n
 }
 
 /**
- * How the SE reaches its keys. The built-in Local-SoftHSM group (and, with no HSM group
- * referenced, the same local token so that plain virtual services still run) is exported to the
- * SE by its own p11-kit server. A network group is reached through the SE's own registered NTLS
+ * How the SE reaches its keys. A local PKCS#11 module group — the built-in Local-SoftHSM (also
+ * used, with no HSM group referenced, so that plain virtual services still run) or any vendor
+ * library — is exported to the SE by its own p11-kit server, with the group's library and the
+ * environment the console's own connection uses. A network group is reached through the SE's own registered NTLS
  * client, on the member it uses now (tokenLabel: that member's partition, for the key URIs).
  */
 export async function hsmAccessFor(
@@ -95,18 +96,15 @@ export async function hsmAccessFor(
     .where(eq(hsmServers.groupId, group.id))
     .orderBy(asc(hsmServers.position));
   if (!server) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
-  const softhsmConf = group.builtIn ? localSoftHsmEnv().SOFTHSM2_CONF : group.moduleEnv?.SOFTHSM2_CONF;
-  if (!softhsmConf || !group.moduleLibrary?.includes("softhsm"))
-    throw new AppError(
-      "CONFLICT",
-      `HSM group "${group.name}" is not a SoftHSM module; service engines support SoftHSM and network appliances.`,
-    );
+  if (!group.moduleLibrary)
+    throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
+  // Any local library (SoftHSM, a vendor's), with the environment the console's own connection uses.
   const access: HsmAccess = {
-    kind: "softhsm",
-    softhsmConf,
+    kind: "module",
+    providerPath: group.moduleLibrary,
+    env: group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {}),
     tokenLabel: server.partition,
     pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
-    providerPath: group.moduleLibrary,
   };
   return { access, tokenLabel: null };
 }

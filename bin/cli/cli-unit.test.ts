@@ -7,12 +7,13 @@ import { completions } from "./complete";
 import { configPath, loadConfig, saveConfig } from "./config";
 import { ConfigureMode } from "./configure-mode";
 import { detailTable, listTable } from "./format";
+import { type GroupDraft, toInput } from "./hsm-group/draft";
 import { HsmGroupMode } from "./hsm-group/mode";
 import { findCommand } from "./registry";
 import { Session } from "./session";
 import { endsInQuote, statements, words } from "./tokenize";
-import { VirtualServiceMode } from "./virtual-service/mode";
 import { newVs } from "./virtual-service/draft";
+import { VirtualServiceMode } from "./virtual-service/mode";
 
 registerAllCommands();
 
@@ -95,7 +96,7 @@ describe("CLI building blocks", () => {
   it("nests the HSM group sub-mode as the document does, and completes each level's words", async () => {
     const lines: string[] = [];
     const session = new Session({}, (t) => lines.push(t));
-    const mode = new HsmGroupMode({ name: "g", servers: [], isHa: false }, null);
+    const mode = new HsmGroupMode({ name: "g", servers: [], isHa: false, moduleEnv: {} }, null);
     session.mode = mode;
     expect(mode.prompt).toBe("hardwaresecuritymodulegroup> ");
     expect(mode.complete([""])).toContain("hsm");
@@ -118,6 +119,25 @@ describe("CLI building blocks", () => {
     await mode.handle(["exit"], session);
     expect(session.mode).toBeNull();
     expect(lines.at(-1)).toBe("Changes discarded.");
+  });
+
+  it("collects a PKCS#11 module's environment line by line (NAME= removes one)", async () => {
+    const session = new Session({}, () => undefined);
+    const draft: GroupDraft = { name: "vendor", servers: [], isHa: false, moduleEnv: {} };
+    const mode = new HsmGroupMode(draft, null);
+    session.mode = mode;
+    await mode.handle(["hsm", "type", "hsm_type_pkcs11_module"], session);
+    await mode.handle(["module_library", "/usr/lib/softhsm/libsofthsm2.so"], session);
+    await mode.handle(["module_env", "SOFTHSM2_CONF=/etc/softhsm/softhsm2.conf"], session);
+    await mode.handle(["module_env", "VENDOR_OPTS=a=b"], session);
+    await mode.handle(["module_env", "VENDOR_OPTS="], session);
+    await mode.handle(["module_env", "ChrystokiConfigurationPath=/etc"], session);
+    expect(toInput(draft).moduleEnv).toBe(
+      "SOFTHSM2_CONF=/etc/softhsm/softhsm2.conf\nChrystokiConfigurationPath=/etc",
+    );
+    await expect(mode.handle(["module_env", "no-equals-sign"], session)).rejects.toThrow(
+      /module_env NAME=value/,
+    );
   });
 
   it("completes the virtual service words and lists the sub-modes in help", async () => {

@@ -7,8 +7,8 @@ import { ROLE_LABELS, type Role } from "@/lib/roles";
 import { type CreateApiTokenInput, tokenRolesFor, ZCreateApiTokenInput } from "@/lib/schemas/api-tokens";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
-import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
+import { useFormErrors } from "../ui/use-form-errors";
 
 const FIELDS = ["name", "role", "expiresInDays"] as const;
 

@@ -7,8 +7,8 @@ import { useForm } from "react-hook-form";
 import { type SetupInput, ZSetupInput } from "@/lib/schemas/auth";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
-import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
+import { useFormErrors } from "../ui/use-form-errors";
 
 const FIELDS = ["setupToken", "username", "password", "confirmPassword"] as const;
 

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { HSM_TYPE_LABELS } from "@/lib/hsm-types";
+import { formatModuleEnv } from "@/lib/schemas/module-env";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
@@ -65,6 +66,14 @@ export function HsmGroupDetail({ id }: { id: string }) {
               <dt>PKCS#11 library</dt>
               <dd>
                 <code>{g.moduleLibrary}</code>
+              </dd>
+            </>
+          )}
+          {g.moduleEnv && Object.keys(g.moduleEnv).length > 0 && (
+            <>
+              <dt>Library environment</dt>
+              <dd>
+                <pre>{formatModuleEnv(g.moduleEnv)}</pre>
               </dd>
             </>
           )}

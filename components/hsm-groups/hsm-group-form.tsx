@@ -14,11 +14,12 @@ import {
   ZCreateHsmGroupInput,
   ZUpdateHsmGroupInput,
 } from "@/lib/schemas/hsm-group";
+import { formatModuleEnv } from "@/lib/schemas/module-env";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
-import { ServerFields } from "./server-fields";
 import { useFormErrors } from "../ui/use-form-errors";
+import { ServerFields } from "./server-fields";
 
 const SERVER_FIELDS = ["address", "port", "serverCert", "partition", "partitionPassword", "adminApiUrl"];
 const emptyServer = {
@@ -38,6 +39,7 @@ function toValues(g: HsmGroup): UpdateHsmGroupInput {
     isHa: g.isHa,
     clientValidityDays: 730,
     moduleLibrary: g.moduleLibrary ?? "",
+    moduleEnv: formatModuleEnv(g.moduleEnv),
     servers: g.servers.map((s) => ({
       id: s.id,
       address: s.address ?? "",
@@ -68,6 +70,7 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
           type: "safenet-luna",
           isHa: false,
           moduleLibrary: "",
+          moduleEnv: "",
           clientValidityDays: 730,
           servers: [emptyServer],
         },
@@ -85,6 +88,7 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
     "type",
     "isHa",
     "moduleLibrary",
+    "moduleEnv",
     "servers",
     ...servers.fields.flatMap((_, i) => SERVER_FIELDS.map((f) => `servers.${i}.${f}`)),
   ];
@@ -141,6 +145,29 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
                 <option key={l.path} value={l.path} label={l.label} />
               ))}
             </datalist>
+            {!group?.builtIn && (
+              <div>
+                <label htmlFor="hsm-module-env">Library environment</label>
+                <textarea
+                  id="hsm-module-env"
+                  rows={3}
+                  placeholder="ChrystokiConfigurationPath=/etc"
+                  aria-invalid={errors.moduleEnv ? true : undefined}
+                  aria-describedby={errors.moduleEnv ? "hsm-module-env-error" : "hsm-module-env-hint"}
+                  {...form.register("moduleEnv")}
+                />
+                {errors.moduleEnv?.message ? (
+                  <div className="field-error" id="hsm-module-env-error">
+                    {errors.moduleEnv.message}
+                  </div>
+                ) : (
+                  <div className="hint" id="hsm-module-env-hint">
+                    Optional: the variables the library reads its configuration from, one NAME=value per line.
+                    The console and every service engine load the library with them.
+                  </div>
+                )}
+              </div>
+            )}
           </>
         )}
       </section>

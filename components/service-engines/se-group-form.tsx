@@ -6,8 +6,8 @@ import { type FieldError, useForm } from "react-hook-form";
 import { type ServiceEngineGroupView, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
-import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
+import { useFormErrors } from "../ui/use-form-errors";
 
 const FIELDS = ["hsmGroupId", "seCount"] as const;
 

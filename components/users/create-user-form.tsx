@@ -7,8 +7,8 @@ import { ROLE_LABELS, ROLES } from "@/lib/roles";
 import { type CreateUserInput, ZCreateUserInput } from "@/lib/schemas/users";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
-import { useFormErrors } from "../ui/use-form-errors";
 import { TextField } from "../ui/text-field";
+import { useFormErrors } from "../ui/use-form-errors";
 
 const FIELDS = ["username", "password", "role", "tenantName"] as const;
 

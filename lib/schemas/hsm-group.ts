@@ -7,6 +7,7 @@ import {
   REGISTRATION_STATES,
 } from "@/lib/hsm-types";
 import { ZId, ZObjectName } from "./common";
+import { ZModuleEnvText } from "./module-env";
 
 /** PKCS#11 libraries offered in the form; any other existing file path may be typed. */
 export const KNOWN_MODULE_LIBRARIES = [
@@ -61,6 +62,8 @@ const groupFields = {
   servers: z.array(ZServerInput).min(1, "Add at least one HSM.").max(8, "Use at most 8 HSMs."),
   isHa: z.boolean().default(false),
   moduleLibrary: z.string().trim().max(512).optional(),
+  /** The library's configuration variables, one NAME=value per line (PKCS#11 module groups). */
+  moduleEnv: ZModuleEnvText.optional(),
   /** Validity of the client certificates generated for this group. */
   clientValidityDays: z.number().int().min(1, "At least 1 day.").max(3650, "At most 10 years.").default(730),
 };
@@ -172,6 +175,7 @@ export const ZHsmGroup = z.object({
   haGroupNum: z.string().nullable(),
   builtIn: z.boolean(),
   moduleLibrary: z.string().nullable(),
+  moduleEnv: z.record(z.string(), z.string()).nullable(),
   tenantName: z.string(),
   servers: z.array(ZHsmServer),
   clients: z.array(ZHsmClient),

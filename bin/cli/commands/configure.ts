@@ -17,7 +17,7 @@ import { VirtualServiceMode } from "../virtual-service/mode";
  */
 const DEDICATED: Record<string, (session: Session, name: string, id: string | null) => Promise<Mode>> = {
   async hardwaresecuritymodulegroup(session, name, id) {
-    if (!id) return new HsmGroupMode({ name, servers: [], isHa: false }, null);
+    if (!id) return new HsmGroupMode({ name, servers: [], isHa: false, moduleEnv: {} }, null);
     return new HsmGroupMode(
       fromGroup(await session.client().get(`/api/hardwaresecuritymodulegroup/${id}`)),
       id,

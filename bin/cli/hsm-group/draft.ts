@@ -1,4 +1,5 @@
 import { HSM_TYPES, type HsmType } from "../../../lib/hsm-types";
+import { formatModuleEnv } from "../../../lib/schemas/module-env";
 import { usage } from "../errors";
 import { intValue, onlyKnown, pairs, textValue } from "../values";
 
@@ -19,6 +20,8 @@ export interface GroupDraft {
   servers: ServerDraft[];
   isHa: boolean;
   moduleLibrary?: string;
+  /** The library's configuration variables (`module_env NAME=value`). */
+  moduleEnv: Record<string, string>;
 }
 
 /** Avi's HSM type words, plus the console's own names (the lab appliance has no Avi word). */
@@ -91,6 +94,7 @@ interface SavedGroup {
   type: HsmType;
   isHa: boolean;
   moduleLibrary: string | null;
+  moduleEnv?: Record<string, string> | null;
   servers: {
     id: string;
     address: string | null;
@@ -108,6 +112,7 @@ export function fromGroup(group: SavedGroup): GroupDraft {
     type: group.type,
     isHa: group.isHa,
     ...(group.moduleLibrary ? { moduleLibrary: group.moduleLibrary } : {}),
+    moduleEnv: { ...(group.moduleEnv ?? {}) },
     servers: group.servers.map((s) => ({
       id: s.id,
       ...(s.address ? { address: s.address } : {}),
@@ -126,6 +131,7 @@ export function toInput(draft: GroupDraft): Record<string, unknown> {
     type: draft.type,
     isHa: draft.isHa,
     ...(draft.moduleLibrary ? { moduleLibrary: draft.moduleLibrary } : {}),
+    moduleEnv: formatModuleEnv(draft.moduleEnv),
     servers: draft.servers.map((s) => ({ ...s, partition: s.partition ?? "" })),
   };
 }
@@ -144,8 +150,13 @@ export function fieldWords(field: string): string | null {
   const server = /^servers\.(\d+)\.(\w+)$/.exec(field);
   if (server) return `server index ${Number(server[1]) + 1} ${SERVER_FIELD_WORDS[server[2]!] ?? server[2]}`;
   return (
-    { isHa: "is_ha", type: "hsm type", moduleLibrary: "module_library", servers: "server", name: "name" }[
-      field
-    ] ?? null
+    {
+      isHa: "is_ha",
+      type: "hsm type",
+      moduleLibrary: "module_library",
+      moduleEnv: "module_env",
+      servers: "server",
+      name: "name",
+    }[field] ?? null
   );
 }

@@ -20,7 +20,7 @@ type Level = "group" | "hsm" | "sluna";
 
 const WORDS: Record<Level, string[]> = {
   group: ["hsm"],
-  hsm: ["type", "sluna", "module_library"],
+  hsm: ["type", "sluna", "module_library", "module_env"],
   sluna: ["server", "is_ha", "no"],
 };
 
@@ -28,7 +28,7 @@ const WORDS: Record<Level, string[]> = {
 export const HSM_GROUP_HELP = [
   "configure hardwaresecuritymodulegroup NAME",
   "  hsm type hsm_type_safenet_luna|hsm_type_lab_appliance|…   (enters :hsm)",
-  "  :hsm  sluna   (enters :hsm:sluna)   module_library PATH",
+  "  :hsm  sluna   (enters :hsm:sluna)   module_library PATH   module_env NAME=value (NAME= removes)",
   "  :hsm:sluna  server remote_ip IP server_cert file:F partition P partition_passwd X [index N] [port N]",
   "              is_ha | no is_ha | no server index N",
 ];
@@ -98,7 +98,11 @@ export class HsmGroupMode extends DraftMode {
     if (more.length) throw usage(`One setting per line: ${word} ${value}`);
     if (word === "type") this.draft.type = typeFromWord(value);
     else if (word === "module_library" && value) this.draft.moduleLibrary = value;
-    else throw usage("At the hsm level: type TYPE, module_library PATH, sluna.");
+    else if (word === "module_env" && value?.includes("=")) {
+      const [name = "", ...rest] = value.split("=");
+      if (rest.join("=") === "") delete this.draft.moduleEnv[name];
+      else this.draft.moduleEnv[name] = rest.join("=");
+    } else throw usage("At the hsm level: type TYPE, module_library PATH, module_env NAME=value, sluna.");
   }
 
   /** Creates or updates the group; the answer (with server ids) becomes the new starting point. */

@@ -3,6 +3,7 @@ import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import type { CreateHsmGroupValues } from "@/lib/schemas/hsm-group";
+import { parseModuleEnv } from "@/lib/schemas/module-env";
 import { parseServerCertificate } from "@/server/certs";
 import type { Db } from "@/server/db";
 import { hsmGroups } from "@/server/db/schema";
@@ -11,9 +12,9 @@ import { hsmGroups } from "@/server/db/schema";
  * Checks the schema cannot make: each server.pem is one valid X.509 certificate (normalised to
  * its PEM), and the PKCS#11 library exists on this node as a file. Errors name the field.
  */
-export function checkGroupInput<T extends Pick<CreateHsmGroupValues, "type" | "servers" | "moduleLibrary">>(
-  input: T,
-): T {
+export function checkGroupInput<
+  T extends Pick<CreateHsmGroupValues, "type" | "servers" | "moduleLibrary" | "moduleEnv">,
+>(input: T): Omit<T, "moduleEnv"> & { moduleEnv: Record<string, string> | undefined } {
   const network = isNetworkHsm(input.type);
   if (input.type === "pkcs11-module") checkModuleLibrary(input.moduleLibrary ?? "");
   const servers = input.servers.map((s, i) => {
@@ -34,6 +35,8 @@ export function checkGroupInput<T extends Pick<CreateHsmGroupValues, "type" | "s
     ...input,
     servers,
     moduleLibrary: input.type === "pkcs11-module" ? input.moduleLibrary : undefined,
+    moduleEnv:
+      input.type === "pkcs11-module" && input.moduleEnv ? parseModuleEnv(input.moduleEnv) : undefined,
   };
 }
 

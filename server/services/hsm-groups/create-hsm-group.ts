@@ -29,6 +29,7 @@ export async function createHsmGroup(db: Db, actor: Actor, raw: CreateHsmGroupIn
         type: input.type,
         isHa: input.isHa,
         moduleLibrary: input.moduleLibrary ?? null,
+        moduleEnv: input.moduleEnv ?? null,
       })
       .returning();
     await tx.insert(hsmServers).values(

@@ -60,6 +60,7 @@ export async function toHsmGroup(db: Db, group: GroupRow): Promise<HsmGroup> {
     haGroupNum: group.haGroupNum,
     builtIn: group.builtIn,
     moduleLibrary: group.moduleLibrary,
+    moduleEnv: group.moduleEnv,
     tenantName: tenant?.name ?? "",
     servers: servers.map((s) => ({
       id: s.id,

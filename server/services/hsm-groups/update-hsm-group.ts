@@ -55,6 +55,7 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
         type: input.type,
         isHa: input.isHa,
         moduleLibrary: input.moduleLibrary ?? null,
+        moduleEnv: input.moduleEnv ?? null,
         updatedAt: new Date(),
       })
       .where(eq(hsmGroups.id, current.id))
@@ -118,7 +119,7 @@ function changed(
 /** The built-in Local-SoftHSM group: its token and library are the console's own. */
 function assertBuiltInKept(
   current: typeof hsmGroups.$inferSelect,
-  input: { name: string; type: string; moduleLibrary?: string | undefined },
+  input: { name: string; type: string; moduleLibrary?: string | undefined; moduleEnv?: object | undefined },
 ): void {
   if (input.name !== current.name)
     throw new AppError("VALIDATION", "The built-in group keeps its name.", { field: "name" });
@@ -127,5 +128,9 @@ function assertBuiltInKept(
   if (input.moduleLibrary !== current.moduleLibrary)
     throw new AppError("VALIDATION", "The built-in group's PKCS#11 library cannot be changed.", {
       field: "moduleLibrary",
+    });
+  if (input.moduleEnv && Object.keys(input.moduleEnv).length > 0)
+    throw new AppError("VALIDATION", "The built-in group's library environment is the console's own.", {
+      field: "moduleEnv",
     });
 }

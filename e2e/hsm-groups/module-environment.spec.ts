@@ -30,6 +30,6 @@ test("a PKCS#11 module group takes its library's environment: a runtime variable
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   await page.getByRole("button", { name: `Delete "${NAME}" now` }).click();
   await expect(page).toHaveURL(/\/templates\/security\/hsm-groups$/);
-  await expect(page.getByRole("link", { name: "Local-SoftHSM" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Local-SoftHSM", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: NAME })).toHaveCount(0);
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEchoServer } from "./echo-server";
 import { type P11KitServer, SOFTHSM_PROVIDER, startP11KitServer } from "./hsm-access";
 import { probeVirtualService } from "./probe";
+import { P11_KIT_CLIENT_PATH as P11_KIT_CLIENT } from "./render-config";
 import { ServiceEngine } from "./service-engine";
 import {
   createToken,
@@ -14,8 +15,6 @@ import {
   type TempRoot,
   tempRoot,
 } from "./testing/fixtures";
-
-const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 
 /**
  * A vendor-style library: not SoftHSM, configured only by its environment. p11-kit-client.so

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { closeAllConnections } from "@/server/pkcs11";
+import { closeAllConnections, P11_KIT_CLIENT } from "@/server/pkcs11";
 import {
   P11KitServer,
   type SoftHsmFixture,
@@ -14,8 +14,6 @@ import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { toAppError } from "@/server/trpc/errors";
-
-const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 
 /**
  * A PKCS#11 module group whose library reads its configuration from the environment, as Luna's

@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { encryptSecret } from "@/server/crypto/secrets";
 import { hsmGroups, hsmServers, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
+import { P11_KIT_CLIENT } from "@/server/pkcs11";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { hsmAccessFor } from "./build-spec";
-
-const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 
 /** How an SE reaches a local PKCS#11 module group: the group's library and environment, any vendor. */
 describe("hsmAccessFor a local PKCS#11 module group", () => {

@@ -1,8 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import { checkValidity } from "@/server/ntls/pinning";
-import { cloneExport, cloneImport } from "./clone";
-import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
+import { cloneExport, cloneImport } from "@/server/pkcs11/appliance/clone";
 import type { ApplianceConfig } from "./config";
+import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
 import { ApplianceError } from "./errors";
 import type { Authorization } from "./ntls-front";
 import { type PartitionRecord, PartitionStore } from "./partitions";

@@ -1,12 +1,13 @@
-import type { AppErrorCode } from "@/lib/errors";
+import { AppError, type AppErrorCode } from "@/lib/errors";
 
 /**
  * An appliance refusal, in the appliance's words. The shell prints it Luna-style with a
  * non-zero Command Result; the REST API maps `code` to an HTTP status with the same message.
+ * An AppError, like the refusals of the in-HSM operations (server/pkcs11/appliance).
  */
-export class ApplianceError extends Error {
+export class ApplianceError extends AppError {
   constructor(
-    readonly code: Extract<
+    override readonly code: Extract<
       AppErrorCode,
       | "VALIDATION"
       | "NOT_FOUND"
@@ -20,7 +21,7 @@ export class ApplianceError extends Error {
     >,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = "ApplianceError";
   }
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ERROR_STATUS } from "@/lib/errors";
+import { AppError, ERROR_STATUS } from "@/lib/errors";
 import { ApplianceError } from "./errors";
 
 const MAX_BODY = 1024 * 1024;
@@ -31,7 +31,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  if (error instanceof ApplianceError) {
+  // Appliance refusals and those of the in-HSM operations (server/pkcs11/appliance) alike.
+  if (error instanceof AppError) {
     sendJson(res, ERROR_STATUS[error.code], { code: error.code, message: error.message });
   } else {
     sendJson(res, 500, { code: "INTERNAL", message: "Internal appliance error." });

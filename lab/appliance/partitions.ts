@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { injectDomainKey } from "./cloning-domain";
+import { injectDomainKey } from "@/server/pkcs11/appliance/cloning-domain";
+import { withToken } from "@/server/pkcs11/appliance/p11";
 import type { DomainKey } from "./domain-key";
 import { ApplianceError } from "./errors";
 import { readJson, writeJsonAtomic } from "./json-file";
-import { withToken } from "./p11";
 import { randomSecret } from "./secrets";
 
 const run = promisify(execFile);

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { AppError } from "@/lib/errors";
 import type { Appliance } from "./appliance";
 import { ApplianceError } from "./errors";
 import { parseCommand } from "./shell-args";
@@ -120,7 +121,7 @@ export async function runShellLine(appliance: Appliance, line: string): Promise<
   } catch (error) {
     return fail(
       display,
-      error instanceof ApplianceError ? error.message : `Internal error: ${(error as Error).message}`,
+      error instanceof AppError ? error.message : `Internal error: ${(error as Error).message}`,
     );
   }
 }

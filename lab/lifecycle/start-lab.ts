@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomDomain, wipe } from "../appliance/domain-key";
 import { ensureConfig } from "../appliance/config";
+import { randomDomain, wipe } from "../appliance/domain-key";
 import { readJson } from "../appliance/json-file";
 import type { PartitionRecord } from "../appliance/partitions";
 import { appliancePaths } from "../appliance/paths";
 import { type ApplianceInfo, readApplianceInfo } from "./appliance-info";
 import { type ApplianceProcess, spawnAppliance } from "./appliance-process";
-import { runApplianceCommand, ControlClient } from "./control-client";
+import { ControlClient, runApplianceCommand } from "./control-client";
 import { nextDomainName, readDomains, recordDomain } from "./domains";
 import {
   DEFAULT_ADMIN_PORT,

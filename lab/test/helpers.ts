@@ -129,16 +129,17 @@ export function rest(
   });
 }
 
-/** Runs lab/test/p11-script.ts (pkcs11js through p11-kit-client.so) in its own process. */
+/** An independent PKCS#11 client for the lab tests; pkcs11js stays inside server/pkcs11. */
+const P11_SCRIPT = path.join(__dirname, "..", "..", "server", "pkcs11", "testing", "p11-script.ts");
+
+/** Runs server/pkcs11/testing/p11-script.ts (pkcs11js through p11-kit-client.so) in its own process. */
 export async function p11Script(
   socketPath: string,
   req: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const r = await run(
-    process.execPath,
-    ["--import", "tsx", path.join(__dirname, "p11-script.ts"), JSON.stringify(req)],
-    { P11_KIT_SERVER_ADDRESS: `unix:path=${socketPath}` },
-  );
+  const r = await run(process.execPath, ["--import", "tsx", P11_SCRIPT, JSON.stringify(req)], {
+    P11_KIT_SERVER_ADDRESS: `unix:path=${socketPath}`,
+  });
   const out = JSON.parse(r.stdout.trim().split("\n").pop() || "{}") as Record<string, unknown>;
   if (r.code !== 0 || out.error)
     throw new Error(`p11-script ${String(req.op)}: ${String(out.error ?? r.stderr)}`);
@@ -171,7 +172,7 @@ export async function p11Session(socketPath: string, req: Record<string, unknown
   const readline = await import("node:readline");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(__dirname, "p11-script.ts"), JSON.stringify({ ...req, op: "session" })],
+    ["--import", "tsx", P11_SCRIPT, JSON.stringify({ ...req, op: "session" })],
     {
       env: { ...process.env, P11_KIT_SERVER_ADDRESS: `unix:path=${socketPath}` },
       stdio: ["pipe", "pipe", "inherit"],

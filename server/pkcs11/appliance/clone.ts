@@ -1,8 +1,7 @@
 import * as pkcs11js from "pkcs11js";
+import { AppError } from "@/lib/errors";
 import { findDomainKey } from "./cloning-domain";
-import { ApplianceError } from "./errors";
 import { ckrName, findObjects, readAttributes, type TokenContext, withToken } from "./p11";
-import type { PartitionRecord } from "./partitions";
 
 /**
  * HSM-to-HSM cloning of one key pair (by CKA_ID), relayed by a client that only ever holds
@@ -15,6 +14,12 @@ import type { PartitionRecord } from "./partitions";
  * the partition SO can install. A key generated non-extractable is never cloneable, and the
  * copy is always created sensitive and non-extractable (a copy cannot be cloned onwards).
  */
+/** What cloning needs of an appliance partition. */
+export interface ClonePartition {
+  label: string;
+  cloningDomain: string;
+}
+
 interface CloneBlob {
   v: 1;
   domain: string;
@@ -32,7 +37,7 @@ const PUBLIC_ATTRS = {
 
 const WRAP = { mechanism: pkcs11js.CKM_AES_KEY_WRAP_PAD };
 
-export function cloneExport(partition: PartitionRecord, password: string, idHex: string): string {
+export function cloneExport(partition: ClonePartition, password: string, idHex: string): string {
   const id = parseId(idHex);
   return withToken(partition.label, { user: "USER", pin: password }, (ctx) => {
     const priv = findObjects(ctx, [
@@ -40,10 +45,7 @@ export function cloneExport(partition: PartitionRecord, password: string, idHex:
       { type: pkcs11js.CKA_ID, value: id },
     ])[0];
     if (!priv)
-      throw new ApplianceError(
-        "HSM_OBJECT_NOT_FOUND",
-        `No private key with id ${idHex} in ${partition.label}.`,
-      );
+      throw new AppError("HSM_OBJECT_NOT_FOUND", `No private key with id ${idHex} in ${partition.label}.`);
     const a = readAttributes(ctx, priv, [
       pkcs11js.CKA_KEY_TYPE,
       pkcs11js.CKA_LABEL,
@@ -51,7 +53,7 @@ export function cloneExport(partition: PartitionRecord, password: string, idHex:
       pkcs11js.CKA_WRAP_WITH_TRUSTED,
     ]);
     if (!isTrue(a.get(pkcs11js.CKA_EXTRACTABLE)) || !isTrue(a.get(pkcs11js.CKA_WRAP_WITH_TRUSTED))) {
-      throw new ApplianceError(
+      throw new AppError(
         "HSM_KEY_POLICY",
         `Key ${idHex} is not cloneable: it must be generated with CKA_EXTRACTABLE and CKA_WRAP_WITH_TRUSTED true.`,
       );
@@ -62,7 +64,7 @@ export function cloneExport(partition: PartitionRecord, password: string, idHex:
     try {
       wrapped = ctx.p11.C_WrapKey(ctx.session, WRAP, domainKey, priv, Buffer.alloc(16_384));
     } catch (error) {
-      throw new ApplianceError("HSM_KEY_POLICY", `The HSM refused to wrap key ${idHex}: ${ckrName(error)}.`);
+      throw new AppError("HSM_KEY_POLICY", `The HSM refused to wrap key ${idHex}: ${ckrName(error)}.`);
     }
     const blob: CloneBlob = {
       v: 1,
@@ -78,13 +80,13 @@ export function cloneExport(partition: PartitionRecord, password: string, idHex:
 }
 
 export function cloneImport(
-  partition: PartitionRecord,
+  partition: ClonePartition,
   password: string,
   blobText: string,
 ): { idHex: string } {
   const blob = parseBlob(blobText);
   if (blob.domain !== partition.cloningDomain) {
-    throw new ApplianceError(
+    throw new AppError(
       "HSM_KEY_POLICY",
       `Partition ${partition.label} is not in cloning domain ${blob.domain}: clone refused.`,
     );
@@ -92,10 +94,7 @@ export function cloneImport(
   const id = parseId(blob.idHex);
   return withToken(partition.label, { user: "USER", pin: password }, (ctx) => {
     if (findObjects(ctx, [{ type: pkcs11js.CKA_ID, value: id }]).length > 0) {
-      throw new ApplianceError(
-        "CONFLICT",
-        `An object with id ${blob.idHex} already exists in ${partition.label}.`,
-      );
+      throw new AppError("CONFLICT", `An object with id ${blob.idHex} already exists in ${partition.label}.`);
     }
     const domainKey = requireDomainKey(ctx, partition);
     const keyType = blob.keyType === "EC" ? pkcs11js.CKK_EC : pkcs11js.CKK_RSA;
@@ -124,7 +123,7 @@ export function cloneImport(
       );
     } catch (error) {
       // With RFC 5649 a key wrapped under another domain's key fails its integrity check here.
-      throw new ApplianceError(
+      throw new AppError(
         "HSM_KEY_POLICY",
         `The HSM could not unwrap the clone (${ckrName(error)}): it was not wrapped by this cloning domain.`,
       );
@@ -143,7 +142,7 @@ export function cloneImport(
       ]);
     } catch (error) {
       ctx.p11.C_DestroyObject(ctx.session, priv); // no half-cloned pair
-      throw new ApplianceError("HSM_ERROR", `The HSM refused the public key: ${ckrName(error)}.`);
+      throw new AppError("HSM_ERROR", `The HSM refused the public key: ${ckrName(error)}.`);
     }
     return { idHex: blob.idHex };
   });
@@ -160,7 +159,7 @@ function readPublicKey(
     { type: pkcs11js.CKA_ID, value: id },
   ])[0];
   if (!pub)
-    throw new ApplianceError("HSM_OBJECT_NOT_FOUND", `No public key with id ${idHex}: clone needs the pair.`);
+    throw new AppError("HSM_OBJECT_NOT_FOUND", `No public key with id ${idHex}: clone needs the pair.`);
   const attrs = PUBLIC_ATTRS[keyType];
   const got = readAttributes(ctx, pub, Object.values(attrs));
   return Object.fromEntries(
@@ -168,15 +167,15 @@ function readPublicKey(
   );
 }
 
-function requireDomainKey(ctx: TokenContext, partition: PartitionRecord): Buffer {
+function requireDomainKey(ctx: TokenContext, partition: ClonePartition): Buffer {
   const key = findDomainKey(ctx);
-  if (!key) throw new ApplianceError("HSM_ERROR", `Partition ${partition.label} has no cloning domain key.`);
+  if (!key) throw new AppError("HSM_ERROR", `Partition ${partition.label} has no cloning domain key.`);
   return key;
 }
 
 function parseId(idHex: string): Buffer {
   if (!/^([0-9a-fA-F]{2}){1,64}$/.test(idHex))
-    throw new ApplianceError("VALIDATION", `Invalid object id "${idHex}" (hex).`);
+    throw new AppError("VALIDATION", `Invalid object id "${idHex}" (hex).`);
   return Buffer.from(idHex, "hex");
 }
 
@@ -193,7 +192,7 @@ function parseBlob(text: string): CloneBlob {
   } catch {
     // fall through
   }
-  throw new ApplianceError("VALIDATION", "The clone blob is not one this appliance produced.");
+  throw new AppError("VALIDATION", "The clone blob is not one this appliance produced.");
 }
 
 function isTrue(value: Buffer | undefined): boolean {
@@ -204,5 +203,5 @@ function keyTypeName(value: Buffer | undefined): "EC" | "RSA" {
   const n = value && value.length >= 8 ? Number(value.readBigUInt64LE()) : -1;
   if (n === pkcs11js.CKK_EC) return "EC";
   if (n === pkcs11js.CKK_RSA) return "RSA";
-  throw new ApplianceError("HSM_KEY_POLICY", "Only EC and RSA key pairs can be cloned.");
+  throw new AppError("HSM_KEY_POLICY", "Only EC and RSA key pairs can be cloned.");
 }

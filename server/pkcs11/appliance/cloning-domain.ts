@@ -1,8 +1,7 @@
 import * as pkcs11js from "pkcs11js";
-import type { DomainKey } from "./domain-key";
 import { findObjects, type TokenContext } from "./p11";
 
-/** The domain key's label in every member partition (see domain-key.ts for the concept). */
+/** The domain key's label in every member partition (lab/appliance/domain-key.ts explains the concept). */
 export const DOMAIN_KEY_LABEL = "cloning-domain";
 
 /**
@@ -11,7 +10,7 @@ export const DOMAIN_KEY_LABEL = "cloning-domain";
  * unusable by them: not extractable, and its only uses are wrap/unwrap with AES key wrap, a
  * mechanism the NTLS RPC does not carry.
  */
-export function injectDomainKey(ctx: TokenContext, domain: DomainKey): void {
+export function injectDomainKey(ctx: TokenContext, domain: { name: string; key: Buffer }): void {
   ctx.p11.C_CreateObject(ctx.session, [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
     { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },

@@ -1,8 +1,9 @@
 import * as pkcs11js from "pkcs11js";
-import { ApplianceError } from "./errors";
+import { AppError } from "@/lib/errors";
+import { ckrOf, isCkr } from "../errors";
 
 /**
- * The appliance's own, in-process access to its SoftHSM tokens (cloning and partition set-up:
+ * The lab appliance's own, in-process access to its SoftHSM tokens (cloning and partition set-up:
  * work a real appliance does inside the HSM, which p11-kit's RPC cannot carry anyway).
  *
  * One PKCS11 instance for the life of the process (a collected instance silently unloads the
@@ -39,7 +40,7 @@ export function withToken<T>(label: string, login: TokenLogin | null, fn: (ctx: 
   p11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
   try {
     const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === label);
-    if (!slot) throw new ApplianceError("NOT_FOUND", `Partition ${label} does not exist on this HSM.`);
+    if (!slot) throw new AppError("NOT_FOUND", `Partition ${label} does not exist on this HSM.`);
     const tokenInfo = p11.C_GetTokenInfo(slot);
     const session = p11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
     try {
@@ -47,8 +48,8 @@ export function withToken<T>(label: string, login: TokenLogin | null, fn: (ctx: 
         try {
           p11.C_Login(session, login.user === "SO" ? pkcs11js.CKU_SO : pkcs11js.CKU_USER, login.pin);
         } catch (error) {
-          if (ckrCode(error) === pkcs11js.CKR_PIN_INCORRECT) {
-            throw new ApplianceError("HSM_PIN_INCORRECT", `Incorrect password for partition ${label}.`);
+          if (isCkr(error, "CKR_PIN_INCORRECT")) {
+            throw new AppError("HSM_PIN_INCORRECT", `Incorrect password for partition ${label}.`);
           }
           throw error;
         }
@@ -81,16 +82,7 @@ export function readAttributes(ctx: TokenContext, handle: Buffer, types: number[
   return new Map(got.map((a) => [a.type, a.value as Buffer]));
 }
 
-/** pkcs11js throws Pkcs11Error with `.code`, or a plain Error('CKR_NAME:code') from some calls. */
-export function ckrCode(error: unknown): number | undefined {
-  if (error instanceof pkcs11js.Pkcs11Error) return error.code;
-  const m = error instanceof Error ? /^CKR_\w+:(\d+)/.exec(error.message) : null;
-  return m?.[1] ? Number(m[1]) : undefined;
-}
-
+/** The CKR name of a PKCS#11 failure (the layer's one table), else the error's message. */
 export function ckrName(error: unknown): string {
-  const code = ckrCode(error);
-  if (code === undefined) return error instanceof Error ? error.message : String(error);
-  const name = Object.entries(pkcs11js).find(([k, v]) => k.startsWith("CKR_") && v === code)?.[0];
-  return name ?? `CKR_0x${code.toString(16)}`;
+  return ckrOf(error)?.name ?? (error instanceof Error ? error.message : String(error));
 }

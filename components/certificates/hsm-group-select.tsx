@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { FieldError, UseFormRegisterReturn } from "react-hook-form";
 import { useTRPC } from "@/lib/trpc/client";
+import { FieldFrame } from "../ui/field-frame";
 
 /** "HSM group": the groups the user may put certificate keys in, with the field's hint or error. */
 export function HsmGroupSelect({
@@ -22,31 +23,17 @@ export function HsmGroupSelect({
   const trpc = useTRPC();
   const groups = useQuery(trpc.certificates.hsmGroupChoices.queryOptions());
   return (
-    <div>
-      <label htmlFor={id}>HSM group</label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...registration}
-      >
-        <option value="">{emptyLabel}</option>
-        {groups.data?.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </select>
-      {hint && !error && (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
+    <FieldFrame id={id} label="HSM group" error={error} hint={hint}>
+      {(description) => (
+        <select id={id} {...description} {...registration}>
+          <option value="">{emptyLabel}</option>
+          {groups.data?.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </select>
       )}
-      {error?.message && (
-        <div className="field-error" id={`${id}-error`}>
-          {error.message}
-        </div>
-      )}
-    </div>
+    </FieldFrame>
   );
 }

@@ -16,6 +16,7 @@ import {
 } from "@/lib/schemas/hsm-group";
 import { formatModuleEnv } from "@/lib/schemas/module-env";
 import { useTRPC } from "@/lib/trpc/client";
+import { FieldFrame } from "../ui/field-frame";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
 import { useFormErrors } from "../ui/use-form-errors";
@@ -146,27 +147,22 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
               ))}
             </datalist>
             {!group?.builtIn && (
-              <div>
-                <label htmlFor="hsm-module-env">Library environment</label>
-                <textarea
-                  id="hsm-module-env"
-                  rows={3}
-                  placeholder="ChrystokiConfigurationPath=/etc"
-                  aria-invalid={errors.moduleEnv ? true : undefined}
-                  aria-describedby={errors.moduleEnv ? "hsm-module-env-error" : "hsm-module-env-hint"}
-                  {...form.register("moduleEnv")}
-                />
-                {errors.moduleEnv?.message ? (
-                  <div className="field-error" id="hsm-module-env-error">
-                    {errors.moduleEnv.message}
-                  </div>
-                ) : (
-                  <div className="hint" id="hsm-module-env-hint">
-                    Optional: the variables the library reads its configuration from, one NAME=value per line.
-                    The console and every service engine load the library with them.
-                  </div>
+              <FieldFrame
+                id="hsm-module-env"
+                label="Library environment"
+                error={errors.moduleEnv}
+                hint="Optional: the variables the library reads its configuration from, one NAME=value per line. The console and every service engine load the library with them."
+              >
+                {(description) => (
+                  <textarea
+                    id="hsm-module-env"
+                    rows={3}
+                    placeholder="ChrystokiConfigurationPath=/etc"
+                    {...description}
+                    {...form.register("moduleEnv")}
+                  />
                 )}
-              </div>
+              </FieldFrame>
             )}
           </>
         )}

@@ -9,6 +9,7 @@ export {
   startP11KitServer,
 } from "./hsm-access";
 export { seLayout } from "./layout";
+export { canBindLowPorts } from "./nginx-command";
 export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";
 export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";

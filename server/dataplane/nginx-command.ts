@@ -23,3 +23,8 @@ export function nginxCommand(nginxArgs: string[], runAs: RunAs | null): [string,
     ],
   ];
 }
+
+/** nginx gets CAP_NET_BIND_SERVICE exactly when SEs run as another user: when the console is root. */
+export function canBindLowPorts(): boolean {
+  return process.getuid?.() === 0;
+}

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { canBindLowPorts } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import type { virtualServices as VsTable } from "@/server/db/schema";
 import { hsmGroups, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
@@ -18,11 +19,6 @@ function isLocalAddress(ip: string): boolean {
   return Object.values(os.networkInterfaces())
     .flat()
     .some((i) => i?.family === "IPv4" && i.address === ip);
-}
-
-/** As root the console starts each SE's nginx with CAP_NET_BIND_SERVICE (server/dataplane). */
-function canBindLowPorts(): boolean {
-  return process.getuid?.() === 0;
 }
 
 /**

@@ -14,8 +14,8 @@ import { toAppError } from "@/server/trpc/errors";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
-import { seDataDir } from "./se-folder";
 import { markHsmGroupChanged } from "./hsm-group-changed";
+import { seDataDir } from "./se-folder";
 import type { SeSupervisor } from "./supervisor";
 import {
   createHsmCertificate,
@@ -198,14 +198,18 @@ describe("service engines run by the console", () => {
     let stop = false;
     const served: Array<{ from: number; to: number }> = [];
     let failed = 0;
-    const loop = (async () => {
-      while (!stop) {
-        const from = Date.now();
-        const r = await probeVirtualService({ vip, port, timeoutMs: 2000 });
-        if (r.ok) served.push({ from, to: Date.now() });
-        else failed++;
-      }
-    })();
+    // Several clients at once: a connection the kernel queued on the SE that is stopping fails or
+    // waits for its timeout, and a single client stuck in it would see nothing of the other SE.
+    const loop = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (!stop) {
+          const from = Date.now();
+          const r = await probeVirtualService({ vip, port, timeoutMs: 2000 });
+          if (r.ok) served.push({ from, to: Date.now() });
+          else failed++;
+        }
+      }),
+    );
     const ids = ["se-1", "se-2"].map((n) => two!.serviceEngines.find((s) => s.name === n)!.id);
     const samples: Array<{ at: number; running: boolean[] }> = [];
     const sample = setInterval(() => {
@@ -315,11 +319,15 @@ describe("service engines run by the console", () => {
       seGroupId: group!.id,
     });
     const error = toAppError(
-      await caller.serviceEngineGroups.update({ id: group!.id, hsmGroupId: lab!.id }).catch((e: unknown) => e),
+      await caller.serviceEngineGroups
+        .update({ id: group!.id, hsmGroupId: lab!.id })
+        .catch((e: unknown) => e),
     );
     expect(error).toMatchObject({
       field: "hsmGroupId",
-      message: expect.stringMatching(/^Virtual services pinned use certificates whose keys are in the current HSM group/),
+      message: expect.stringMatching(
+        /^Virtual services pinned use certificates whose keys are in the current HSM group/,
+      ),
     });
     let [after] = await caller.serviceEngineGroups.list();
     expect(after!.hsmGroupName).toBe("Local-SoftHSM");

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { ApiToken } from "@/lib/schemas/api-tokens";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "Never");
@@ -54,16 +55,19 @@ export function ApiTokensTable() {
               <td>{when(t.lastUsedAt)}</td>
               <td>
                 {t.status === "active" && (
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => {
+                  <ConfirmButton
+                    title={`Revoke API token ${t.name}?`}
+                    consequence={
+                      <p>Scripts using this token are refused from now on. This cannot be undone.</p>
+                    }
+                    confirmLabel={`Revoke token ${t.name}`}
+                    onConfirm={() => {
                       setError(null);
                       revoke.mutate({ id: t.id });
                     }}
                   >
                     Revoke {t.name}
-                  </button>
+                  </ConfirmButton>
                 )}
               </td>
             </tr>

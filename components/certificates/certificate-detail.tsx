@@ -5,6 +5,7 @@ import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 import { CertificateFields } from "./certificate-fields";
 import { CertificateHistory } from "./certificate-history";
@@ -97,14 +98,22 @@ export function CertificateDetail() {
             </button>
           </>
         )}
-        <button
-          type="button"
-          className="danger"
+        <ConfirmButton
           disabled={remove.isPending}
-          onClick={() => remove.mutate({ id: c.id })}
+          title={`Delete certificate ${c.name}?`}
+          consequence={
+            <p>
+              {c.type === "reference" || c.keyOrigin === "imported"
+                ? "Removes the certificate from the console."
+                : `Removes the certificate and destroys its key${c.hsmGroupName ? ` in HSM group ${c.hsmGroupName}` : ""}.`}{" "}
+              This cannot be undone.
+            </p>
+          }
+          confirmLabel={`Delete certificate ${c.name}`}
+          onConfirm={() => remove.mutate({ id: c.id })}
         >
           Delete certificate
-        </button>
+        </ConfirmButton>
       </div>
       {c.csrPem && (
         <section className="panel" aria-label="Certificate signing request">

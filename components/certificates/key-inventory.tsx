@@ -1,9 +1,12 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
+import { useUrlState } from "../ui/use-url-state";
+
+const DEFAULTS = { group: "" };
 
 const KIND_LABELS = {
   certificate: "Certificate key",
@@ -12,12 +15,13 @@ const KIND_LABELS = {
   pending: "No verdict",
 } as const;
 
-/** Per HSM group: key objects on each member matched to certificates. */
+/** Per HSM group: key objects on each member matched to certificates (?group= picks the group). */
 export function KeyInventory() {
   const trpc = useTRPC();
   const groups = useQuery(trpc.certificates.hsmGroupChoices.queryOptions());
-  const [groupId, setGroupId] = useState("");
-  const selected = groupId || groups.data?.[0]?.id || "";
+  const [{ group }, setUrl] = useUrlState(DEFAULTS);
+  const known = groups.data?.some((g) => g.id === group);
+  const selected = (known ? group : groups.data?.[0]?.id) ?? "";
   const inventory = useQuery({
     ...trpc.certificates.inventory.queryOptions({ hsmGroupId: selected }),
     enabled: !!selected,
@@ -29,7 +33,7 @@ export function KeyInventory() {
   return (
     <>
       <label htmlFor="inv-group">HSM group</label>
-      <select id="inv-group" value={selected} onChange={(e) => setGroupId(e.target.value)}>
+      <select id="inv-group" value={selected} onChange={(e) => setUrl({ group: e.target.value })}>
         {groups.data?.map((g) => (
           <option key={g.id} value={g.id}>
             {g.name}
@@ -69,13 +73,20 @@ export function KeyInventory() {
                 <td>{k.missingOn.join(", ") || "—"}</td>
                 <td>
                   {k.removable ? (
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => remove.mutate({ hsmGroupId: selected, idHex: k.idHex })}
+                    <ConfirmButton
+                      title={`Destroy orphan key ${k.label}?`}
+                      consequence={
+                        <p>
+                          Destroys the key objects on {k.members.join(" and ")}. No certificate uses this key;
+                          this cannot be undone.
+                        </p>
+                      }
+                      typeToConfirm={k.label}
+                      confirmLabel={`Delete key ${k.label}`}
+                      onConfirm={() => remove.mutate({ hsmGroupId: selected, idHex: k.idHex })}
                     >
                       Remove orphan {k.label}
-                    </button>
+                    </ConfirmButton>
                   ) : k.kind === "orphan" ? (
                     `Removable after the grace period (${data.graceSeconds} s)`
                   ) : null}

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 /** HA across the group's HSMs: set up, member state, keys missing on a member, synchronise. */
@@ -22,9 +23,21 @@ export function HaPanel({ id }: { id: string }) {
         <button type="button" className="secondary" disabled={busy} onClick={() => status.mutate({ id })}>
           {status.isPending ? "Checking members…" : "Show HA status"}
         </button>
-        <button type="button" disabled={busy} onClick={() => setUp.mutate({ id })}>
+        <ConfirmButton
+          className=""
+          disabled={busy}
+          title="Turn HA on for this group?"
+          consequence={
+            <p>
+              The group's keys are copied to every member HSM, and its operations then fail over between them
+              (one virtual slot over all HSMs).
+            </p>
+          }
+          confirmLabel="Turn HA on"
+          onConfirm={() => setUp.mutate({ id })}
+        >
           {setUp.isPending ? "Setting up HA…" : "Set up HA"}
-        </button>
+        </ConfirmButton>
         <button type="button" className="secondary" disabled={busy} onClick={() => sync.mutate({ id })}>
           {sync.isPending ? "Synchronising…" : "Synchronise"}
         </button>

@@ -8,6 +8,7 @@ import { HSM_TYPE_LABELS } from "@/lib/hsm-types";
 import { formatModuleEnv } from "@/lib/schemas/module-env";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 const BASE = "/templates/security/hsm-groups";
@@ -17,7 +18,6 @@ export function HsmGroupDetail({ id }: { id: string }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const group = useQuery(trpc.hsmGroups.get.queryOptions({ id }));
   const remove = useMutation(
     trpc.hsmGroups.remove.mutationOptions({
@@ -44,15 +44,27 @@ export function HsmGroupDetail({ id }: { id: string }) {
         <Link className="button" href={`${BASE}/${id}/connection`}>
           Connection
         </Link>
-        {!g.builtIn && !confirming && (
-          <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+        <Link className="button" href={`/templates/security/ssl-certificates/inventory?group=${id}`}>
+          Key inventory
+        </Link>
+        {!g.builtIn && (
+          <ConfirmButton
+            disabled={remove.isPending}
+            title={`Delete HSM group ${g.name}?`}
+            consequence={
+              <p>
+                The console forgets this group, its servers and its client certificates. Keys on the HSMs are
+                left in place. A group still used by a certificate or an SE group is refused.
+              </p>
+            }
+            confirmLabel={`Delete HSM group ${g.name}`}
+            onConfirm={() => {
+              setError(null);
+              remove.mutate({ id });
+            }}
+          >
             Delete
-          </button>
-        )}
-        {confirming && (
-          <button type="button" onClick={() => remove.mutate({ id })} disabled={remove.isPending}>
-            Delete "{g.name}" now
-          </button>
+          </ConfirmButton>
         )}
       </div>
       <section className="panel" aria-label="Group">

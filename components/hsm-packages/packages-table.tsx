@@ -5,6 +5,7 @@ import { HSM_PACKAGE_LABELS } from "@/lib/schemas/hsm-packages";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { EmptyState } from "../ui/empty-state";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 function size(bytes: number): string {
@@ -60,14 +61,17 @@ export function PackagesTable() {
                 {new Date(p.uploadedAt).toLocaleString()} by {p.uploadedBy}
               </td>
               <td>
-                <button
-                  type="button"
-                  className="danger"
+                <ConfirmButton
                   disabled={remove.isPending}
-                  onClick={() => remove.mutate({ id: p.id })}
+                  title={`Delete HSM package ${p.fileName}?`}
+                  consequence={
+                    <p>Removes the stored package from every console node. Upload it again to restore it.</p>
+                  }
+                  confirmLabel={`Delete package ${p.fileName}`}
+                  onConfirm={() => remove.mutate({ id: p.id })}
                 >
                   Delete {p.fileName}
-                </button>
+                </ConfirmButton>
               </td>
             </tr>
           ))}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { SE_STATE_LABELS, type ServiceEngineGroupView } from "@/lib/schemas/service-engines";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 const BADGE: Record<string, string> = { running: "success", failed: "failure" };
@@ -62,35 +63,45 @@ export function SeTable({ group }: { group: ServiceEngineGroupView }) {
               <td>{se.nodeName}</td>
               {group.hsmGroupId && <td>{se.registration}</td>}
               <td>
-                <button
-                  type="button"
+                <ConfirmButton
                   className="secondary"
                   disabled={busy}
-                  onClick={() => {
+                  title={`Restart service engine ${se.name}?`}
+                  consequence={<p>Connections served by {se.name} are cut while it restarts.</p>}
+                  confirmLabel={`Restart ${se.name} now`}
+                  onConfirm={() => {
                     setError(null);
                     setNotice(null);
                     restart.mutate({ id: se.id });
                   }}
                 >
                   Restart {se.name}
-                </button>
+                </ConfirmButton>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="actions">
-        <button
-          type="button"
+        <ConfirmButton
+          className=""
           disabled={busy}
-          onClick={() => {
+          title={`Restart every service engine of ${group.name}?`}
+          consequence={
+            <p>
+              One at a time: each is restarted only after the previous one serves again; it stops at the first
+              that does not come back.
+            </p>
+          }
+          confirmLabel={`Restart all of ${group.name}`}
+          onConfirm={() => {
             setError(null);
             setNotice(null);
             restartAll.mutate({ id: group.id });
           }}
         >
           Restart all, one at a time
-        </button>
+        </ConfirmButton>
         {busy && <span role="status">Restarting…</span>}
       </div>
     </>

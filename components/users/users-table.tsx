@@ -6,6 +6,7 @@ import { ROLE_LABELS } from "@/lib/roles";
 import type { User } from "@/lib/schemas/users";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 export function UsersTable() {
@@ -53,13 +54,16 @@ export function UsersTable() {
                 >
                   {user.disabled ? "Enable" : "Disable"} {user.username}
                 </button>{" "}
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => act(() => remove.mutate({ id: user.id }))}
+                <ConfirmButton
+                  title={`Delete user ${user.username}?`}
+                  consequence={
+                    <p>The account and its sessions and API tokens end now. This cannot be undone.</p>
+                  }
+                  confirmLabel={`Delete user ${user.username}`}
+                  onConfirm={() => act(() => remove.mutate({ id: user.id }))}
                 >
                   Delete {user.username}
-                </button>
+                </ConfirmButton>
               </td>
             </tr>
           ))}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { VirtualServiceView } from "@/lib/schemas/virtual-services";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
+import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
 
 export function VsDetail({
@@ -52,16 +53,19 @@ export function VsDetail({
         <button type="button" className="secondary" onClick={onEdit}>
           Edit {vs.name}
         </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
+        <ConfirmButton
+          title={`Delete virtual service ${vs.name}?`}
+          consequence={
+            <p>{vs.vip} stops answering: the service engines drop it now. This cannot be undone.</p>
+          }
+          confirmLabel={`Delete virtual service ${vs.name}`}
+          onConfirm={() => {
             setError(null);
             remove.mutate({ id: vs.id });
           }}
         >
           Delete {vs.name}
-        </button>
+        </ConfirmButton>
       </div>
       {test.isPending && <p role="status">Testing {vs.vip}…</p>}
       {r && (

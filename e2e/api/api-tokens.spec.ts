@@ -42,6 +42,10 @@ test("an admin creates an API token, sees it once, uses it, revokes it", async (
   await expect(row.getByRole("cell").nth(6)).not.toHaveText("Never"); // last used
 
   await row.getByRole("button", { name: `Revoke ${NAME}` }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: `Revoke token ${NAME}` })
+    .click();
   await expect(row).toContainText("revoked");
   const afterRevoke = await api.get("/api/user", { headers: auth });
   expect(afterRevoke.status()).toBe(401);

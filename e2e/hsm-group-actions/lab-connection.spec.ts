@@ -119,6 +119,7 @@ test("Test connection, List slots and Set up HA on two lab appliances", async ({
   ).toContainText("Present");
 
   await page.getByRole("button", { name: "Set up HA" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Turn HA on" }).click();
   const ha = page.getByRole("region", { name: "High availability" });
   await expect(ha).toContainText(`HA group number 1${serial43}`, { timeout: 60_000 });
   await expect(ha.getByRole("table", { name: "HA members" }).getByRole("row")).toHaveCount(3);

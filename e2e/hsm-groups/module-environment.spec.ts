@@ -28,7 +28,10 @@ test("a PKCS#11 module group takes its library's environment: a runtime variable
 
   // Leave the list as it was.
   await page.getByRole("button", { name: "Delete", exact: true }).click();
-  await page.getByRole("button", { name: `Delete "${NAME}" now` }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: `Delete HSM group ${NAME}` })
+    .click();
   await expect(page).toHaveURL(/\/templates\/security\/hsm-groups$/);
   await expect(page.getByRole("link", { name: "Local-SoftHSM", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: NAME })).toHaveCount(0);

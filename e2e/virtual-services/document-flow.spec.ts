@@ -63,6 +63,10 @@ async function restoreDefaultGroup(page: Page): Promise<void> {
   if (await open.count()) {
     await open.click();
     await page.getByRole("button", { name: `Delete ${VS}` }).click();
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: `Delete virtual service ${VS}` })
+      .click();
     await expect(open).toHaveCount(0);
   }
   await page.goto(SE_GROUPS);
@@ -75,6 +79,7 @@ async function restoreDefaultGroup(page: Page): Promise<void> {
     hasText: "se-1",
   });
   await se1.getByRole("button", { name: "Restart se-1" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Restart se-1 now" }).click();
   await expect(se1.getByText("running", { exact: true })).toBeVisible();
 }
 
@@ -157,6 +162,7 @@ test("associate with Default-Group: se-1 gets its own client; registered, it res
   await page.goto(SE_GROUPS);
   await expect(se1).toContainText("registered, registered");
   await se1.getByRole("button", { name: "Restart se-1" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Restart se-1 now" }).click();
   await expect(se1.getByText("running", { exact: true })).toBeVisible({ timeout: 60_000 });
 });
 

@@ -28,10 +28,15 @@ test("Default-Group runs se-1; associating Local-SoftHSM needs a restart, Restar
   await expect(se1).toContainText("not needed (local PKCS#11 module)");
 
   await se1.getByRole("button", { name: "Restart se-1" }).click();
+  await page
+    .getByRole("dialog", { name: "Restart service engine se-1?" })
+    .getByRole("button", { name: "Restart se-1 now" })
+    .click();
   await expect(se1.getByText("running", { exact: true })).toBeVisible();
   await expect(se1).not.toContainText("HSM group changed");
 
   await group.getByRole("button", { name: "Restart all, one at a time" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Restart all of Default-Group" }).click();
   await expect(group.getByRole("status").filter({ hasText: "Restarted se-1, one at a time." })).toBeVisible();
 });
 
@@ -76,5 +81,17 @@ test("a virtual service: field errors first, then it goes up and Test reaches th
   await expect(result).toContainText("built-in-echo");
 
   await detail.getByRole("button", { name: "Delete e2e-web" }).click();
+  // Cancel leaves the virtual service; confirming deletes it.
+  const dialog = page.getByRole("dialog", { name: "Delete virtual service e2e-web?" });
+  await expect(dialog).toContainText("This cannot be undone");
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(detail.getByRole("button", { name: "Delete e2e-web" })).toBeFocused();
+  await detail.getByRole("button", { name: "Delete e2e-web" }).click();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(detail).toBeVisible();
+  await detail.getByRole("button", { name: "Delete e2e-web" }).click();
+  await dialog.getByRole("button", { name: "Delete virtual service e2e-web" }).click();
   await expect(page.getByText("No virtual services yet")).toBeVisible();
 });

@@ -1,5 +1,7 @@
 "use client";
 
+import { CopyButton } from "../ui/copy-button";
+
 /** The secret, once: it lives only in this component's props and is gone after "Done". */
 export function NewTokenSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
   return (
@@ -10,6 +12,7 @@ export function NewTokenSecret({ secret, onDone }: { secret: string; onDone: () 
       <pre>
         <code>{secret}</code>
       </pre>
+      <CopyButton text={secret} what="token" />
       <p className="hint">
         Use it as <code>Authorization: Bearer …</code>, or{" "}
         <code>hsm-console login --controller URL --token …</code>

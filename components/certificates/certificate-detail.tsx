@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { ConfirmButton } from "../ui/confirm-button";
+import { CopyButton } from "../ui/copy-button";
 import { FormError } from "../ui/form-error";
 import { CertificateFields } from "./certificate-fields";
 import { CertificateHistory } from "./certificate-history";
@@ -71,13 +72,7 @@ export function CertificateDetail() {
             <button type="button" className="secondary" onClick={() => download(`${c.name}.csr`, c.csrPem!)}>
               Download CSR
             </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => navigator.clipboard?.writeText(c.csrPem!)}
-            >
-              Copy CSR
-            </button>
+            <CopyButton text={c.csrPem} what="CSR" />
           </>
         )}
         {(c.status === "active" || c.status === "awaiting-certificate") && (
@@ -115,9 +110,10 @@ export function CertificateDetail() {
           Delete certificate
         </ConfirmButton>
       </div>
-      {c.csrPem && (
+      {/* Once the signed certificate is in, the page shows it (below), not the request. */}
+      {c.csrPem && c.status === "awaiting-certificate" && (
         <section className="panel" aria-label="Certificate signing request">
-          <strong>{c.status === "awaiting-certificate" ? "Awaiting certificate" : "Pending CSR"}</strong>
+          <strong>Awaiting certificate</strong>
           <pre>{c.csrPem}</pre>
           <UploadSignedForm id={c.id} onDone={refresh} />
         </section>

@@ -1,4 +1,5 @@
 import type { Certificate } from "@/lib/schemas/certificate";
+import { CopyButton } from "../ui/copy-button";
 import { keyLocationText, keyText } from "./labels";
 
 /** Every stored fact of a certificate, as a definition list. */
@@ -41,6 +42,7 @@ export function CertificateFields({ c }: { c: Certificate }) {
           <summary>Certificate PEM</summary>
           <pre>{c.certificatePem}</pre>
           {c.chainPem && <pre>{c.chainPem}</pre>}
+          <CopyButton text={c.certificatePem + (c.chainPem ?? "")} what="certificate PEM" />
         </details>
       )}
     </section>

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ClientCertRow } from "@/lib/schemas/hsm-client";
 import { useTRPC } from "@/lib/trpc/client";
+import { CopyButton } from "../ui/copy-button";
 import { RegisterForm } from "./register-form";
 
 const STATUS_TEXT: Record<string, string> = {
@@ -40,11 +41,12 @@ export function ClientCertCard({
       <dl>
         <dt>Subject</dt>
         <dd>{client.subject}</dd>
-        <dt>IP</dt>
+        <dt>{addressTerm(client.ip)}</dt>
         <dd>{client.ip}</dd>
         <dt>SHA-256 fingerprint</dt>
         <dd>
-          <code data-testid="client-fingerprint">{client.fingerprint}</code>
+          <code data-testid="client-fingerprint">{client.fingerprint}</code>{" "}
+          <CopyButton text={client.fingerprint} what="fingerprint" />
         </dd>
         <dt>Expires</dt>
         <dd>{client.notAfter.slice(0, 10)}</dd>
@@ -90,6 +92,7 @@ export function ClientCertCard({
             <section aria-label={`Commands for ${s.address}`}>
               <pre>{s.commands.join("\n")}</pre>
             </section>
+            <CopyButton text={s.commands.join("\n")} what={`commands for ${s.address}`} />
             {s.status !== "registered" && (
               <details>
                 <summary>Register automatically</summary>
@@ -110,6 +113,7 @@ export function ClientCertCard({
           <section aria-label={`Chrystoki.conf for ${client.name}`}>
             <pre>{client.chrystokiConf}</pre>
           </section>
+          <CopyButton text={client.chrystokiConf} what="Chrystoki.conf" />
           {client.chrystokiDiff && (
             <>
               <h3>Changes since the previous version</h3>
@@ -127,4 +131,9 @@ export function ClientCertCard({
       )}
     </section>
   );
+}
+
+/** A service engine's client address is its host name; a console node's may be an IP literal. */
+function addressTerm(value: string): string {
+  return /^[0-9.]+$|:/.test(value) ? "IP address" : "Host name";
 }

@@ -16,9 +16,16 @@ test("an admin creates an API token, sees it once, uses it, revokes it", async (
   await form.getByRole("button", { name: "Create token" }).click();
 
   const shown = page.getByRole("region", { name: "New API token" });
-  await expect(shown.getByRole("status")).toHaveText("Copy this token now: it will not be shown again.");
+  await expect(shown.getByRole("status").first()).toHaveText(
+    "Copy this token now: it will not be shown again.",
+  );
   const secret = (await shown.locator("code").first().textContent())?.trim() ?? "";
   expect(secret).toMatch(/^hsmc_[A-Za-z0-9_-]{40,}$/);
+  // Over plain HTTP there is no navigator.clipboard (see copy-over-http.spec.ts): here the API copies.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await shown.getByRole("button", { name: "Copy token" }).click();
+  await expect(shown.getByRole("status").filter({ hasText: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
 
   // A client without the browser's cookies: only the token authenticates it.
   const api = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });

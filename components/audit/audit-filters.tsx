@@ -10,8 +10,16 @@ export interface AuditFilterValues {
   outcome?: (typeof AUDIT_OUTCOMES)[number];
 }
 
-export function AuditFilters({ onApply }: { onApply: (values: AuditFilterValues) => void }) {
-  const [values, setValues] = useState<Record<string, string>>({});
+export function AuditFilters({
+  initial,
+  onApply,
+}: {
+  initial: AuditFilterValues;
+  onApply: (values: AuditFilterValues) => void;
+}) {
+  const [values, setValues] = useState<Record<string, string>>(
+    Object.fromEntries(Object.entries(initial).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  );
   const set = (key: string) => (e: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [key]: e.target.value }));
   return (
@@ -26,19 +34,19 @@ export function AuditFilters({ onApply }: { onApply: (values: AuditFilterValues)
     >
       <div>
         <label htmlFor="f-actor">User</label>
-        <input id="f-actor" onChange={set("actor")} />
+        <input id="f-actor" defaultValue={initial.actor} onChange={set("actor")} />
       </div>
       <div>
         <label htmlFor="f-action">Action</label>
-        <input id="f-action" onChange={set("action")} />
+        <input id="f-action" defaultValue={initial.action} onChange={set("action")} />
       </div>
       <div>
         <label htmlFor="f-object">Object type</label>
-        <input id="f-object" onChange={set("objectType")} />
+        <input id="f-object" defaultValue={initial.objectType} onChange={set("objectType")} />
       </div>
       <div>
         <label htmlFor="f-outcome">Outcome</label>
-        <select id="f-outcome" onChange={set("outcome")} defaultValue="">
+        <select id="f-outcome" onChange={set("outcome")} defaultValue={initial.outcome ?? ""}>
           <option value="">Any</option>
           {AUDIT_OUTCOMES.map((o) => (
             <option key={o} value={o}>

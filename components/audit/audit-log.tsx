@@ -1,18 +1,29 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { AUDIT_OUTCOMES } from "@/lib/schemas/audit";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
 import { Pager } from "../ui/pager";
+import { pageNumber, useUrlState } from "../ui/use-url-state";
 import { AuditFilters, type AuditFilterValues } from "./audit-filters";
 
 const PAGE_SIZE = 50;
+const DEFAULTS = { page: "1", actor: "", action: "", objectType: "", outcome: "" };
+type Outcome = (typeof AUDIT_OUTCOMES)[number];
 
 export function AuditLog() {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<AuditFilterValues>({});
-  const [page, setPage] = useState(1);
+  // Filters and page live in the URL: a reload or a shared link shows the same entries.
+  const [url, setUrl] = useUrlState(DEFAULTS);
+  const page = pageNumber(url.page);
+  const filters: AuditFilterValues = {
+    actor: url.actor || undefined,
+    action: url.action || undefined,
+    objectType: url.objectType || undefined,
+    outcome: AUDIT_OUTCOMES.includes(url.outcome as Outcome) ? (url.outcome as Outcome) : undefined,
+  };
+  const setPage = (n: number) => setUrl({ page: String(n) });
   const query = useQuery({
     ...trpc.audit.list.queryOptions({ ...filters, page, pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
@@ -22,10 +33,10 @@ export function AuditLog() {
   return (
     <>
       <AuditFilters
-        onApply={(values) => {
-          setFilters(values);
-          setPage(1);
-        }}
+        initial={filters}
+        onApply={(values) =>
+          setUrl({ actor: "", action: "", objectType: "", outcome: "", ...values, page: "1" })
+        }
       />
       <FormError message={query.error?.message} />
       <table aria-label="Audit entries">

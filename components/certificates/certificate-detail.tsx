@@ -8,6 +8,7 @@ import { describeError } from "@/lib/trpc/errors";
 import { ConfirmButton } from "../ui/confirm-button";
 import { CopyButton } from "../ui/copy-button";
 import { FormError } from "../ui/form-error";
+import { useNotFoundOn } from "../ui/use-not-found";
 import { CertificateFields } from "./certificate-fields";
 import { CertificateHistory } from "./certificate-history";
 import { KeyPanel } from "./key-panel";
@@ -38,6 +39,7 @@ export function CertificateDetail() {
       onError: (e) => setError(describeError(e).message),
     }),
   );
+  useNotFoundOn(query.error);
   const c = query.data;
   if (query.isPending) return <p>Loading certificate…</p>;
   if (!c) return <FormError message={query.error?.message} />;

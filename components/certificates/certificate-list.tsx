@@ -7,16 +7,21 @@ import type { CertificateSummary } from "@/lib/schemas/certificate";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
 import { Pager } from "../ui/pager";
+import { pageNumber, useUrlState } from "../ui/use-url-state";
 import { ExpiryBadge, keyLocationText, keyText, STATUS_LABELS } from "./labels";
 
 const PAGE_SIZE = 25;
+const DEFAULTS = { page: "1", sort: "name", direction: "asc", search: "" };
 
 export function CertificateList() {
   const trpc = useTRPC();
-  const [page, setPage] = useState(1);
-  const [sort, setSort] = useState<"name" | "expiry">("name");
-  const [direction, setDirection] = useState<"asc" | "desc">("asc");
-  const [search, setSearch] = useState("");
+  // Page, sort and search live in the URL (a reload keeps them); the box keeps its own keystrokes.
+  const [url, setUrl] = useUrlState(DEFAULTS);
+  const page = pageNumber(url.page);
+  const sort = url.sort === "expiry" ? "expiry" : "name";
+  const direction = url.direction === "desc" ? "desc" : "asc";
+  const [search, setSearch] = useState(url.search);
+  const setPage = (n: number) => setUrl({ page: String(n) });
   const query = useQuery({
     ...trpc.certificates.list.queryOptions({
       page,
@@ -32,9 +37,7 @@ export function CertificateList() {
   const data = query.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const sortBy = (column: "name" | "expiry") => {
-    setDirection(sort === column && direction === "asc" ? "desc" : "asc");
-    setSort(column);
-    setPage(1);
+    setUrl({ sort: column, direction: sort === column && direction === "asc" ? "desc" : "asc", page: "1" });
   };
   return (
     <>
@@ -48,7 +51,7 @@ export function CertificateList() {
             placeholder="Name, CN or issuer"
             onChange={(e) => {
               setSearch(e.target.value);
-              setPage(1);
+              setUrl({ search: e.target.value, page: "1" });
             }}
           />
         </div>

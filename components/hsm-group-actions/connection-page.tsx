@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { notFound, useRouter } from "next/navigation";
 import { useTRPC } from "@/lib/trpc/client";
 import { AccessPanel } from "./access-panel";
 import { HaPanel } from "./ha-panel";
@@ -14,6 +14,7 @@ export function ConnectionPage({ id }: { id: string }) {
   const router = useRouter();
   const groups = useQuery(trpc.hsmGroupActions.groups.queryOptions());
   const current = groups.data?.find((g) => g.id === id);
+  if (groups.data && !current) notFound();
   return (
     <>
       <label htmlFor="hsm-group-choice">HSM group</label>

@@ -5,11 +5,13 @@ import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
 import { PageHeader } from "../ui/page-header";
+import { useNotFoundOn } from "../ui/use-not-found";
 import { HsmGroupForm } from "./hsm-group-form";
 
 export function HsmGroupEdit({ id }: { id: string }) {
   const trpc = useTRPC();
   const group = useQuery(trpc.hsmGroups.get.queryOptions({ id }));
+  useNotFoundOn(group.error);
   if (group.isError) return <FormError message={describeError(group.error).message} />;
   if (!group.data) return <p>Loading…</p>;
   return (

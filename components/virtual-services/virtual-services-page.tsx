@@ -6,16 +6,20 @@ import type { VirtualServiceView } from "@/lib/schemas/virtual-services";
 import { useTRPC } from "@/lib/trpc/client";
 import { EmptyState } from "../ui/empty-state";
 import { FormError } from "../ui/form-error";
+import { useUrlState } from "../ui/use-url-state";
 import { VsDetail } from "./vs-detail";
 import { VsWizard } from "./vs-wizard";
 
 const BADGE: Record<string, string> = { up: "success", down: "failure" };
+const DEFAULTS = { open: "" };
 
 export function VirtualServicesPage() {
   const trpc = useTRPC();
   const query = useQuery({ ...trpc.virtualServices.list.queryOptions(), refetchInterval: 2000 });
   const [wizard, setWizard] = useState<{ editing: VirtualServiceView | null } | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  // The open virtual service is in the URL (?open=id): a reload shows it again.
+  const [{ open: openId }, setUrl] = useUrlState(DEFAULTS);
+  const setOpenId = (id: string | null) => setUrl({ open: id ?? "" });
   const services = query.data ?? [];
   const open = services.find((v) => v.id === openId) ?? null;
   if (query.isPending) return <p>Loading virtual services…</p>;

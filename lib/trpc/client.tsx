@@ -5,13 +5,14 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import type { AppRouter } from "@/server/trpc/router";
+import { worthRetrying } from "./errors";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false },
+      queries: { staleTime: 5_000, retry: worthRetrying, refetchOnWindowFocus: false },
       mutations: { retry: false },
     },
   });

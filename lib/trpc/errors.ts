@@ -40,3 +40,15 @@ export function applyServerError<T extends FieldValues>(
   }
   return placed ? null : message;
 }
+
+/** The object a page is about does not exist (or is not this tenant's): show the not-found page. */
+export function isMissing(error: unknown): boolean {
+  const e = error as { data?: ErrorData & { httpStatus?: number } } | null;
+  return e?.data?.httpStatus === 404 || e?.data?.appCode === "NOT_FOUND" || e?.data?.field === "id";
+}
+
+/** Retrying a refusal (4xx) asks the same question again: only server and network failures are retried. */
+export function worthRetrying(failures: number, error: unknown): boolean {
+  const status = (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus;
+  return failures < 1 && !(status !== undefined && status >= 400 && status < 500);
+}

@@ -5,7 +5,10 @@ import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
 
-/** "List slots": the table of `vtl listSlots` per server. */
+/**
+ * "List slots": the table of `vtl listSlots` per server, numbered as vtl numbers them: slot #1, #2…
+ * across every server of the group (the PKCS#11 slot ids are the library's, not the admin's).
+ */
 export function ListSlotsPanel({ id }: { id: string }) {
   const trpc = useTRPC();
   const list = useMutation(trpc.hsmGroupActions.listSlots.mutationOptions());
@@ -23,7 +26,8 @@ export function ListSlotsPanel({ id }: { id: string }) {
         </button>
       </div>
       <FormError message={list.error ? describeError(list.error).message : null} />
-      {list.data?.servers.map((server) => (
+      {list.data && <p>Number of slots: {list.data.servers.reduce((n, s) => n + s.slots.length, 0)}</p>}
+      {list.data?.servers.map((server, i, servers) => (
         <div key={server.serverId}>
           <h3>{server.server}</h3>
           {server.error ? (
@@ -40,9 +44,9 @@ export function ListSlotsPanel({ id }: { id: string }) {
                 </tr>
               </thead>
               <tbody>
-                {server.slots.map((slot) => (
+                {server.slots.map((slot, j) => (
                   <tr key={slot.slot}>
-                    <td>slot #{slot.slot}</td>
+                    <td>slot #{servers.slice(0, i).reduce((n, s) => n + s.slots.length, 0) + j + 1}</td>
                     <td>{slot.description || "—"}</td>
                     <td>{slot.label || "—"}</td>
                     <td>{slot.serial || "—"}</td>

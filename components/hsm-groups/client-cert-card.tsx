@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ClientCertRow } from "@/lib/schemas/hsm-client";
 import { useTRPC } from "@/lib/trpc/client";
 import { CopyButton } from "../ui/copy-button";
+import { addressTerm } from "./address-term";
 import { RegisterForm } from "./register-form";
 
 const STATUS_TEXT: Record<string, string> = {
@@ -131,9 +132,4 @@ export function ClientCertCard({
       )}
     </section>
   );
-}
-
-/** A service engine's client address is its host name; a console node's may be an IP literal. */
-function addressTerm(value: string): string {
-  return /^[0-9.]+$|:/.test(value) ? "IP address" : "Host name";
 }

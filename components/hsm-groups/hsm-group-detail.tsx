@@ -10,6 +10,7 @@ import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
 import { ConfirmButton } from "../ui/confirm-button";
 import { FormError } from "../ui/form-error";
+import { addressTerm } from "./address-term";
 
 const BASE = "/templates/security/hsm-groups";
 
@@ -140,8 +141,8 @@ export function HsmGroupDetail({ id }: { id: string }) {
             .filter((c) => !c.replacedAt)
             .map((c) => (
               <li key={c.id}>
-                {c.kind === "console" ? "Console node" : "Service engine"} {c.name} ({c.ip}, {c.network}{" "}
-                network)
+                {c.kind === "console" ? "Console node" : "Service engine"} {c.name} (
+                {addressTerm(c.ip).toLowerCase()} {c.ip}, {c.network} network)
               </li>
             ))}
         </ul>

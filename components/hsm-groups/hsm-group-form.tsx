@@ -20,6 +20,7 @@ import { FieldFrame } from "../ui/field-frame";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
 import { useFormErrors } from "../ui/use-form-errors";
+import { HSM_TYPE_HINTS } from "./hsm-type-hints";
 import { ServerFields } from "./server-fields";
 
 const SERVER_FIELDS = ["address", "port", "serverCert", "partition", "partitionPassword", "adminApiUrl"];
@@ -122,13 +123,16 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
           readOnly={group?.builtIn}
         />
         <label htmlFor="hsm-type">Type</label>
-        <select id="hsm-type" {...form.register("type")}>
+        <select id="hsm-type" aria-describedby="hsm-type-hint" {...form.register("type")}>
           {HSM_TYPES.map((t) => (
             <option key={t} value={t}>
               {HSM_TYPE_LABELS[t]}
             </option>
           ))}
         </select>
+        <div id="hsm-type-hint" className="hint">
+          {HSM_TYPE_HINTS[type]}
+        </div>
         {errors.type?.message && <div className="field-error">{errors.type.message}</div>}
         {type === "pkcs11-module" && (
           <>
@@ -189,13 +193,14 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
       </div>
       {network && (
         <section className="panel">
-          {count >= 2 && (
-            <div>
-              <input id="hsm-ha" type="checkbox" {...form.register("isHa")} />
-              <label htmlFor="hsm-ha">HA (one virtual slot over all HSMs)</label>
-              {errors.isHa?.message && <div className="field-error">{errors.isHa.message}</div>}
-            </div>
-          )}
+          {/* HA has one home: "Set up HA" on the Connection page, after the clients are registered
+              (it needs each partition's serial, as the document's step 3 says). */}
+          <p className="hint">
+            High availability: {group?.isHa ? "on" : "off"}.{" "}
+            {count >= 2
+              ? "Turn it on with Set up HA on the group's Connection page once this console is registered on every HSM."
+              : "It needs two or more HSMs."}
+          </p>
           <TextField
             id="hsm-validity"
             label="Client certificate validity (days)"

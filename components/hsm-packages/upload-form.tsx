@@ -75,14 +75,20 @@ export function UploadPackageForm() {
             {HSM_PACKAGE_LABELS[answer.type]}, client version {answer.version ?? "not named in the files"},{" "}
             {answer.members.length} members: {answer.members.map((m) => m.name).join(", ")}.
           </p>
-          {answer.extra.length > 0 && <p>Not part of the client (kept): {answer.extra.join(", ")}.</p>}
-          {answer.notes.map((n) => (
-            <p key={n}>{n}</p>
-          ))}
           {answer.restartRequired > 0 && (
             <p>{answer.restartRequired} service engine(s) must restart to install it.</p>
           )}
         </div>
+      )}
+      {/* Warnings in their own box: inside the green one they read as part of the success. */}
+      {answer && (answer.extra.length > 0 || answer.notes.length > 0) && (
+        <section className="alert warn" aria-label="Package warnings">
+          <strong>Check these before you install it:</strong>
+          {answer.extra.length > 0 && <p>Not part of the client (kept): {answer.extra.join(", ")}.</p>}
+          {answer.notes.map((n) => (
+            <p key={n}>{n}</p>
+          ))}
+        </section>
       )}
     </form>
   );

@@ -192,6 +192,10 @@ test("CSR → download → signed by an openssl test CA → upload → active; a
       .fill(fs.readFileSync(path.join(dir, "ca.pem"), "utf8"));
     await upload.getByRole("button", { name: "Upload certificate" }).click();
     await expect(page.getByRole("heading", { level: 2 })).toContainText("Active");
+    // The page now shows the certificate, not the request and its upload form.
+    await expect(page.getByRole("region", { name: "Certificate signing request" })).toHaveCount(0);
+    await expect(upload).toHaveCount(0);
+    await expect(page.getByText("Pending CSR")).toHaveCount(0);
     await expect(page.getByRole("region", { name: "Certificate details" })).toContainText("CN=E2E Test CA");
     // 20 days left: flagged as expiring soon.
     await expect(page.getByRole("heading", { level: 2 })).toContainText("Expiring soon");

@@ -15,9 +15,13 @@ function safenetTar(): Buffer {
 test("Local-SoftHSM: Test connection passes every stage and List slots shows the partition", async ({
   page,
 }) => {
-  // Reached from a group's "Connection" link; here via the group switcher on the page itself.
+  // A group that does not exist: the not-found page, inside the console.
   await page.goto("/templates/security/hsm-groups/00000000-0000-4000-8000-000000000000/connection");
-  await page.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM (pkcs11-module, 1 server)" });
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  // Reached from the group's "Connection" link.
+  await page.goto("/templates/security/hsm-groups");
+  await page.getByRole("link", { name: "Local-SoftHSM", exact: true }).click();
+  await page.getByRole("link", { name: "Connection" }).click();
   await expect(page).toHaveURL(/hsm-groups\/[0-9a-f-]{36}\/connection$/);
 
   const stages = page.getByRole("table", { name: "Connection stages of hsm-console-local" });
@@ -39,6 +43,8 @@ test("Local-SoftHSM: Test connection passes every stage and List slots shows the
   await page.getByRole("button", { name: "List slots" }).click();
   const slots = page.getByRole("table", { name: "Slots of hsm-console-local" });
   await expect(slots.getByRole("row").filter({ hasText: "hsm-console-local" })).toContainText("Present");
+  // Numbered as `vtl listSlots` numbers them, from 1.
+  await expect(slots.getByRole("row").nth(1).getByRole("cell").first()).toHaveText("slot #1");
 
   await page.getByRole("button", { name: "Open application access" }).click();
   const access = page.getByRole("table", { name: "Application access state" });

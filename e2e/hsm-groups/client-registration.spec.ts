@@ -49,11 +49,18 @@ test("create a group over two appliances, download the client certificate and re
   await page.getByRole("link", { name: "Create HSM group" }).click();
   await page.getByLabel("Name").fill(groupName);
   await page.getByLabel("Type").selectOption("lab-appliance");
-  await expect(page.getByLabel("HA (one virtual slot over all HSMs)")).toHaveCount(0);
+  await expect(page.getByLabel("Type")).toHaveAccessibleDescription(
+    /emulated appliances of this project's lab/,
+  );
+  await expect(page.getByText("High availability: off. It needs two or more HSMs.")).toBeVisible();
   await fillServer(page, 0, "hsm1");
   await page.getByRole("button", { name: "Add Additional HSM" }).click();
   await fillServer(page, 1, "hsm2");
-  await page.getByLabel("HA (one virtual slot over all HSMs)").check();
+  // HA has one home, the Connection page: the form only says where.
+  await expect(
+    page.getByText(/High availability: off\. Turn it on with Set up HA on the group's Connection page/),
+  ).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: /HA/ })).toHaveCount(0);
   await page.getByRole("button", { name: "Create HSM group" }).click();
 
   await expect(page.getByRole("heading", { name: groupName })).toBeVisible();

@@ -131,7 +131,6 @@ test("HSM group over two lab appliances with HA, this console registered from th
     await hsm.getByLabel("Partition", { exact: true }).fill(info.partitions[0]!.label);
     await hsm.getByLabel("Partition password").fill(info.partitions[0]!.password);
   }
-  await page.getByLabel("HA (one virtual slot over all HSMs)").check();
   await page.getByRole("button", { name: "Create HSM group" }).click();
   await expect(page.getByRole("heading", { name: GROUP })).toBeVisible();
 
@@ -139,6 +138,16 @@ test("HSM group over two lab appliances with HA, this console registered from th
   const consoleCard = page.getByRole("main").getByRole("region", { name: /^Client / });
   const consoleName = ((await consoleCard.getByRole("heading").first().textContent()) ?? "").trim();
   await registerFromDownloadPage(page, consoleName);
+
+  // Step 3, after the registration: Set up HA on the group's Connection page (its one home).
+  await page.goto("/templates/security/hsm-groups");
+  await page.getByRole("link", { name: GROUP, exact: true }).click();
+  await page.getByRole("link", { name: "Connection" }).click();
+  await page.getByRole("button", { name: "Set up HA" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Turn HA on" }).click();
+  await expect(page.getByRole("region", { name: "High availability" })).toContainText("HA group number", {
+    timeout: 60_000,
+  });
 });
 
 test("associate with Default-Group: se-1 gets its own client; registered, it restarts on the HSM", async ({
@@ -157,10 +166,13 @@ test("associate with Default-Group: se-1 gets its own client; registered, it res
   await expect(se1).toContainText("not checked");
 
   await openClientCertificates(page);
+  // The SE's client address is its host name, and says so.
+  const seCard = page.getByRole("main").getByRole("region", { name: "Client se-1", exact: true });
+  await expect(seCard.locator("dt", { hasText: "Host name" })).toBeVisible();
   await registerFromDownloadPage(page, "se-1");
 
   await page.goto(SE_GROUPS);
-  await expect(se1).toContainText("registered, registered");
+  await expect(se1).toContainText(`${HOSTS.hsm1}: registered, ${HOSTS.hsm2}: registered`);
   await se1.getByRole("button", { name: "Restart se-1" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Restart se-1 now" }).click();
   await expect(se1.getByText("running", { exact: true })).toBeVisible({ timeout: 60_000 });

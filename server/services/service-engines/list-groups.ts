@@ -5,6 +5,7 @@ import {
   hsmClientRegistrations,
   hsmClients,
   hsmGroups,
+  hsmServers,
   serviceEngineGroups,
   serviceEngines,
 } from "@/server/db/schema";
@@ -73,10 +74,13 @@ async function registrationOf(db: Db, hsmGroupId: string, seName: string, local:
       ),
     );
   if (!client) return "no client certificate yet";
+  // Named per HSM ("hsm1: registered, hsm2: refused"): a bare list of states hides which one failed.
   const regs = await db
-    .select({ status: hsmClientRegistrations.status })
+    .select({ status: hsmClientRegistrations.status, address: hsmServers.address })
     .from(hsmClientRegistrations)
-    .where(eq(hsmClientRegistrations.clientId, client.id));
+    .innerJoin(hsmServers, eq(hsmServers.id, hsmClientRegistrations.serverId))
+    .where(eq(hsmClientRegistrations.clientId, client.id))
+    .orderBy(asc(hsmServers.position));
   if (regs.length === 0) return "not checked";
-  return regs.map((r) => r.status).join(", ");
+  return regs.map((r) => `${r.address ?? "module"}: ${r.status}`).join(", ");
 }

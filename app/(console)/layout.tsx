@@ -13,6 +13,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const { user } = state;
   return (
     <div className="shell">
+      {/* First in the tab order: keyboard users skip the menu. */}
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
       <ConsoleNav />
       <div className="shell-main">
         <div className="topbar">
@@ -26,7 +30,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <SignOutButton />
           </span>
         </div>
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
       </div>
     </div>
   );

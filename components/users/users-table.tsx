@@ -27,7 +27,7 @@ export function UsersTable() {
   return (
     <>
       <FormError message={error ?? query.error?.message} />
-      <table>
+      <table aria-label="Users">
         <thead>
           <tr>
             <th>Username</th>

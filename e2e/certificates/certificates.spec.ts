@@ -103,7 +103,7 @@ test("a self-signed EC certificate bound to Local-SoftHSM: listed, key in the HS
         .locator("xpath=following-sibling::dd")
         .textContent()
     )?.trim() ?? "";
-  await details.getByText("Certificate PEM").click();
+  await details.getByText("Certificate PEM", { exact: true }).click();
   const certPem = (await details.locator("pre").first().textContent()) ?? "";
 
   await page.goto(LIST);

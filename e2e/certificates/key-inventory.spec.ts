@@ -86,7 +86,7 @@ test("the key inventory opens on the group you came from; removing an orphan ask
     expect(tool("-O")).not.toContain(label);
 
     await page.goto("/templates/security/hsm-groups");
-    await page.getByRole("link", { name: GROUP }).click();
+    await page.getByRole("link", { name: GROUP, exact: true }).click();
     await page.getByRole("button", { name: "Delete", exact: true }).click();
     await page
       .getByRole("dialog")

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
@@ -94,6 +95,14 @@ export function CertificateDetail() {
               New CSR (new key)
             </button>
           </>
+        )}
+        {c.hsmGroupId && (
+          <Link
+            className="button"
+            href={`/templates/security/ssl-certificates/inventory?group=${c.hsmGroupId}`}
+          >
+            Key inventory
+          </Link>
         )}
         <ConfirmButton
           disabled={remove.isPending}

@@ -99,4 +99,27 @@ test("Upload HSM Packages: safenet.tar with a progress bar, listed; a bad tar is
   await page.getByRole("button", { name: "Upload" }).click();
   await expect(page.locator("main").getByRole("alert")).toContainText(/not a tar/i);
   await expect(page.getByRole("cell", { name: "holiday-photos.tar" })).toHaveCount(0);
+
+  // Accepted with warnings: they stand in their own box, not inside the green success.
+  const entries: HandEntry[] = SAFENET.map((name) => ({
+    name: `${name}-5.4.1-2.x86_64.rpm`,
+    body: name === "ckdemo" ? Buffer.alloc(1024, name) : Buffer.concat([RPM_LEAD, Buffer.alloc(1024, name)]),
+  }));
+  await page.getByLabel("Package file").setInputFiles({
+    name: "safenet-checked.tar",
+    mimeType: "application/x-tar",
+    buffer: tarOf([...entries, { name: "notes.txt", body: Buffer.from("from the download page\n") }]),
+  });
+  await page.getByRole("button", { name: "Upload" }).click();
+  const warnings = page.getByRole("region", { name: "Package warnings" });
+  await expect(warnings).toContainText("ckdemo-5.4.1-2.x86_64.rpm does not start like an RPM file");
+  await expect(warnings).toContainText("notes.txt");
+  await expect(page.getByRole("status")).toContainText("HSM Package uploaded successfully");
+  await expect(page.getByRole("status")).not.toContainText("does not start like an RPM");
+
+  // Deleting asks first, naming the file.
+  const checked = page.getByRole("row").filter({ hasText: "safenet-checked.tar" });
+  await checked.getByRole("button", { name: "Delete safenet-checked.tar" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete package safenet-checked.tar" }).click();
+  await expect(checked).toHaveCount(0);
 });

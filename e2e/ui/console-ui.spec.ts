@@ -18,6 +18,26 @@ test("keyboard: the skip link comes first and moves to the page; focus is visibl
   expect(await focused.evaluate((e) => getComputedStyle(e).outlineStyle)).toBe("solid");
 });
 
+test("no page of the menu asks for a resource that fails", async ({ page }) => {
+  const failed: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") failed.push(`console: ${m.text()}`);
+  });
+  await page.goto("/");
+  const links = page.getByRole("navigation", { name: "Main menu" }).getByRole("link");
+  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+  expect(hrefs.length).toBeGreaterThan(5);
+  for (const href of hrefs) {
+    await page.goto(href);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByText(/^Loading/)).toHaveCount(0);
+  }
+  expect(failed).toEqual([]);
+});
+
 test("dark mode follows prefers-color-scheme", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto("/");

@@ -16,8 +16,12 @@ const ZEnv = z.object({
   /** Extra origins allowed to call mutations (comma-separated), e.g. behind a reverse proxy. */
   HSM_CONSOLE_ORIGINS: z.string().default(""),
   HSM_CONSOLE_SESSION_HOURS: z.coerce.number().positive().default(12),
+  /** Failed sign-ins to one account from one address within the window before that pair is locked. */
   HSM_CONSOLE_LOGIN_MAX_ACCOUNT_FAILURES: z.coerce.number().int().positive().default(5),
-  HSM_CONSOLE_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(30),
+  /** Failed sign-ins to one account from all addresses (well above what one address can reach). */
+  HSM_CONSOLE_LOGIN_MAX_ACCOUNT_TOTAL_FAILURES: z.coerce.number().int().positive().default(50),
+  /** Wrong setup tokens from one address within the window before setup is locked for it. */
+  HSM_CONSOLE_SETUP_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   HSM_CONSOLE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   HSM_CONSOLE_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
   /** This console node as an HSM client: the name and IP registered on the appliances. */

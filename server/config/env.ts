@@ -29,6 +29,17 @@ const ZEnv = z.object({
   HSM_CONSOLE_NODE_IP: z.string().min(1).default("127.0.0.1"),
   /** Built-in echo pool server on 127.0.0.1 (a pool to point a first virtual service at); 0 = off. */
   HSM_CONSOLE_ECHO_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /**
+   * Networks (CIDR, comma-separated) a virtual service's pool may use although they are link-local
+   * or cloud metadata addresses, refused by default (e.g. "169.254.10.0/24").
+   */
+  HSM_CONSOLE_POOL_ALLOWED_NETWORKS: z
+    .string()
+    .default("")
+    .refine(
+      (v) => v.split(",").every((c) => !c.trim() || /^[0-9a-fA-F.:]+\/\d{1,3}$/.test(c.trim())),
+      "HSM_CONSOLE_POOL_ALLOWED_NETWORKS lists networks as address/prefix, comma-separated (e.g. 169.254.10.0/24)",
+    ),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

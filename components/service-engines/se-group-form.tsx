@@ -58,7 +58,7 @@ export function SeGroupForm({ group, onDone }: { group: ServiceEngineGroupView; 
         type="number"
         min={1}
         max={4}
-        registration={form.register("seCount")}
+        registration={form.register("seCount", { valueAsNumber: true })}
         error={errors.seCount as FieldError | undefined}
       />
       <div className="actions">

@@ -25,7 +25,11 @@ export function PortFields({
       {array.fields.map((f, i) => (
         <div key={f.id}>
           <label htmlFor={`vs-port-${i}`}>Port {i + 1}</label>
-          <input id={`vs-port-${i}`} type="number" {...form.register(`ports.${i}.port`)} />
+          <input
+            id={`vs-port-${i}`}
+            type="number"
+            {...form.register(`ports.${i}.port`, { valueAsNumber: true })}
+          />
           <input id={`vs-ssl-${i}`} type="checkbox" {...form.register(`ports.${i}.ssl`)} />
           <label htmlFor={`vs-ssl-${i}`}>SSL on port {i + 1}</label>
           {array.fields.length > 1 && (
@@ -66,7 +70,11 @@ export function PoolFields({
           <label htmlFor={`vs-pool-host-${i}`}>Server {i + 1} address</label>
           <input id={`vs-pool-host-${i}`} {...form.register(`pool.${i}.host`)} />
           <label htmlFor={`vs-pool-port-${i}`}>Server {i + 1} port</label>
-          <input id={`vs-pool-port-${i}`} type="number" {...form.register(`pool.${i}.port`)} />
+          <input
+            id={`vs-pool-port-${i}`}
+            type="number"
+            {...form.register(`pool.${i}.port`, { valueAsNumber: true })}
+          />
           <button type="button" className="secondary" onClick={() => array.remove(i)}>
             Remove server {i + 1}
           </button>

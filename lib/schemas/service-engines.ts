@@ -39,7 +39,7 @@ export const ZUpdateSeGroupInput = z.object({
     .union([ZId, z.literal(""), z.null()])
     .transform((v) => (v ? v : null))
     .optional(),
-  seCount: z.coerce
+  seCount: z
     .number({ message: "Enter a number." })
     .int("Enter a whole number.")
     .min(1, "A group runs at least 1 service engine.")

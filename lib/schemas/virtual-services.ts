@@ -5,7 +5,8 @@ import { ZId, ZObjectName } from "./common";
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const ipv4 = (message: string) => z.string().trim().regex(IPV4, message);
 
-const ZPort = z.coerce
+/** Strict: "0x4A3F", "12", true or [2] are refused, not converted (forms send numbers: valueAsNumber). */
+const ZPort = z
   .number({ message: "Enter a port number." })
   .int("Enter a whole port number.")
   .min(1, "Use a port from 1 to 65535.")
@@ -15,23 +16,25 @@ export const ZServicePort = z.object({ port: ZPort, ssl: z.boolean() });
 
 export const ZPoolServer = z.object({
   host: ipv4("Enter the pool server's IPv4 address, e.g. 127.0.0.1."),
-  port: z.coerce
-    .number({ message: "Enter a port number." })
-    .int("Enter a whole port number.")
-    .min(1, "Use a port from 1 to 65535.")
-    .max(65535, "Use a port from 1 to 65535."),
+  port: ZPort,
 });
 
 export const ZVirtualServiceInput = z.object({
   name: ZObjectName,
   vip: ipv4("Enter an IPv4 VIP address, e.g. 127.0.94.10."),
-  ports: z.array(ZServicePort).min(1, "Add at least one service port."),
+  ports: z
+    .array(ZServicePort)
+    .min(1, "Add at least one service port.")
+    .max(64, "At most 64 service ports per virtual service."),
   /** Empty = no certificate (only possible without SSL ports). */
   certificateId: z
     .union([ZId, z.literal(""), z.null()])
     .transform((v) => (v ? v : null))
     .optional(),
-  pool: z.array(ZPoolServer).min(1, "Add at least one pool server."),
+  pool: z
+    .array(ZPoolServer)
+    .min(1, "Add at least one pool server.")
+    .max(256, "At most 256 pool servers per virtual service."),
   healthCheckPath: z
     .string()
     .trim()

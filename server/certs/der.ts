@@ -74,3 +74,10 @@ function byteAt(input: Buffer, index: number): number {
   if (byte === undefined) throw new Error("truncated DER");
   return byte;
 }
+
+/** The bytes of an OCTET STRING, primitive or constructed (BER pieces). */
+export function octetsOf(tlv: { tag: number; value: Buffer }): Buffer {
+  if (tlv.tag === 0x04) return tlv.value;
+  if (tlv.tag === 0x24) return Buffer.concat(children(tlv.value).map((piece) => piece.value)); // constructed (BER)
+  throw new Error("expected an OCTET STRING");
+}

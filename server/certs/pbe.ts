@@ -1,12 +1,13 @@
-import { createDecipheriv, pbkdf2Sync } from "node:crypto";
+import { createDecipheriv } from "node:crypto";
 import { children, readInteger, readOid, readTlv } from "./der";
-import { bmpPassword, pkcs12Kdf } from "./pkcs12-kdf";
+import { MAX_ITERATIONS, pbkdf2Async, pkcs12KdfAsync } from "./kdf";
+import { bmpPassword } from "./pkcs12-kdf";
 import { rc2CbcDecrypt } from "./rc2";
 
 /** Why decryption failed: the caller turns this into a sentence on the right field. */
 export class PbeError extends Error {
   constructor(
-    readonly reason: "bad-password" | "unsupported",
+    readonly reason: "bad-password" | "unsupported" | "too-many-iterations",
     detail: string,
   ) {
     super(detail);
@@ -14,11 +15,6 @@ export class PbeError extends Error {
 }
 
 const PBES2 = "1.2.840.113549.1.5.13";
-/**
- * Tools use 2,048 (OpenSSL) to ~600,000 (password managers) iterations; a hostile file could ask for
- * billions and pin a CPU, so anything above this is refused as unsupported.
- */
-export const MAX_ITERATIONS = 1_000_000;
 const PBKDF2 = "1.2.840.113549.1.5.12";
 const PRF_HASH: Record<string, string> = {
   "1.2.840.113549.2.7": "sha1",
@@ -40,8 +36,12 @@ const PKCS12_PBE: Record<string, { cipher: "des-ede3-cbc" | "rc2"; keyLength: nu
   "1.2.840.113549.1.12.1.6": { cipher: "rc2", keyLength: 5, bits: 40 },
 };
 
-/** Decrypts `data` with the AlgorithmIdentifier (DER) found in a PKCS#12 file. */
-export function pbeDecrypt(algorithmDer: Buffer, data: Buffer, password: string): Buffer {
+/**
+ * Decrypts `data` with the AlgorithmIdentifier (DER) found in a PKCS#12 file or an encrypted
+ * PKCS#8 key. Parameters are checked (iterations capped) before any derivation, which runs off
+ * the event loop.
+ */
+export async function pbeDecrypt(algorithmDer: Buffer, data: Buffer, password: string): Promise<Buffer> {
   const [oidTlv, params] = children(readTlv(algorithmDer).value);
   if (!oidTlv || !params) throw new PbeError("unsupported", "missing algorithm parameters");
   const oid = readOid(oidTlv);
@@ -52,8 +52,10 @@ export function pbeDecrypt(algorithmDer: Buffer, data: Buffer, password: string)
   if (!salt || !iterations) throw new PbeError("unsupported", "bad PBE parameters");
   const pass = bmpPassword(password);
   const count = checkedIterations(readInteger(iterations));
-  const key = pkcs12Kdf("sha1", pass, salt.value, count, 1, legacy.keyLength);
-  const iv = pkcs12Kdf("sha1", pass, salt.value, count, 2, 8);
+  const [key, iv] = await Promise.all([
+    pkcs12KdfAsync("sha1", pass, salt.value, count, 1, legacy.keyLength),
+    pkcs12KdfAsync("sha1", pass, salt.value, count, 2, 8),
+  ]);
   try {
     if (legacy.cipher === "rc2") return rc2CbcDecrypt(key, legacy.bits ?? 40, iv, data);
     return decipher(legacy.cipher, key, iv, data);
@@ -62,7 +64,7 @@ export function pbeDecrypt(algorithmDer: Buffer, data: Buffer, password: string)
   }
 }
 
-function pbes2(params: Buffer, data: Buffer, password: string): Buffer {
+async function pbes2(params: Buffer, data: Buffer, password: string): Promise<Buffer> {
   const [kdf, scheme] = children(params);
   if (!kdf || !scheme) throw new PbeError("unsupported", "bad PBES2 parameters");
   const [kdfOid, kdfParams] = children(kdf.value);
@@ -87,11 +89,13 @@ function pbes2(params: Buffer, data: Buffer, password: string): Buffer {
   const cipher = cipherOid ? PBES2_CIPHERS[readOid(cipherOid)] : undefined;
   if (!cipher || !ivTlv || ivTlv.tag !== 0x04) throw new PbeError("unsupported", "PBES2 cipher");
   // OpenSSL feeds the password to PBKDF2 as its UTF-8 bytes (not BMPString) for PBES2 in PKCS#12.
-  const key = pbkdf2Sync(
+  if (keyLength !== undefined && keyLength !== cipher.keyLength)
+    throw new PbeError("unsupported", "PBKDF2 key length differs from the cipher's");
+  const key = await pbkdf2Async(
     Buffer.from(password, "utf8"),
     salt.value,
     checkedIterations(readInteger(iterations)),
-    keyLength ?? cipher.keyLength,
+    cipher.keyLength,
     prf,
   );
   try {
@@ -102,8 +106,14 @@ function pbes2(params: Buffer, data: Buffer, password: string): Buffer {
 }
 
 function checkedIterations(count: number): number {
-  if (count < 1 || count > MAX_ITERATIONS) throw new PbeError("unsupported", `iteration count ${count}`);
+  if (count > MAX_ITERATIONS) throw new PbeError("too-many-iterations", String(count));
+  if (count < 1) throw new PbeError("unsupported", `iteration count ${count}`);
   return count;
+}
+
+/** The sentence for a refused iteration count, on the file's field. */
+export function tooManyIterations(what: string, count: string): string {
+  return `This ${what} asks for ${count} key derivation iterations, more than the ${MAX_ITERATIONS.toLocaleString("en")} this console accepts; export it again with fewer (OpenSSL uses 2,048).`;
 }
 
 function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import type { createHash as CreateHash } from "node:crypto";
 
 /** PKCS#12 passwords are BMPString (UTF-16BE) with a terminating NUL pair (RFC 7292 B.1). */
 export function bmpPassword(password: string): Buffer {
@@ -7,23 +7,25 @@ export function bmpPassword(password: string): Buffer {
   return out;
 }
 
-const BLOCK_BYTES: Record<string, number> = { sha1: 64, sha224: 64, sha256: 64, sha384: 128, sha512: 128 };
-
 /**
  * The PKCS#12 key derivation (RFC 7292 Appendix B.2), used by the legacy PBE algorithms and the
  * MAC; Node has no API for it. `id` 1 = key, 2 = IV, 3 = MAC key.
+ *
+ * Self-contained on purpose (no outer names, `createHash` passed in): kdf.ts runs this very
+ * function's source in a worker thread, so that its hash loop never runs on the event loop.
  */
-export function pkcs12Kdf(
+export function pkcs12KdfBody(
+  createHash: typeof CreateHash,
   hash: string,
-  password: Buffer,
-  salt: Buffer,
+  password: Uint8Array,
+  salt: Uint8Array,
   iterations: number,
-  id: 1 | 2 | 3,
+  id: number,
   length: number,
 ): Buffer {
-  const v = BLOCK_BYTES[hash];
+  const v = ({ sha1: 64, sha224: 64, sha256: 64, sha384: 128, sha512: 128 } as Record<string, number>)[hash];
   if (!v) throw new Error(`unsupported hash ${hash}`);
-  const repeatTo = (input: Buffer, size: number) => {
+  const repeatTo = (input: Uint8Array, size: number) => {
     const out = Buffer.alloc(size);
     for (let i = 0; i < size; i += 1) out[i] = input[i % input.length]!;
     return out;

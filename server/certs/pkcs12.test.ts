@@ -41,9 +41,9 @@ beforeAll(() => {
 });
 afterAll(() => ssl.cleanup());
 
-function refusal(fn: () => unknown): AppError {
+async function refusal(fn: () => unknown): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
@@ -52,9 +52,9 @@ function refusal(fn: () => unknown): AppError {
 }
 
 describe("parsePkcs12", () => {
-  it("opens openssl's default file (AES-256-CBC, PBKDF2, SHA-256 MAC) with key, certificate and ordered chain", () => {
-    const parsed = parsePkcs12({ der: ssl.readBuffer("default.p12"), password: PASS });
-    const key = parsePrivateKey({ text: ssl.read("leaf.key") });
+  it("opens openssl's default file (AES-256-CBC, PBKDF2, SHA-256 MAC) with key, certificate and ordered chain", async () => {
+    const parsed = await parsePkcs12({ der: ssl.readBuffer("default.p12"), password: PASS });
+    const key = await parsePrivateKey({ text: ssl.read("leaf.key") });
     expect(parsed.key.pkcs8Der.equals(key.pkcs8Der)).toBe(true);
     expect(parsed.key).toMatchObject({ algorithm: "RSA", bits: 2048 });
     expect(parsed.certificate.subject.commonName).toBe("www.example.com");
@@ -67,46 +67,46 @@ describe("parsePkcs12", () => {
     expect(result.findings).toEqual([]);
   });
 
-  it("opens a -legacy file (3DES key, RC2-40 certificates, SHA-1 MAC)", (context) => {
+  it("opens a -legacy file (3DES key, RC2-40 certificates, SHA-1 MAC)", async (context) => {
     if (!legacyAvailable) context.skip();
-    const parsed = parsePkcs12({ der: ssl.readBuffer("legacy.p12"), password: PASS });
+    const parsed = await parsePkcs12({ der: ssl.readBuffer("legacy.p12"), password: PASS });
     expect(parsed.certificate.subject.commonName).toBe("www.example.com");
     expect(parsed.chain).toHaveLength(2);
     expect(parsed.key.algorithm).toBe("RSA");
   });
 
-  it("opens an unencrypted file with a plain key bag", () => {
-    expect(parsePkcs12({ der: ssl.readBuffer("plain.p12"), password: PASS }).chain).toHaveLength(2);
+  it("opens an unencrypted file with a plain key bag", async () => {
+    expect((await parsePkcs12({ der: ssl.readBuffer("plain.p12"), password: PASS })).chain).toHaveLength(2);
   });
 
-  it("refuses a wrong password on pkcs12Password", () => {
-    expect(parsePkcs12({ der: ssl.readBuffer("nomac.p12"), password: PASS }).chain).toHaveLength(2);
+  it("refuses a wrong password on pkcs12Password", async () => {
+    expect((await parsePkcs12({ der: ssl.readBuffer("nomac.p12"), password: PASS })).chain).toHaveLength(2);
     for (const file of [
       "default.p12",
       "plain.p12",
       "nomac.p12",
       ...(legacyAvailable ? ["legacy.p12"] : []),
     ]) {
-      const error = refusal(() => parsePkcs12({ der: ssl.readBuffer(file), password: "wrong" }));
+      const error = await refusal(() => parsePkcs12({ der: ssl.readBuffer(file), password: "wrong" }));
       expect(error, file).toMatchObject({ code: "VALIDATION", field: "pkcs12Password" });
       expect(error.message).toMatch(/password does not open/);
     }
   });
 
-  it("refuses a file over 1 MiB before parsing it", () => {
-    expect(refusal(() => parsePkcs12({ der: Buffer.alloc(1024 * 1024 + 1), password: PASS })).code).toBe(
-      "PAYLOAD_TOO_LARGE",
-    );
+  it("refuses a file over 1 MiB before parsing it", async () => {
+    expect(
+      (await refusal(() => parsePkcs12({ der: Buffer.alloc(1024 * 1024 + 1), password: PASS }))).code,
+    ).toBe("PAYLOAD_TOO_LARGE");
   });
 
-  it("refuses a file that is not PKCS#12, and one without a key", () => {
-    const notP12 = refusal(() =>
+  it("refuses a file that is not PKCS#12, and one without a key", async () => {
+    const notP12 = await refusal(() =>
       parsePkcs12({ der: Buffer.from(ssl.read("leaf.pem")), password: PASS, field: "file" }),
     );
     expect(notP12).toMatchObject({ code: "VALIDATION", field: "file" });
     expect(notP12.message).toMatch(/not a PKCS#12/);
-    expect(refusal(() => parsePkcs12({ der: ssl.readBuffer("nokey.p12"), password: "x" })).message).toMatch(
-      /no private key/,
-    );
+    expect(
+      (await refusal(() => parsePkcs12({ der: ssl.readBuffer("nokey.p12"), password: "x" }))).message,
+    ).toMatch(/no private key/);
   });
 });

@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { CertBag, id_x509Certificate, PFX, SafeContents } from "@peculiar/asn1-pfx";
+import { CertBag, id_x509Certificate, SafeContents } from "@peculiar/asn1-pfx";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AppError } from "@/lib/errors";
 import {
@@ -10,10 +9,10 @@ import {
   isIssuedBy,
   summarizeCertificate,
 } from "./certificate";
-import { children, readOid, readTlv } from "./der";
-import { MAX_ITERATIONS, PbeError, pbeDecrypt } from "./pbe";
-import { bmpPassword, pkcs12Kdf } from "./pkcs12-kdf";
-import { type ParsedPrivateKey, parsePrivateKey } from "./private-key";
+import { children, octetsOf, readOid, readTlv } from "./der";
+import { PbeError, pbeDecrypt, tooManyIterations } from "./pbe";
+import { checkMac, ID_DATA, type Pfx, readPfx, wrongPassword } from "./pfx";
+import { type ParsedPrivateKey, parsePrivateKeyDer } from "./private-key";
 
 export interface ParsedPkcs12 {
   key: ParsedPrivateKey;
@@ -33,10 +32,8 @@ export interface ParsePkcs12Input {
   now?: Date;
 }
 
-const PASSWORD_FIELD = "pkcs12Password";
 /** A key with a long chain is a few KiB; anything this large is not a certificate export. */
 const MAX_PKCS12_BYTES = 1024 * 1024;
-const ID_DATA = "1.2.840.113549.1.7.1";
 const ID_ENCRYPTED_DATA = "1.2.840.113549.1.7.6";
 const BAG = {
   key: "1.2.840.113549.1.12.10.1.1",
@@ -44,20 +41,27 @@ const BAG = {
   cert: "1.2.840.113549.1.12.10.1.3",
   safeContents: "1.2.840.113549.1.12.10.1.6",
 };
-const MAC_HASH: Record<string, string> = {
-  "1.3.14.3.2.26": "sha1",
-  "2.16.840.1.101.3.4.2.4": "sha224",
-  "2.16.840.1.101.3.4.2.1": "sha256",
-  "2.16.840.1.101.3.4.2.2": "sha384",
-  "2.16.840.1.101.3.4.2.3": "sha512",
-};
+/** A key and a chain fit in a handful of bags; a file with more is not a certificate export. */
+export const MAX_BAGS = 64;
+/** OpenSSL writes one encrypted container (the certificates); each costs a key derivation. */
+const MAX_ENCRYPTED_CONTAINERS = 2;
+const MAX_NESTING = 4;
+
+/** What a walk over the file found, before any key is decrypted. */
+interface Found {
+  keyBags: Array<{ shrouded: boolean; value: Buffer }>;
+  certs: DecodedCertificate[];
+  bags: number;
+}
 
 /**
  * A .p12/.pfx file in pure JS: MAC checked, PBES2 (AES, PBKDF2) and legacy PKCS#12 PBE
  * (3DES, RC2) decrypted, one private key and its certificate found by public key.
+ * Cheap checks first: sizes, bag counts and "exactly one key" are settled before the key is
+ * derived, and every derivation runs off the event loop with capped iterations.
  * Nothing is written anywhere; errors never carry file bytes or the password.
  */
-export function parsePkcs12(input: ParsePkcs12Input): ParsedPkcs12 {
+export async function parsePkcs12(input: ParsePkcs12Input): Promise<ParsedPkcs12> {
   const field = input.field ?? "pkcs12";
   const now = input.now ?? new Date();
   const invalid = (why: string) => new AppError("VALIDATION", why, { field });
@@ -69,46 +73,52 @@ export function parsePkcs12(input: ParsePkcs12Input): ParsedPkcs12 {
     );
   }
 
-  let pfx: PFX;
+  let pfx: Pfx;
   let authSafe: Buffer;
   try {
-    pfx = AsnConvert.parse(input.der, PFX);
-    if (pfx.authSafe.contentType !== ID_DATA) throw new Error("public-key integrity mode");
-    authSafe = octets(pfx.authSafe.content);
+    pfx = readPfx(input.der);
+    authSafe = pfx.authSafe;
   } catch {
     throw invalid("This is not a PKCS#12 (.p12 / .pfx) file, or it is damaged.");
   }
-  // The parser fills in an empty MacData (no algorithm) when the file has none.
-  const hasMac = Boolean(pfx.macData?.mac?.digestAlgorithm?.algorithm);
-  if (hasMac) checkMac(pfx, authSafe, input.password, field);
 
-  const keys: ParsedPrivateKey[] = [];
-  const certs: DecodedCertificate[] = [];
+  const found: Found = { keyBags: [], certs: [], bags: 0 };
   try {
+    const encrypted: Array<{ value: Buffer }> = [];
     for (const info of children(readTlv(authSafe).value)) {
       const [typeTlv, contentTlv] = children(info.value);
       if (!typeTlv || !contentTlv) continue;
       const type = readOid(typeTlv);
       const inner = readTlv(contentTlv.value); // [0] EXPLICIT wrapper
-      if (type === ID_DATA) readBags(octetsOf(inner), input.password, field, keys, certs);
-      else if (type === ID_ENCRYPTED_DATA)
-        readBags(
-          decryptedSafeContents(decryptEncryptedData(inner, input.password)),
-          input.password,
-          field,
-          keys,
-          certs,
-        );
+      if (type === ID_DATA) readBags(octetsOf(inner), field, found, 0, invalid);
+      else if (type === ID_ENCRYPTED_DATA) encrypted.push(inner);
     }
+    if (encrypted.length > MAX_ENCRYPTED_CONTAINERS)
+      throw invalid(`This PKCS#12 file has ${encrypted.length} encrypted containers; a key export has one.`);
+    // The parser fills in an empty MacData (no algorithm) when the file has none.
+    if (pfx.mac) await checkMac(pfx.mac, authSafe, input.password, field);
+    for (const container of encrypted) {
+      const contents = decryptedSafeContents(await decryptEncryptedData(container, input.password));
+      readBags(contents, field, found, 0, invalid);
+    }
+    if (found.keyBags.length === 0)
+      throw invalid("This PKCS#12 file holds no private key; export it again with the key included.");
+    const [bag] = found.keyBags;
+    const key = bag!.shrouded
+      ? await shroudedKey(bag!.value, input.password, field)
+      : parsePrivateKeyDer(bag!.value, field);
+    return withCertificate(key, found.certs, now, invalid);
   } catch (error) {
     throw translate(error, invalid);
   }
+}
 
-  if (keys.length === 0)
-    throw invalid("This PKCS#12 file holds no private key; export it again with the key included.");
-  if (keys.length > 1)
-    throw invalid("This PKCS#12 file holds more than one private key; export only the one to import.");
-  const key = keys[0]!;
+function withCertificate(
+  key: ParsedPrivateKey,
+  certs: DecodedCertificate[],
+  now: Date,
+  invalid: (why: string) => AppError,
+): ParsedPkcs12 {
   const leaf = certs.find((cert) => certificateSpkiDer(cert).equals(key.publicKeySpkiDer));
   if (!leaf) throw invalid("This PKCS#12 file holds no certificate for its private key.");
   const chain = orderChain(
@@ -124,65 +134,47 @@ export function parsePkcs12(input: ParsePkcs12Input): ParsedPkcs12 {
   };
 }
 
-function checkMac(pfx: PFX, authSafe: Buffer, password: string, field: string): void {
-  const mac = pfx.macData;
-  const hash = MAC_HASH[mac.mac.digestAlgorithm.algorithm];
-  if (!hash) {
-    throw new AppError(
-      "VALIDATION",
-      "This PKCS#12 file uses an integrity algorithm this console does not support (re-export it with `openssl pkcs12 -export`).",
-      { field },
-    );
-  }
-  const expected = Buffer.from(mac.mac.digest.buffer);
-  const salt = Buffer.from(mac.macSalt.buffer);
-  // OpenSSL treats an empty password as either "" (two NUL bytes) or absent (no bytes): try both.
-  const candidates = password === "" ? [bmpPassword(""), Buffer.alloc(0)] : [bmpPassword(password)];
-  for (const pass of candidates) {
-    const key = pkcs12Kdf(hash, pass, salt, macIterations(mac.iterations, field), 3, expected.length);
-    const actual = createHmac(hash, key).update(authSafe).digest();
-    if (actual.length === expected.length && timingSafeEqual(actual, expected)) return;
-  }
-  throw wrongPassword();
-}
-
-function macIterations(count: number, field: string): number {
-  if (count > MAX_ITERATIONS) {
-    throw new AppError(
-      "VALIDATION",
-      `This PKCS#12 file asks for ${count} MAC iterations, more than the ${MAX_ITERATIONS} accepted.`,
-      {
-        field,
-      },
-    );
-  }
-  return count || 1;
-}
-
+/**
+ * Collects bags without decrypting any key: a second key is refused before anything is derived.
+ * Bags are walked with the small DER reader first, so a file of thousands of bags costs no parsing.
+ */
 function readBags(
   safeContents: Buffer,
-  password: string,
   field: string,
-  keys: ParsedPrivateKey[],
-  certs: DecodedCertificate[],
+  found: Found,
+  depth: number,
+  invalid: (why: string) => AppError,
 ): void {
-  for (const bag of AsnConvert.parse(safeContents, SafeContents)) {
-    const value = Buffer.from(bag.bagValue);
-    if (bag.bagId === BAG.key) {
-      keys.push(parsePrivateKey({ der: value, field }));
-    } else if (bag.bagId === BAG.shroudedKey) {
-      const [algorithm, encrypted] = children(readTlv(value).value);
-      if (!algorithm || !encrypted) throw new Error("bad shrouded key bag");
-      keys.push(decryptedKey(pbeDecrypt(algorithm.raw, encrypted.value, password), field));
-    } else if (bag.bagId === BAG.cert) {
+  if (depth > MAX_NESTING) throw invalid("This PKCS#12 file nests its contents too deeply.");
+  const bags = children(readTlv(safeContents).value).map((bag) => {
+    const [idTlv, wrapper] = children(bag.value);
+    if (!idTlv || !wrapper) throw new Error("bad SafeBag");
+    return { bagId: readOid(idTlv), value: readTlv(wrapper.value).raw };
+  });
+  const keyBags = bags.filter((bag) => bag.bagId === BAG.key || bag.bagId === BAG.shroudedKey);
+  if (found.keyBags.length + keyBags.length > 1)
+    throw invalid("This PKCS#12 file holds more than one private key; export only the one to import.");
+  found.bags += bags.length;
+  if (found.bags > MAX_BAGS)
+    throw invalid(`This PKCS#12 file holds more than ${MAX_BAGS} items; a key export holds a few.`);
+  for (const { bagId, value } of bags) {
+    if (bagId === BAG.key || bagId === BAG.shroudedKey) {
+      found.keyBags.push({ shrouded: bagId === BAG.shroudedKey, value });
+    } else if (bagId === BAG.cert) {
       const certBag = AsnConvert.parse(value, CertBag);
       if (certBag.certId === id_x509Certificate)
-        certs.push(decodeCertificateDer(octets(certBag.certValue), field));
-    } else if (bag.bagId === BAG.safeContents) {
-      readBags(value, password, field, keys, certs);
+        found.certs.push(decodeCertificateDer(octets(certBag.certValue), field));
+    } else if (bagId === BAG.safeContents) {
+      readBags(value, field, found, depth + 1, invalid);
     }
     // CRL and secret bags carry nothing we import.
   }
+}
+
+async function shroudedKey(value: Buffer, password: string, field: string): Promise<ParsedPrivateKey> {
+  const [algorithm, encrypted] = children(readTlv(value).value);
+  if (!algorithm || !encrypted) throw new Error("bad shrouded key bag");
+  return decryptedKey(await pbeDecrypt(algorithm.raw, encrypted.value, password), field);
 }
 
 /**
@@ -191,7 +183,7 @@ function readBags(
  */
 function decryptedKey(pkcs8: Buffer, field: string): ParsedPrivateKey {
   try {
-    return parsePrivateKey({ der: pkcs8, field });
+    return parsePrivateKeyDer(pkcs8, field);
   } catch (error) {
     if (error instanceof AppError && error.message.startsWith("This private key cannot be read")) {
       throw new PbeError("bad-password", "decrypted key is noise");
@@ -210,7 +202,7 @@ function decryptedSafeContents(data: Buffer): Buffer {
 }
 
 /** CMS EncryptedData: SEQUENCE { version, EncryptedContentInfo { type, algorithm, [0] IMPLICIT content } }. */
-function decryptEncryptedData(encryptedData: { value: Buffer }, password: string): Buffer {
+function decryptEncryptedData(encryptedData: { value: Buffer }, password: string): Promise<Buffer> {
   const [, contentInfo] = children(encryptedData.value);
   if (!contentInfo) throw new Error("bad EncryptedData");
   const [, algorithm, content] = children(contentInfo.value);
@@ -241,25 +233,15 @@ function octets(der: ArrayBuffer | Buffer): Buffer {
   return Buffer.from(AsnConvert.parse(der, OctetString).buffer);
 }
 
-function octetsOf(tlv: { tag: number; value: Buffer }): Buffer {
-  if (tlv.tag === 0x04) return tlv.value;
-  if (tlv.tag === 0x24) return Buffer.concat(children(tlv.value).map((piece) => piece.value)); // constructed (BER)
-  throw new Error("expected an OCTET STRING");
-}
-
 function translate(error: unknown, invalid: (why: string) => AppError): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof PbeError) {
     if (error.reason === "bad-password") return wrongPassword();
+    if (error.reason === "too-many-iterations")
+      return invalid(tooManyIterations("PKCS#12 file", error.message));
     return invalid(
       "This PKCS#12 file is encrypted with an algorithm this console does not support; re-export it with `openssl pkcs12 -export` (AES-256).",
     );
   }
   return invalid("This PKCS#12 file is damaged: its contents cannot be read.");
-}
-
-function wrongPassword(): AppError {
-  return new AppError("VALIDATION", "The password does not open this PKCS#12 file. Check it and try again.", {
-    field: PASSWORD_FIELD,
-  });
 }

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { children, readTlv } from "./der";
 import { describeKey } from "./key-info";
+import { PbeError, pbeDecrypt, tooManyIterations } from "./pbe";
 import { readPemBlocks } from "./pem";
 
 /** A private key normalised for the PKCS#11 layer, which imports `pkcs8Der` into the HSM. */
@@ -29,18 +30,49 @@ const KEY_LABELS = new Set(["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", 
 
 /**
  * PEM PKCS#1 / PKCS#8 / SEC1, encrypted PKCS#8, legacy encrypted PEM (Proc-Type), or DER.
- * Node's crypto (OpenSSL) does the decoding and decryption; we only classify and explain failures.
+ * Node's crypto (OpenSSL) does the decoding; encrypted PKCS#8 is decrypted here first (pbe.ts),
+ * so that its key derivation runs off the event loop with capped iterations (OpenSSL would run
+ * whatever count the file asks for, synchronously). Legacy PEM costs one MD5: OpenSSL does it.
  * Never logs or echoes key bytes: errors carry no input text and no cause.
  */
-export function parsePrivateKey(input: ParsePrivateKeyInput): ParsedPrivateKey {
+export async function parsePrivateKey(input: ParsePrivateKeyInput): Promise<ParsedPrivateKey> {
   const field = input.field ?? "key";
-  const key = input.der
-    ? loadDer(input.der, input.passphrase, field)
-    : loadPem(input.text ?? "", input.passphrase, field);
+  if (input.der) {
+    if (!looksEncrypted(input.der)) return parsePrivateKeyDer(input.der, field);
+    return decryptPkcs8(input.der, input.passphrase, field);
+  }
+  const block = onePemBlock(input.text ?? "", field);
+  if (block.label === "ENCRYPTED PRIVATE KEY") return decryptPkcs8(block.der, input.passphrase, field);
+  const encrypted = /ENCRYPTED/.test(block.headers["Proc-Type"] ?? "");
+  if (encrypted && !input.passphrase) throw missingPassphrase();
+  // Re-armour only the chosen block so surrounding text (a certificate, comments) cannot confuse OpenSSL.
+  const pem = armour(block.label, block.headers, block.der);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(
+      encrypted ? { key: pem, format: "pem", passphrase: input.passphrase } : { key: pem, format: "pem" },
+    );
+  } catch {
+    throw encrypted ? wrongPassphrase() : unreadable(field);
+  }
   return normalise(key, field);
 }
 
-function loadPem(text: string, passphrase: string | undefined, field: string): KeyObject {
+/** An unencrypted key in DER (PKCS#8, PKCS#1 or SEC1). */
+export function parsePrivateKeyDer(der: Buffer, field: string): ParsedPrivateKey {
+  for (const type of ["pkcs8", "pkcs1", "sec1"] as const) {
+    let key: KeyObject;
+    try {
+      key = createPrivateKey({ key: der, format: "der", type });
+    } catch {
+      continue; // try the next encoding
+    }
+    return normalise(key, field);
+  }
+  throw unreadable(field);
+}
+
+function onePemBlock(text: string, field: string) {
   const blocks = readPemBlocks(text, field).filter((block) => KEY_LABELS.has(block.label));
   if (blocks.length === 0) {
     throw new AppError(
@@ -60,50 +92,39 @@ function loadPem(text: string, passphrase: string | undefined, field: string): K
       },
     );
   }
-  const block = blocks[0]!;
-  const encrypted =
-    block.label === "ENCRYPTED PRIVATE KEY" || /ENCRYPTED/.test(block.headers["Proc-Type"] ?? "");
-  if (encrypted && !passphrase) {
-    throw new AppError("VALIDATION", "This private key is encrypted: enter its passphrase.", {
-      field: PASSPHRASE_FIELD,
-    });
-  }
-  // Re-armour only the chosen block so surrounding text (a certificate, comments) cannot confuse OpenSSL.
-  const pem = armour(block.label, block.headers, block.der);
-  try {
-    return createPrivateKey(
-      encrypted ? { key: pem, format: "pem", passphrase } : { key: pem, format: "pem" },
-    );
-  } catch {
-    if (encrypted) throw wrongPassphrase();
-    throw unreadable(field);
-  }
+  return blocks[0]!;
 }
 
-function loadDer(der: Buffer, passphrase: string | undefined, field: string): KeyObject {
-  const attempts: Array<() => KeyObject> = [
-    () => createPrivateKey({ key: der, format: "der", type: "pkcs8" }),
-    () => createPrivateKey({ key: der, format: "der", type: "pkcs1" }),
-    () => createPrivateKey({ key: der, format: "der", type: "sec1" }),
-  ];
-  for (const attempt of attempts) {
-    try {
-      return attempt();
-    } catch {
-      // try the next encoding
-    }
-  }
-  // Encrypted PKCS#8 in DER is the only remaining form; it needs the passphrase.
-  if (!looksEncrypted(der)) throw unreadable(field);
-  if (!passphrase) {
-    throw new AppError("VALIDATION", "This private key is encrypted: enter its passphrase.", {
-      field: PASSPHRASE_FIELD,
-    });
+/** EncryptedPrivateKeyInfo: decrypted with the passphrase, then read as plain PKCS#8. */
+async function decryptPkcs8(
+  der: Buffer,
+  passphrase: string | undefined,
+  field: string,
+): Promise<ParsedPrivateKey> {
+  if (!passphrase) throw missingPassphrase();
+  let plain: Buffer;
+  try {
+    const [algorithm, data] = children(readTlv(der).value);
+    if (!algorithm || data?.tag !== 0x04) throw new PbeError("unsupported", "not EncryptedPrivateKeyInfo");
+    plain = await pbeDecrypt(algorithm.raw, data.value, passphrase);
+  } catch (error) {
+    if (!(error instanceof PbeError)) throw unreadable(field);
+    if (error.reason === "bad-password") throw wrongPassphrase();
+    if (error.reason === "too-many-iterations")
+      throw new AppError("VALIDATION", tooManyIterations("private key", error.message), { field });
+    throw new AppError(
+      "VALIDATION",
+      "This private key is encrypted with an algorithm this console does not support; re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`.",
+      { field },
+    );
   }
   try {
-    return createPrivateKey({ key: der, format: "der", type: "pkcs8", passphrase });
-  } catch {
-    throw wrongPassphrase();
+    return parsePrivateKeyDer(plain, field);
+  } catch (error) {
+    // CBC padding looks valid for about 1 wrong passphrase in 256: the plaintext is then noise.
+    if (error instanceof AppError && error.field === field && /cannot be read/.test(error.message))
+      throw wrongPassphrase();
+    throw error;
   }
 }
 
@@ -152,6 +173,12 @@ function armour(label: string, headers: Record<string, string>, der: Buffer): st
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\n`);
   const body = der.toString("base64").replace(/.{1,64}/g, "$&\n");
   return `-----BEGIN ${label}-----\n${head.join("")}${head.length ? "\n" : ""}${body}-----END ${label}-----\n`;
+}
+
+function missingPassphrase(): AppError {
+  return new AppError("VALIDATION", "This private key is encrypted: enter its passphrase.", {
+    field: PASSPHRASE_FIELD,
+  });
 }
 
 function wrongPassphrase(): AppError {

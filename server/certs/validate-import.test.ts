@@ -10,7 +10,7 @@ let otherKey: ParsedPrivateKey;
 const codes = (result: ReturnType<typeof validateImport>) =>
   result.findings.map((f) => `${f.level}:${f.code}`);
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const name of ["root", "inter", "leaf", "other", "client"]) ssl.ecKey(`${name}.key`);
   pem.root = ssl.selfSigned("root.key", "root.pem", "/O=Test/CN=Test Root", [
     "-addext",
@@ -68,8 +68,8 @@ beforeAll(() => {
     "subjectAltName=DNS:sha1.example",
   );
   pem.sha1 = ssl.read("sha1.pem");
-  leafKey = parsePrivateKey({ text: ssl.read("leaf.key") });
-  otherKey = parsePrivateKey({ text: ssl.read("other.key") });
+  leafKey = await parsePrivateKey({ text: ssl.read("leaf.key") });
+  otherKey = await parsePrivateKey({ text: ssl.read("other.key") });
 });
 afterAll(() => ssl.cleanup());
 
@@ -139,9 +139,9 @@ describe("validateImport", () => {
     expect(result.findings[1]!.message).toMatch(/clientAuth, not for TLS servers/);
   });
 
-  it("warns about a short RSA key and a CA certificate used as a server certificate", () => {
+  it("warns about a short RSA key and a CA certificate used as a server certificate", async () => {
     const weak = validateImport({
-      key: parsePrivateKey({ text: ssl.read("weak.key") }),
+      key: await parsePrivateKey({ text: ssl.read("weak.key") }),
       certificatePem: pem.weak!,
     });
     expect(weak.ok).toBe(true);

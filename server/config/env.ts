@@ -16,8 +16,12 @@ const ZEnv = z.object({
   /** Extra origins allowed to call mutations (comma-separated), e.g. behind a reverse proxy. */
   HSM_CONSOLE_ORIGINS: z.string().default(""),
   HSM_CONSOLE_SESSION_HOURS: z.coerce.number().positive().default(12),
+  /** Failed sign-ins to one account from one address within the window before that pair is locked. */
   HSM_CONSOLE_LOGIN_MAX_ACCOUNT_FAILURES: z.coerce.number().int().positive().default(5),
-  HSM_CONSOLE_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(30),
+  /** Failed sign-ins to one account from all addresses (well above what one address can reach). */
+  HSM_CONSOLE_LOGIN_MAX_ACCOUNT_TOTAL_FAILURES: z.coerce.number().int().positive().default(50),
+  /** Wrong setup tokens from one address within the window before setup is locked for it. */
+  HSM_CONSOLE_SETUP_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   HSM_CONSOLE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   HSM_CONSOLE_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
   /** This console node as an HSM client: the name and IP registered on the appliances. */
@@ -25,6 +29,17 @@ const ZEnv = z.object({
   HSM_CONSOLE_NODE_IP: z.string().min(1).default("127.0.0.1"),
   /** Built-in echo pool server on 127.0.0.1 (a pool to point a first virtual service at); 0 = off. */
   HSM_CONSOLE_ECHO_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /**
+   * Networks (CIDR, comma-separated) a virtual service's pool may use although they are link-local
+   * or cloud metadata addresses, refused by default (e.g. "169.254.10.0/24").
+   */
+  HSM_CONSOLE_POOL_ALLOWED_NETWORKS: z
+    .string()
+    .default("")
+    .refine(
+      (v) => v.split(",").every((c) => !c.trim() || /^[0-9a-fA-F.:]+\/\d{1,3}$/.test(c.trim())),
+      "HSM_CONSOLE_POOL_ALLOWED_NETWORKS lists networks as address/prefix, comma-separated (e.g. 169.254.10.0/24)",
+    ),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

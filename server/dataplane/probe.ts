@@ -12,6 +12,8 @@ export interface ProbeOptions {
   path?: string;
   /** false: stop after the TLS handshake (health checks must not depend on the pool). */
   http?: boolean;
+  /** SHA-256 fingerprint (AB:CD:…) the server must present, checked before any request is sent. */
+  expectFingerprint256?: string;
 }
 
 export interface PresentedCertificate {
@@ -89,6 +91,14 @@ export function probeVirtualService(options: ProbeOptions): Promise<ProbeResult>
           fingerprint256: peer.raw ? colonHex(createHash("sha256").update(peer.raw).digest("hex")) : "",
           notAfter: peer.valid_to ? new Date(peer.valid_to).toISOString() : "",
         };
+        if (options.expectFingerprint256 && certificate.fingerprint256 !== options.expectFingerprint256) {
+          fail(
+            new Error(
+              "the listener presented another certificate than the virtual service's: no request sent",
+            ),
+          );
+          return;
+        }
         const tlsVersion = socket.getProtocol() ?? "";
         const cipher = socket.getCipher()?.name ?? "";
         if (options.http === false) {

@@ -5,6 +5,7 @@ import type { Actor } from "@/server/services/actor";
 import { auditMutations } from "./audit-middleware";
 import { toAppError, toTrpcError } from "./errors";
 import { t } from "./t";
+import { rejectUnknownFields } from "./unknown-fields";
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -22,7 +23,7 @@ const errorConversion = t.middleware(async ({ next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(auditMutations).use(errorConversion);
+export const publicProcedure = t.procedure.use(auditMutations).use(errorConversion).use(rejectUnknownFields);
 
 /** Authenticated and tenant-scoped by construction: ctx.actor exists in every procedure built on it. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -57,6 +57,7 @@ export async function authenticateToken(
       objectName: row?.token.name ?? null,
       outcome: "denied",
       detail: { code: "UNAUTHENTICATED", message: refusal },
+      unauthenticated: true,
     });
     return { ok: false, message: refusal ?? "This API token is not valid." };
   }

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db";
 import { auditLog } from "@/server/db/schema";
+import { countRefusal } from "./count-refusal";
 
 export type AuditOutcome = "success" | "failure" | "denied";
 
@@ -14,10 +15,14 @@ export interface AuditEntryInput {
   objectName?: string | null;
   outcome: AuditOutcome;
   detail?: Record<string, unknown> | null;
+  /** The caller presented no valid credential (e.g. a refused API token of a known user). */
+  unauthenticated?: boolean;
 }
 
 /** Appends one audit entry. Callers pass facts, never inputs wholesale (inputs hold secrets). */
 export async function writeAudit(db: Db, entry: AuditEntryInput): Promise<void> {
+  if (entry.outcome !== "success" && (entry.actorId === null || entry.unauthenticated))
+    return countRefusal(db, entry);
   await db.insert(auditLog).values({
     tenantId: entry.tenantId,
     actorId: entry.actorId,

@@ -21,11 +21,11 @@ import { FIELD_OF, type ImportMaterial, readImportMaterial, splitChain } from ".
 import { keyIdHexFor, keyLabelFor, newCertificateId } from "./key-material";
 
 /** "Validate": every finding in words; stores nothing and touches no HSM. */
-export function validateCertificateImport(raw: ValidateImportInput): ValidateResult {
+export async function validateCertificateImport(raw: ValidateImportInput): Promise<ValidateResult> {
   const input = ZValidateImportInput.parse(raw);
   let material: ImportMaterial;
   try {
-    material = readImportMaterial(input);
+    material = await readImportMaterial(input);
   } catch (error) {
     if (!isAppError(error)) throw error;
     return {
@@ -57,7 +57,7 @@ export function validateCertificateImport(raw: ValidateImportInput): ValidateRes
 export async function importCertificate(db: Db, actor: Actor, raw: ImportCertificateInput) {
   const input = ZImportCertificateInput.parse(raw);
   await assertNameFree(db, actor.tenantId, input.name);
-  const material = readImportMaterial(input);
+  const material = await readImportMaterial(input);
   const result = validateImport({
     key: material.key,
     certificatePem: material.certificatePem,

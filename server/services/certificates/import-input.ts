@@ -19,10 +19,10 @@ export interface ImportMaterial {
 }
 
 /** Reads the key and certificate from pasted PEM or the PKCS#12 upload; throws AppError on a field. */
-export function readImportMaterial(input: ValidateImportInput): ImportMaterial {
+export async function readImportMaterial(input: ValidateImportInput): Promise<ImportMaterial> {
   if (input.pkcs12Base64) {
     const der = Buffer.from(input.pkcs12Base64, "base64");
-    const p12 = parsePkcs12({ der, password: input.pkcs12Password ?? "", field: "pkcs12Base64" });
+    const p12 = await parsePkcs12({ der, password: input.pkcs12Password ?? "", field: "pkcs12Base64" });
     const chain = [p12.chainPem, input.chainPem].filter((c) => c?.trim()).join("\n");
     return {
       key: p12.key,
@@ -36,7 +36,7 @@ export function readImportMaterial(input: ValidateImportInput): ImportMaterial {
     });
   if (!input.certificatePem?.trim())
     throw new AppError("VALIDATION", "Paste the certificate (PEM).", { field: "certificatePem" });
-  const key = parsePrivateKey({
+  const key = await parsePrivateKey({
     text: input.keyPem,
     ...(input.keyPassphrase ? { passphrase: input.keyPassphrase } : {}),
     field: "keyPem",

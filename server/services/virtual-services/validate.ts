@@ -5,10 +5,12 @@ import { canBindLowPorts } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import type { virtualServices as VsTable } from "@/server/db/schema";
 import { hsmGroups, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
+import { assertPoolAllowed } from "./pool-ranges";
 
 type Input = {
   vip: string;
   ports: { port: number; ssl: boolean }[];
+  pool: { host: string; port: number }[];
   certificateId?: string | null;
   seGroupId: string;
 };
@@ -49,6 +51,7 @@ export async function validateVirtualService(
       throw new AppError("VALIDATION", `Port ${p.port} is listed twice.`, { field: "ports" });
     seen.add(p.port);
   }
+  assertPoolAllowed(input.pool);
   const [seGroup] = await db
     .select()
     .from(serviceEngineGroups)

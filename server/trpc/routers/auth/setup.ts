@@ -11,7 +11,7 @@ export const setup = publicProcedure
   .input(ZSetupInput)
   .output(z.object({ id: z.string(), username: z.string() }))
   .mutation(async ({ ctx, input }) => {
-    await completeSetup(ctx.db, input);
+    await completeSetup(ctx.db, input, ctx.address);
     const { session, user } = await signIn(
       ctx.db,
       { username: input.username, password: input.password },

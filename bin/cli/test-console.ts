@@ -45,6 +45,8 @@ export interface TestConsole {
   /** The console's certificate file (its CA for clients) and its SHA-256 fingerprint. */
   caFile: string;
   fingerprint(): string;
+  /** The certificate's PEM, as a client's CA. */
+  fetchCa(): string;
   /** A request trusting the console's certificate. */
   fetch(
     apiPath: string,
@@ -87,6 +89,7 @@ export async function startConsole(): Promise<TestConsole> {
     base,
     caFile,
     fingerprint: () => new X509Certificate(fs.readFileSync(caFile)).fingerprint256,
+    fetchCa: () => fs.readFileSync(caFile, "utf8"),
     fetch: (apiPath, init = {}) => fetchTrusted(new URL(apiPath, base), caFile, init),
     token: "",
     cookie: "",

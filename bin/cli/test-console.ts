@@ -141,7 +141,8 @@ async function waitForConsole(server: ChildProcess, c: TestConsole, log: () => s
     const ok =
       fs.existsSync(c.caFile) &&
       (await c.fetch("/login").then(
-        (r) => r.status === 200,
+        // Before setup /login redirects to /setup: any answer of the app means it is up.
+        (r) => r.status === 200 || r.status === 307,
         () => false,
       ));
     if (ok) return;

@@ -77,7 +77,10 @@ export async function startBenchConsole(extraEnv: Record<string, string> = {}): 
     },
   };
   try {
-    await waitFor(async () => fs.existsSync(certFile) && (await c.request("/login")).status === 200, 600_000);
+    await waitFor(
+      async () => fs.existsSync(certFile) && [200, 307].includes((await c.request("/login")).status),
+      600_000,
+    );
     const setupToken = fs.readFileSync(path.join(data, "setup-token"), "utf8").trim();
     const setup = await c.request("/api/trpc/auth.setup", {
       method: "POST",

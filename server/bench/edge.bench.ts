@@ -33,7 +33,11 @@ async function main(): Promise<void> {
       await c.request("/api/user", {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ username: `bench-user-${i}`, password: "bench-user-password", role: "read-only" }),
+        body: JSON.stringify({
+          username: `bench-user-${i}`,
+          password: "bench-user-password",
+          role: "read-only",
+        }),
       });
     }
     stackRps = await opsPerSecond(() => c.request("/api/user", { headers: auth }), SECONDS, CLIENTS);

@@ -95,7 +95,11 @@ describe("the console's edge, end to end", () => {
         req.end(body);
       });
     // No credential: refused before the 20 MB body is read.
-    const refused = await call("/api/fileservice/hsmpackages?hsmtype=safenet", "POST", Buffer.alloc(20 << 20));
+    const refused = await call(
+      "/api/fileservice/hsmpackages?hsmtype=safenet",
+      "POST",
+      Buffer.alloc(20 << 20),
+    );
     expect(refused).toBe(401);
     expect(await call("/login", "GET")).toBe(200);
     agent.destroy();

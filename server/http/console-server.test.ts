@@ -142,6 +142,31 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
     expect(refused.status).toBe(413);
     expect(JSON.parse(refused.text)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
     expect(seen).toHaveLength(0);
+    // A client that waits for "100 Continue" is refused without ever being told to send.
+    let continued = false;
+    const waiting = await new Promise<number>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: HOST,
+          port,
+          path: "/api/user",
+          method: "POST",
+          headers: { "content-length": String(50 * 1024 * 1024), expect: "100-continue" },
+          ca,
+          servername: "localhost",
+          agent: false,
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on("continue", () => (continued = true));
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+    expect(waiting).toBe(413);
+    expect(continued).toBe(false);
     expect((await request("/after")).status).toBe(200);
   });
 

@@ -35,12 +35,18 @@ export interface ConsoleServer {
 }
 
 export function createConsoleServer(options: ConsoleServerOptions): ConsoleServer {
-  const secure = https.createServer({ cert: options.certPem, key: options.keyPem }, (req, res) => {
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
     prepare(req, res, options.trustProxy);
     res.setHeader("strict-transport-security", HSTS);
     if (refuseDeclaredSize(req, res)) return;
+    // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
+    if (expectsContinue) res.writeContinue();
     options.handle(req, res);
-  });
+  };
+  const secure = https.createServer({ cert: options.certPem, key: options.keyPem }, (req, res) =>
+    serve(req, res, false),
+  );
+  secure.on("checkContinue", (req, res) => serve(req, res, true));
   const plain = http.createServer((req, res) => redirectToHttps(req, res));
   // The inner servers never listen themselves: "listening" starts their connection tracking
   // (header and request timeouts, closing idle connections).

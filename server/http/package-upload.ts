@@ -29,7 +29,8 @@ export async function handlePackageUpload(req: Request, maxBytes = MAX_PACKAGE_B
     const guarded = await guardRequest(req);
     actor = guarded.actor;
     address = guarded.address;
-    if (!actor) throw new AppError("UNAUTHENTICATED", guarded.authRefusal ?? "Sign in to upload HSM packages.");
+    if (!actor)
+      throw new AppError("UNAUTHENTICATED", guarded.authRefusal ?? "Sign in to upload HSM packages.");
     if (!canChange(actor.role, "security"))
       throw new AppError(
         "FORBIDDEN",

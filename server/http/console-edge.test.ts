@@ -44,14 +44,15 @@ describe("the console's edge, end to end", () => {
       let sent = 0;
       let answer = "";
       const piece = Buffer.alloc(64 * 1024, 0x20);
+      // One piece per turn of the event loop, so that an answer is seen before the next write.
       const pump = () => {
-        while (!answer && sent < 50 * 1024 * 1024) {
-          const frame = chunked
-            ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
-            : piece;
-          sent += piece.length;
-          if (!socket.write(frame)) return void socket.once("drain", pump);
-        }
+        if (answer || socket.destroyed || sent >= 50 * 1024 * 1024 || (!chunked && sent >= piece.length))
+          return;
+        const frame = chunked
+          ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
+          : piece;
+        sent += piece.length;
+        socket.write(frame, () => setImmediate(pump));
       };
       socket.once("secureConnect", () => {
         socket.write(head);
@@ -65,7 +66,9 @@ describe("the console's edge, end to end", () => {
           resolve({ status: Number(status[1]), sent });
         }
       });
-      socket.on("error", (error) => (answer ? undefined : reject(error)));
+      // Writes after the console closed fail (EPIPE); the answer, read before, is what counts.
+      socket.on("error", () => {});
+      socket.on("close", () => reject(new Error(`closed without an answer after ${sent} bytes`)));
     });
   }
 

@@ -18,6 +18,8 @@ export interface ConsoleServerOptions {
 /** Browsers remember for a year to use HTTPS only. */
 export const HSTS = "max-age=31536000";
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
+/** How long a refused body may keep arriving after the answer before the connection is cut. */
+const LINGER_MS = 2_000;
 /** The first byte of every TLS connection is a handshake record; HTTP starts with a method's letter. */
 const TLS_HANDSHAKE = 0x16;
 
@@ -80,9 +82,26 @@ function prepare(req: http.IncomingMessage, res: http.ServerResponse, trustProxy
   }
   const writeHead = res.writeHead;
   res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
-    if (prefersConnectionClose(req)) this.setHeader("connection", "close");
+    if (prefersConnectionClose(req)) {
+      this.setHeader("connection", "close");
+      lingerOnClose(req.socket);
+    }
     return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
   } as typeof res.writeHead;
+}
+
+/**
+ * Node closes a "Connection: close" socket as soon as the answer is flushed; with body bytes still
+ * arriving, the kernel then resets the connection, and a reset can discard the answer before the
+ * client reads it. Instead: half-close after the answer, keep reading (and discarding) what the
+ * client still sends for a moment, then close.
+ */
+function lingerOnClose(socket: net.Socket): void {
+  socket.destroySoon = function (this: net.Socket) {
+    this.end();
+    this.on("end", () => this.destroy());
+    setTimeout(() => this.destroy(), LINGER_MS).unref();
+  };
 }
 
 /** A Content-Length above the path's cap: 413 before any handler, authentication or byte of body. */

@@ -16,7 +16,9 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: process.env.E2E_JSON ?? "test-results/e2e.json" }]],
   use: {
-    baseURL: `http://localhost:${E2E_PORT}`,
+    baseURL: `https://localhost:${E2E_PORT}`,
+    // The console serves HTTPS with its own self-signed certificate (made on first start).
+    ignoreHTTPSErrors: true,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -45,7 +47,8 @@ export default defineConfig({
   webServer: {
     // Started the way a user starts it.
     command: "bash scripts/start.sh",
-    url: `http://localhost:${E2E_PORT}/login`,
+    url: `https://localhost:${E2E_PORT}/login`,
+    ignoreHTTPSErrors: true,
     reuseExistingServer: false,
     // SIGTERM first (default is SIGKILL): the console stops its service engines (nginx, p11-kit
     // servers run in their own process groups) instead of leaving them bound to the VIPs.

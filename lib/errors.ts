@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   THROTTLED: 429,
   INTERNAL: 500,
   // HSM failures, mapped from CKR_* codes in server/pkcs11 (one table there).

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     stdio: "inherit",
     env: { ...process.env, PORT: port },
   });
-  console.log(`[hsm-console] serving on http://localhost:${port}`);
+  console.log(`[hsm-console] serving on https://localhost:${port} (plain HTTP there redirects)`);
 
   let stopping = false;
   const stop = async (code: number) => {

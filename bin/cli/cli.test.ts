@@ -73,7 +73,10 @@ describe("hsm-console CLI against a running console", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
 
-    const wrong = await cli(["--controller", c.base, "--token", "hsmc_wrong", "-c", "show user"], false);
+    const wrong = await cli(
+      ["--controller", c.base, "--token", "hsmc_wrong", "--ca", c.caFile, "-c", "show user"],
+      false,
+    );
     expect(wrong).toMatchObject({ code: 1, stderr: "This API token is not valid.\n" });
   });
 
@@ -125,9 +128,23 @@ describe("hsm-console CLI against a running console", () => {
     expect((await api("GET", "/api/user?name=alice")).json.count).toBe(0);
   });
 
-  it("logs in once (config file 0600) and then needs no flags", async () => {
-    const login = await cli(["login", "--controller", c.base, "--token", c.token], false);
-    expect(login.code).toBe(0);
+  it("logs in once (config file 0600, certificate pinned) and then needs no flags", async () => {
+    const untrusted = await cli(["login", "--controller", c.base, "--token", c.token], false);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/not trusted .*--fingerprint/s);
+    const wrongPin = "AA:".repeat(31) + "AA";
+    const pinnedWrong = await cli(
+      ["login", "--controller", c.base, "--token", c.token, "--fingerprint", wrongPin],
+      false,
+    );
+    expect(pinnedWrong.code).toBe(1);
+    expect(pinnedWrong.stderr).toContain(c.fingerprint());
+    expect(c.log()).toContain(c.fingerprint());
+    const login = await cli(
+      ["login", "--controller", c.base, "--token", c.token, "--fingerprint", c.fingerprint()],
+      false,
+    );
+    expect(login.code, login.stderr).toBe(0);
     const file = path.join(c.home, ".config/hsm-console/config.json");
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("600");
     const run = await cli(["-c", "show tenant"], false);
@@ -136,11 +153,11 @@ describe("hsm-console CLI against a running console", () => {
   });
 
   it("serves the OpenAPI document and tRPC beside the REST catch-all", async () => {
-    const doc = await fetch(`${c.base}/api/openapi.json`).then((r) => r.json());
+    const doc = (await c.fetch("/api/openapi.json")).json();
     expect(doc).toMatchObject({ openapi: "3.1.0", paths: { "/api/user": expect.any(Object) } });
-    const status = await fetch(`${c.base}/api/trpc/auth.status`, {
-      headers: { authorization: `Bearer ${c.token}` },
-    }).then((r) => r.json());
+    const status = (
+      await c.fetch("/api/trpc/auth.status", { headers: { authorization: `Bearer ${c.token}` } })
+    ).json();
     expect(status.result.data.user).toMatchObject({ username: "admin", role: "admin" });
   });
 

@@ -1,10 +1,12 @@
 import { CliError } from "./errors";
+import { send, type Trust } from "./transport";
 
 /** A thin client of the REST API: JSON in, JSON out, errors as CliError with the console's message. */
 export class ApiClient {
   constructor(
     readonly controller: string,
     private readonly token: string,
+    private readonly trust: Trust = {},
   ) {}
 
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
@@ -28,24 +30,26 @@ export class ApiClient {
     type: string,
   ): Promise<T> {
     const url = new URL(path, this.controller.endsWith("/") ? this.controller : `${this.controller}/`);
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const response = await send(
+      url,
+      {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
           accept: "application/json",
           ...(body === undefined ? {} : { "content-type": type }),
         },
-        body: body as BodyInit | undefined,
-      });
-    } catch (error) {
-      throw new CliError(`Cannot reach the console at ${this.controller}: ${(error as Error).message}`);
+        ...(body === undefined ? {} : { body }),
+      },
+      this.trust,
+    );
+    let json: { error?: { code?: string; message?: string; field?: string | null } } | null = null;
+    try {
+      json = JSON.parse(response.body.toString("utf8"));
+    } catch {
+      json = null;
     }
-    const json = (await response.json().catch(() => null)) as {
-      error?: { code?: string; message?: string; field?: string | null };
-    } | null;
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       const e = json?.error;
       throw new CliError(
         e?.message ?? `The console answered ${response.status}.`,

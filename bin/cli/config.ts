@@ -5,6 +5,9 @@ import path from "node:path";
 export interface CliConfig {
   controller?: string;
   token?: string;
+  /** CA file (absolute path) or pinned SHA-256 fingerprint of the console's certificate. */
+  ca?: string;
+  fingerprint?: string;
 }
 
 /** ~/.config/hsm-console (or $XDG_CONFIG_HOME/hsm-console): config and shell history. */

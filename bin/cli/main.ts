@@ -1,23 +1,30 @@
+import path from "node:path";
 import readline from "node:readline";
 import { registerAllCommands } from "./commands";
-import { loadConfig } from "./config";
+import { type CliConfig, loadConfig } from "./config";
 import { CliError } from "./errors";
 import { runLine } from "./run-line";
 import { Session } from "./session";
 import { interactiveShell } from "./shell";
 import { endsInQuote, statements } from "./tokenize";
 
-const HELP = `Usage: hsm-console [--controller URL] [--token TOKEN] [--json] [-c "commands"] [command ...]
-       hsm-console login --controller URL --token TOKEN
+const HELP = `Usage: hsm-console [--controller URL] [--token TOKEN] [--fingerprint SHA256 | --ca FILE]
+                   [--json] [-c "commands"] [command ...]
+       hsm-console login --controller https://HOST:3000 --token TOKEN --fingerprint SHA256
 
 Without a command it opens an interactive shell (history, tab completion).
 -c runs commands separated by ";" or newlines and stops at the first error.
 Piped standard input is run the same way. The token may also come from HSM_CONSOLE_TOKEN,
-the controller from HSM_CONSOLE_CONTROLLER, or both from ~/.config/hsm-console/config.json.`;
+the controller from HSM_CONSOLE_CONTROLLER, or both from ~/.config/hsm-console/config.json.
+The console's certificate must be trusted: --fingerprint pins the SHA-256 fingerprint printed in
+the console's start log (HSM_CONSOLE_FINGERPRINT), --ca names a CA or certificate file
+(HSM_CONSOLE_CA); login saves either. Verification is never turned off.`;
 
 interface Options {
   controller?: string;
   token?: string;
+  ca?: string;
+  fingerprint?: string;
   json: boolean;
   script?: string;
   rest: string[];
@@ -34,6 +41,8 @@ function parseArgs(argv: string[]): Options {
     };
     if (arg === "--controller") options.controller = value();
     else if (arg === "--token") options.token = value();
+    else if (arg === "--ca") options.ca = path.resolve(value());
+    else if (arg === "--fingerprint") options.fingerprint = value();
     else if (arg === "-c") options.script = value();
     else if (arg === "--json") options.json = true;
     else options.rest.push(arg);
@@ -74,11 +83,25 @@ async function main(argv: string[]): Promise<number> {
   const session = new Session({
     controller: options.controller || process.env.HSM_CONSOLE_CONTROLLER || config.controller,
     token: options.token || process.env.HSM_CONSOLE_TOKEN || config.token,
+    ...trustFrom(options, config),
   });
   if (options.script !== undefined) return runScript(statements(options.script), session, options.json);
   if (options.rest.length) return runScript([options.rest.map(quote).join(" ")], session, options.json);
   if (!process.stdin.isTTY) return runStream(session, options.json);
   return interactiveShell(session);
+}
+
+/** A trust given on the command line or in the environment replaces the saved one entirely. */
+function trustFrom(options: Options, config: CliConfig): { ca?: string; fingerprint?: string } {
+  const fingerprint = options.fingerprint || process.env.HSM_CONSOLE_FINGERPRINT;
+  const ca =
+    options.ca || (process.env.HSM_CONSOLE_CA ? path.resolve(process.env.HSM_CONSOLE_CA) : undefined);
+  if (fingerprint) return { fingerprint };
+  if (ca) return { ca };
+  return {
+    ...(config.fingerprint ? { fingerprint: config.fingerprint } : {}),
+    ...(config.ca ? { ca: config.ca } : {}),
+  };
 }
 
 /** Re-quotes an argv word so that the line tokenizer sees it as one word again. */

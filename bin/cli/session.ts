@@ -14,6 +14,9 @@ export interface Mode {
 export interface Connection {
   controller?: string;
   token?: string;
+  /** Trust for the console's certificate (see transport.ts). */
+  ca?: string;
+  fingerprint?: string;
 }
 
 export class Session {
@@ -29,14 +32,17 @@ export class Session {
   ) {}
 
   client(): ApiClient {
-    const { controller, token } = this.connection;
+    const { controller, token, ca, fingerprint } = this.connection;
     if (!controller || !token) {
       throw new CliError(
         "Not logged in: run `hsm-console login --controller URL --token TOKEN`, or pass --controller and --token.",
         2,
       );
     }
-    return new ApiClient(controller, token);
+    return new ApiClient(controller, token, {
+      ...(ca ? { caFile: ca } : {}),
+      ...(fingerprint ? { fingerprint } : {}),
+    });
   }
 
   /** Memoised per session (e.g. the OpenAPI document used for field names). */

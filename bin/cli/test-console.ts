@@ -1,8 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
+import { send } from "./transport";
 
 /**
  * For the CLI's tests: the built console started the way a user starts it (scripts/start.sh,
@@ -29,8 +31,27 @@ export interface Piped {
   end(): Promise<Run>;
 }
 
+/** A fetch-like answer over the CLI's transport (node's fetch cannot be given a CA here). */
+export interface Fetched {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
+  json(): any;
+}
+
 export interface TestConsole {
   base: string;
+  /** The console's certificate file (its CA for clients) and its SHA-256 fingerprint. */
+  caFile: string;
+  fingerprint(): string;
+  /** The certificate's PEM, as a client's CA. */
+  fetchCa(): string;
+  /** A request trusting the console's certificate. */
+  fetch(
+    apiPath: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Fetched>;
   token: string;
   cookie: string;
   /** The CLI's home and working folder (where `download` writes). */
@@ -46,8 +67,9 @@ export interface TestConsole {
 
 export async function startConsole(): Promise<TestConsole> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const base = `http://127.0.0.1:${port}`;
+  const base = `https://127.0.0.1:${port}`;
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-data-"));
+  const caFile = path.join(data, "tls", "console.crt");
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cli-home-"));
   let serverLog = "";
   const server: ChildProcess = spawn("bash", ["scripts/start.sh"], {
@@ -65,6 +87,10 @@ export async function startConsole(): Promise<TestConsole> {
 
   const c: TestConsole = {
     base,
+    caFile,
+    fingerprint: () => new X509Certificate(fs.readFileSync(caFile)).fingerprint256,
+    fetchCa: () => fs.readFileSync(caFile, "utf8"),
+    fetch: (apiPath, init = {}) => fetchTrusted(new URL(apiPath, base), caFile, init),
     token: "",
     cookie: "",
     home,
@@ -73,22 +99,22 @@ export async function startConsole(): Promise<TestConsole> {
     cli: (args, withCredentials = true) => collect(c, spawnCli(c, args, withCredentials, "ignore")),
     piped: () => pipe(c, spawnCli(c, [], true, "pipe")),
     async api(method, apiPath, init = {}) {
-      const response = await fetch(`${base}${apiPath}`, {
+      const response = await c.fetch(apiPath, {
         method,
         headers: {
-          ...(init.cookie ? { cookie: init.cookie } : { authorization: `Bearer ${c.token}` }),
+          ...(init.cookie ? { cookie: init.cookie, origin: base } : { authorization: `Bearer ${c.token}` }),
           ...(init.body === undefined ? {} : { "content-type": "application/json" }),
         },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
-      return { status: response.status, headers: response.headers, json: await response.json() };
+      return { status: response.status, headers: response.headers, json: response.json() };
     },
     stop,
   };
   try {
-    await waitForConsole(server, base, () => serverLog);
+    await waitForConsole(server, c, () => serverLog);
     const setupToken = fs.readFileSync(path.join(data, "setup-token"), "utf8").trim();
-    const setup = await fetch(`${base}/api/trpc/auth.setup`, {
+    const setup = await c.fetch("/api/trpc/auth.setup", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ setupToken, username: "admin", password: PASSWORD, confirmPassword: PASSWORD }),
@@ -108,22 +134,43 @@ export async function startConsole(): Promise<TestConsole> {
   return c;
 }
 
-async function waitForConsole(server: ChildProcess, base: string, log: () => string): Promise<void> {
+async function waitForConsole(server: ChildProcess, c: TestConsole, log: () => string): Promise<void> {
   const deadline = Date.now() + 400_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`console exited:\n${log()}`);
-    const ok = await fetch(`${base}/login`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    const ok =
+      fs.existsSync(c.caFile) &&
+      (await c.fetch("/login").then(
+        // Before setup /login redirects to /setup: any answer of the app means it is up.
+        (r) => r.status === 200 || r.status === 307,
+        () => false,
+      ));
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`console did not start:\n${log()}`);
 }
 
+async function fetchTrusted(
+  url: URL,
+  caFile: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<Fetched> {
+  const answer = await send(
+    url,
+    { method: init.method ?? "GET", headers: init.headers ?? {}, ...(init.body ? { body: init.body } : {}) },
+    { caFile },
+  );
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    for (const v of Array.isArray(value) ? value : [value ?? ""]) headers.append(name, v);
+  }
+  const text = answer.body.toString("utf8");
+  return { status: answer.status, headers, text, json: () => JSON.parse(text) };
+}
+
 function spawnCli(c: TestConsole, args: string[], withCredentials: boolean, stdin: "ignore" | "pipe") {
-  const credentials = withCredentials ? ["--controller", c.base, "--token", c.token] : [];
+  const credentials = withCredentials ? ["--controller", c.base, "--token", c.token, "--ca", c.caFile] : [];
   return spawn(path.join(ROOT, "bin/hsm-console"), [...credentials, ...args], {
     cwd: c.home,
     env: {
@@ -131,6 +178,8 @@ function spawnCli(c: TestConsole, args: string[], withCredentials: boolean, stdi
       HOME: c.home,
       XDG_CONFIG_HOME: "",
       HSM_CONSOLE_TOKEN: "",
+      HSM_CONSOLE_CA: "",
+      HSM_CONSOLE_FINGERPRINT: "",
       HSM_CONSOLE_CONTROLLER: "",
     },
     stdio: [stdin, "pipe", "pipe"],

@@ -158,6 +158,7 @@ test("the certificate download needs a session and an existing client of the ten
   // No cookies at all (the project's signed-in storage state is not inherited).
   const anonymous = await playwright.request.newContext({
     baseURL,
+    ignoreHTTPSErrors: true,
     storageState: { cookies: [], origins: [] },
   });
   expect((await anonymous.get(url)).status()).toBe(401);

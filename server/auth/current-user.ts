@@ -1,8 +1,9 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { getDb } from "@/server/db";
-import { resolveSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
+import { PEER_HEADER } from "@/server/http/peer-address";
+import { authenticate, credentialOf } from "@/server/http/request-guard";
 import { setupRequired } from "@/server/services/auth/setup-token";
 
 /** For server-rendered pages: where to send the visitor. Procedures authorize on their own. */
@@ -11,7 +12,7 @@ export async function currentUserOrRedirect(): Promise<
 > {
   const db = await getDb();
   if (await setupRequired(db)) return { redirect: "/setup" };
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  const user = await resolveSession(db, token);
+  const list = await headers();
+  const { user } = await authenticate(db, credentialOf(list), list.get(PEER_HEADER) || null);
   return user ? { user } : { redirect: "/login" };
 }

@@ -1,12 +1,14 @@
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandleForTests } from "@/server/db";
 import { users } from "@/server/db/schema";
+import { createSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
+import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { handleTrpcRequest } from "@/server/trpc/handler";
 
-const ORIGIN = "http://console.test:3000";
+const ORIGIN = "https://console.test:3000";
 const SETUP = "/api/trpc/auth.setup";
 const body = {
   setupToken: "x",
@@ -28,11 +30,13 @@ function post(
 describe("the tRPC route refuses cross-site and non-JSON mutations", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;
   beforeAll(async () => {
+    process.env.HSM_CONSOLE_ORIGINS = ORIGIN;
     useTempDataDir();
     handle = await openTestDb();
     setDbHandleForTests(handle);
   });
   afterAll(async () => {
+    delete process.env.HSM_CONSOLE_ORIGINS;
     setDbHandleForTests(undefined);
     await handle?.close();
   });
@@ -62,7 +66,7 @@ describe("the tRPC route refuses cross-site and non-JSON mutations", () => {
     const response = await post(SETUP, init);
     expect(response.status).toBe(status);
     const json = (await response.json()) as { error: { message: string } };
-    expect(json.error.message).toMatch(/application\/json|not accepted/);
+    expect(json.error.message).toMatch(/application\/json|not accepted|Origin/);
     expect(await userCount()).toBe(before);
   });
 
@@ -76,6 +80,26 @@ describe("the tRPC route refuses cross-site and non-JSON mutations", () => {
     expect(response.status).toBe(400);
     const json = (await response.json()) as { error: { data: { field: string } } };
     expect(json.error.data.field).toBe("setupToken");
+  });
+
+  it("refuses users.create with a forged Host and a matching Origin (origins come from configuration)", async () => {
+    const admin = await seedUser(handle.db, { username: "xsite-admin" });
+    const { token } = await createSession(handle.db, admin.id, null);
+    const response = await handleTrpcRequest(
+      new Request("https://evil.example/api/trpc/users.create", {
+        method: "POST",
+        headers: {
+          host: "evil.example",
+          origin: "https://evil.example",
+          "x-forwarded-proto": "https",
+          cookie: `${SESSION_COOKIE}=${token}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ username: "planted", password: "planted-password-1", role: "admin" }),
+      }),
+    );
+    expect(response.status).toBe(403);
+    expect(await handle.db.select().from(users).where(eq(users.username, "planted"))).toHaveLength(0);
   });
 
   it("refuses batches above the cap", async () => {

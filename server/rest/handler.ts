@@ -1,7 +1,8 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { checkJsonBody, checkSameOrigin, refusalResponse } from "@/server/http/request-guard";
-import { bearerToken, createContext } from "@/server/trpc/context";
+import { env } from "@/server/config/env";
+import { guardRequest } from "@/server/http/request-guard";
+import { contextFrom } from "@/server/trpc/context";
 import { toListResponse } from "./list-items";
 import { callProcedure, procedureDef } from "./procedures";
 import { errorResponse, jsonResponse, methodNotAllowed } from "./respond";
@@ -17,44 +18,45 @@ export async function handleRestRequest(req: Request): Promise<Response> {
   if (!route) {
     return errorResponse(new AppError("NOT_FOUND", `There is no API resource /api/${segments.join("/")}.`));
   }
-  // Cookies ride along on cross-site requests; bearer tokens do not, so only cookie-borne
-  // (or credential-less) calls need the same-origin check.
-  const refused =
-    (bearerToken(req) === null ? checkSameOrigin(req) : null) ??
-    (req.method === "POST" || req.method === "PUT" ? checkJsonBody(req) : null);
-  if (refused) return refusalResponse(refused);
   try {
-    const ctx = await createContext({ req, resHeaders: new Headers() });
+    // Origin, content type and the body's size are checked before the credential is looked up.
+    const withBody = req.method === "POST" || req.method === "PUT";
+    const guarded = await guardRequest(req, {
+      json: withBody,
+      ...(withBody ? { bodyCap: env().HSM_CONSOLE_JSON_BODY_LIMIT_BYTES } : {}),
+    });
+    const ctx = contextFrom(guarded, new Headers());
     const call = (path: string, input: unknown) => callProcedure(ctx, path, input);
-    return await dispatch(req, route, call);
+    return await dispatch(req, route, call, () => parseBody(guarded.body));
   } catch (error) {
     return errorResponse(error);
   }
 }
 
 type Call = (path: string, input: unknown) => Promise<unknown>;
+type Body = () => Record<string, unknown>;
 
-async function dispatch(req: Request, route: RestRoute, call: Call): Promise<Response> {
+async function dispatch(req: Request, route: RestRoute, call: Call, body: Body): Promise<Response> {
   const { resource: r, id, action, name } = route;
   const method = req.method;
   const collectionAction = !action && id ? r.collectionActions?.[id] : undefined;
   if (collectionAction) {
     if (method !== "POST") return methodNotAllowed(method, `${name}/${id}`);
-    return jsonResponse(await call(collectionAction, await body(req)), 201);
+    return jsonResponse(await call(collectionAction, body()), 201);
   }
   if (action) {
     const path = r.actions?.[action];
     if (method !== "POST" || !path || !id) return methodNotAllowed(method, `${name}/{uuid}/${action}`);
-    return jsonResponse(await call(path, { ...(await body(req)), id }));
+    return jsonResponse(await call(path, { ...body(), id }));
   }
   if (!id) {
     if (method === "GET" && r.list) return jsonResponse(await list(req, route, call));
-    if (method === "POST" && r.create) return jsonResponse(await call(r.create, await body(req)), 201);
+    if (method === "POST" && r.create) return jsonResponse(await call(r.create, body()), 201);
     return methodNotAllowed(method, name);
   }
   if (method === "GET" && r.get) return jsonResponse(await call(r.get, { id }));
   if (method === "GET" && r.list) return jsonResponse(await findById(route, id, call));
-  if (method === "PUT" && r.update) return jsonResponse(await call(r.update, { ...(await body(req)), id }));
+  if (method === "PUT" && r.update) return jsonResponse(await call(r.update, { ...body(), id }));
   if (method === "DELETE" && r.remove) return jsonResponse(await call(r.remove, { id }));
   return methodNotAllowed(method, `${name}/{uuid}`);
 }
@@ -98,8 +100,8 @@ function listInput(path: string, input: Record<string, unknown>): Record<string,
   return (procedureDef(path)?.inputs.length ?? 0) > 0 ? input : undefined;
 }
 
-async function body(req: Request): Promise<Record<string, unknown>> {
-  const text = await req.text();
+function parseBody(bytes: Uint8Array | null): Record<string, unknown> {
+  const text = bytes ? Buffer.from(bytes).toString("utf8") : "";
   // Actions often need no fields: an empty body is an empty object.
   if (!text.trim()) return {};
   let parsed: unknown;

@@ -1,5 +1,7 @@
 import { AppError } from "@/lib/errors";
-import { toAppError } from "@/server/trpc/errors";
+import { errorEnvelope, errorResponse } from "@/server/http/error-response";
+
+export { errorResponse };
 
 /** JSON answers are never cached: they carry tenant data behind a credential. */
 const HEADERS = { "cache-control": "no-store" };
@@ -8,20 +10,7 @@ export function jsonResponse(data: unknown, status = 200): Response {
   return Response.json(data, { status, headers: HEADERS });
 }
 
-/** `{ error: { code, message, field } }` with the AppError's status: the UI's codes and messages. */
-export function errorResponse(error: unknown): Response {
-  const app = toAppError(error);
-  if (app.code === "INTERNAL" && !(error instanceof AppError)) console.error("[rest] failed:", error);
-  const { code, message, field, details } = app.toJSON();
-  return Response.json(
-    { error: { code, message, field: field ?? null, ...(details ? { details } : {}) } },
-    { status: app.status, headers: HEADERS },
-  );
-}
-
 export function methodNotAllowed(method: string, name: string): Response {
-  return Response.json(
-    { error: { code: "VALIDATION", message: `${method} is not supported on /api/${name}.`, field: null } },
-    { status: 405, headers: HEADERS },
-  );
+  const { body } = errorEnvelope(new AppError("VALIDATION", `${method} is not supported on /api/${name}.`));
+  return new Response(body, { status: 405, headers: { ...HEADERS, "content-type": "application/json" } });
 }

@@ -8,7 +8,7 @@ import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { handleRestRequest } from "./handler";
 
-const ORIGIN = "http://console.test:3000";
+const ORIGIN = "https://console.test:3000";
 
 interface Init {
   token?: string;
@@ -41,6 +41,7 @@ describe("REST API over the tRPC procedures", () => {
   let token: string;
   let readerToken: string;
   beforeAll(async () => {
+    process.env.HSM_CONSOLE_ORIGINS = ORIGIN;
     useTempDataDir();
     handle = await openTestDb();
     setDbHandleForTests(handle);
@@ -50,6 +51,7 @@ describe("REST API over the tRPC procedures", () => {
     readerToken = (await caller.apiTokens.create({ name: "ro", role: "read-only", expiresInDays: 1 })).secret;
   });
   afterAll(async () => {
+    delete process.env.HSM_CONSOLE_ORIGINS;
     setDbHandleForTests(undefined);
     await handle?.close();
   });
@@ -183,6 +185,62 @@ describe("REST API over the tRPC procedures", () => {
     // A bearer token needs no Origin, and a foreign one does not matter: no cookie is trusted.
     const scripted = await rest("GET", "/api/tenant", { token, origin: "https://elsewhere.example" });
     expect(scripted.status).toBe(200);
+  });
+
+  it("refuses a cookie write without Origin, and trusts no Host header for the origin", async () => {
+    const { token: cookie } = await createSession(handle.db, admin.id, null);
+    const bare = await rest("POST", "/api/tenant", { cookie, body: { name: "no-origin-tenant" } });
+    expect(bare).toMatchObject({ status: 403, json: { error: { code: "FORBIDDEN", message: /Origin/ } } });
+    const forged = await handleRestRequest(
+      new Request("https://evil.example/api/tenant", {
+        method: "POST",
+        headers: {
+          host: "evil.example",
+          origin: "https://evil.example",
+          cookie: `${SESSION_COOKIE}=${cookie}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ name: "forged-host-tenant" }),
+      }),
+    );
+    expect(forged.status).toBe(403);
+    const names = (await rest("GET", "/api/tenant", { token })).json.results.map(
+      (t: { name: string }) => t.name,
+    );
+    expect(names).not.toContain("no-origin-tenant");
+    expect(names).not.toContain("forged-host-tenant");
+  });
+
+  it("refuses a 50 MB body with 413 before authenticating, without reading it whole", async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 50 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    // Chunked (no Content-Length) and no credential: only the streaming count can refuse it.
+    const response = await handleRestRequest(
+      new Request(`${ORIGIN}/api/tenant`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(pulled).toBeLessThan(4 * 1024 * 1024);
+    const declared = await handleRestRequest(
+      new Request(`${ORIGIN}/api/tenant`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(50 * 1024 * 1024) },
+        body: "{}",
+      }),
+    );
+    expect(declared.status).toBe(413);
   });
 
   it("manages API tokens by REST; the secret is only in the creation response", async () => {

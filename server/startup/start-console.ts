@@ -1,5 +1,6 @@
 import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
+import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
@@ -34,12 +35,18 @@ export async function startConsole(): Promise<void> {
   } catch (error) {
     console.error(`[hsm-console] service engines could not be started: ${(error as Error).message}`);
   }
+  // The listener made or loaded it already (scripts/serve.ts); this reads the same files.
+  const tls = await ensureConsoleTls();
+  const fingerprint = `SHA-256 ${tls.fingerprint}`;
+  console.log(`[hsm-console] HTTPS certificate (${tls.source}): ${fingerprint}`);
   const token = await issueSetupTokenIfNeeded(handle.db);
   if (token) {
     console.log("[hsm-console] ------------------------------------------------------------");
     console.log("[hsm-console] First start: open the console and enter this one-time setup token");
     console.log(`[hsm-console] to create the administrator account:  ${token}`);
     console.log(`[hsm-console] (also in ${dataDir()}/setup-token, readable only by this user)`);
+    console.log("[hsm-console] The browser will show the console's own certificate; accept it only if");
+    console.log(`[hsm-console] its fingerprint is  ${fingerprint}`);
     console.log("[hsm-console] ------------------------------------------------------------");
   }
 }

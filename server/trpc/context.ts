@@ -1,9 +1,6 @@
 import type { SessionUser } from "@/lib/schemas/auth";
-import { type Db, getDb } from "@/server/db";
-import { PEER_HEADER } from "@/server/http/peer-address";
-import { authenticateToken } from "@/server/services/api-tokens/authenticate-token";
-import { resolveSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
-import { readCookie } from "./cookies";
+import type { Db } from "@/server/db";
+import type { GuardedRequest } from "@/server/http/request-guard";
 
 export interface Context {
   db: Db;
@@ -17,7 +14,7 @@ export interface Context {
    * non-secret facts to a successful entry (e.g. a key that was imported).
    */
   auditSubject: { tenantId?: string; actorId?: string; actorName?: string; detail?: Record<string, unknown> };
-  /** Cookies get the Secure flag when the console is reached over HTTPS. */
+  /** Cookies get the Secure flag: the console is served over HTTPS only. */
   secure: boolean;
   /** Set when the caller authenticated with an API token rather than a session cookie. */
   apiTokenId?: string;
@@ -25,41 +22,17 @@ export interface Context {
   authRefusal?: string;
 }
 
-export async function createContext(opts: { req: Request; resHeaders: Headers }): Promise<Context> {
-  const db = await getDb();
-  const address = clientAddress(opts.req);
-  const base = {
-    db,
-    address,
-    resHeaders: opts.resHeaders,
+/** A procedure's context from the request guard's verdict (server/http/request-guard.ts). */
+export function contextFrom(guarded: GuardedRequest, resHeaders: Headers): Context {
+  return {
+    db: guarded.db,
+    user: guarded.user,
+    sessionToken: guarded.sessionToken,
+    address: guarded.address,
+    resHeaders,
     auditSubject: {},
-    secure:
-      new URL(opts.req.url).protocol === "https:" || opts.req.headers.get("x-forwarded-proto") === "https",
+    secure: true,
+    ...(guarded.apiTokenId ? { apiTokenId: guarded.apiTokenId } : {}),
+    ...(guarded.authRefusal ? { authRefusal: guarded.authRefusal } : {}),
   };
-  // A bearer token, when present, is the only credential considered: a refused token never
-  // falls back to a cookie that happens to ride along.
-  const bearer = bearerToken(opts.req);
-  if (bearer !== null) {
-    const auth = await authenticateToken(db, bearer, address);
-    return auth.ok
-      ? { ...base, user: auth.user, sessionToken: undefined, apiTokenId: auth.tokenId }
-      : { ...base, user: null, sessionToken: undefined, authRefusal: auth.message };
-  }
-  const sessionToken = readCookie(opts.req.headers.get("cookie"), SESSION_COOKIE);
-  return { ...base, user: await resolveSession(db, sessionToken), sessionToken };
-}
-
-/**
- * The credential of `Authorization: Bearer <token>`, or null without one. Other schemes (a
- * reverse proxy's Basic auth passed through) are not ours and leave cookie sessions working.
- */
-export function bearerToken(req: Request): string | null {
-  const header = req.headers.get("authorization");
-  if (!header || !/^bearer(\s|$)/i.test(header)) return null;
-  return header.slice(6).trim();
-}
-
-/** Set from the socket by scripts/serve.ts on every request (client-sent values are overwritten). */
-function clientAddress(req: Request): string | null {
-  return req.headers.get(PEER_HEADER) || null;
 }

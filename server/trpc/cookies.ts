@@ -21,5 +21,5 @@ export function sessionCookie(name: string, value: string, expiresAt: Date, secu
 }
 
 export function clearedCookie(name: string): string {
-  return `${name}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+  return `${name}=; Path=/; HttpOnly; SameSite=Lax; Secure; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
 }

@@ -10,6 +10,7 @@ import {
 import type { Actor } from "@/server/services/actor";
 import { markRestartRequired } from "./mark-restart";
 import { CHUNK_BYTES, MAX_PACKAGE_BYTES } from "./package-types";
+import { SpoolFile } from "./spool-file";
 
 export interface UploadPackageInput {
   type: HsmPackageType;
@@ -26,40 +27,45 @@ export interface UploadPackageResult {
 }
 
 /**
- * Validates the upload while it streams in (never extracted, capped as counted), keeps its bytes
- * in ~1 MiB chunks in memory, and only then stores the package row and every chunk in ONE
- * transaction: a refused or failed upload leaves nothing behind.
+ * Validates the upload while it streams in (never extracted, capped as counted), spools its bytes
+ * to a private file (never whole in memory), and only then stores the package row and every
+ * ~1 MiB chunk in ONE transaction: a refused or failed upload leaves nothing behind.
  */
 export async function uploadHsmPackage(
   db: Db,
   actor: Actor,
   input: UploadPackageInput,
 ): Promise<UploadPackageResult> {
-  const chunks: Buffer[] = [];
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = () => {
-    if (pendingBytes > 0) chunks.push(Buffer.concat(pending, pendingBytes));
-    pending = [];
-    pendingBytes = 0;
-  };
-  async function* keep(source: ByteSource): AsyncGenerator<Buffer> {
-    for await (const part of source) {
-      const buffer = typeof part === "string" ? Buffer.from(part) : Buffer.from(part);
-      pending.push(buffer);
-      pendingBytes += buffer.length;
-      if (pendingBytes >= CHUNK_BYTES) flush();
-      yield buffer;
+  const spool = await SpoolFile.create();
+  try {
+    async function* keep(source: ByteSource): AsyncGenerator<Buffer> {
+      for await (const part of source) {
+        const buffer = Buffer.from(part);
+        await spool.append(buffer);
+        yield buffer;
+      }
     }
+    const report = await inspectHsmPackage({
+      type: input.type,
+      stream: keep(input.stream),
+      limits: { maxArchiveBytes: input.maxBytes ?? MAX_PACKAGE_BYTES },
+    });
+    const { id, restartRequired } = await store(db, actor, input, report, spool);
+    return { id, name: input.fileName, report, restartRequired };
+  } finally {
+    await spool.remove();
   }
-  const report = await inspectHsmPackage({
-    type: input.type,
-    stream: keep(input.stream),
-    limits: { maxArchiveBytes: input.maxBytes ?? MAX_PACKAGE_BYTES },
-  });
-  flush();
+}
+
+async function store(
+  db: Db,
+  actor: Actor,
+  input: UploadPackageInput,
+  report: HsmPackageReport,
+  spool: SpoolFile,
+) {
   const name = input.fileName;
-  const { id, restartRequired } = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(hsmPackages)
       .values({
@@ -73,11 +79,11 @@ export async function uploadHsmPackage(
       })
       .returning({ id: hsmPackages.id });
     if (!row) throw new AppError("INTERNAL", "The package could not be stored.");
-    for (const [seq, data] of chunks.entries()) {
-      await tx.insert(hsmPackageChunks).values({ packageId: row.id, seq, data });
+    let seq = 0;
+    for await (const data of spool.chunks(CHUNK_BYTES)) {
+      await tx.insert(hsmPackageChunks).values({ packageId: row.id, seq: seq++, data });
     }
     const reason = `HSM package ${name} (${input.type} ${report.version ?? "unknown version"}) uploaded: restart to install it.`;
     return { id: row.id, restartRequired: await markRestartRequired(tx, input.type, reason) };
   });
-  return { id, name, report, restartRequired };
 }

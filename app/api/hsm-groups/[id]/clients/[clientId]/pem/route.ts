@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { ZId } from "@/lib/schemas/common";
-import { sessionFromRequest } from "@/server/http/session-from-request";
+import { errorResponse } from "@/server/http/error-response";
+import { guardRequest } from "@/server/http/request-guard";
 import { findClient } from "@/server/services/hsm-groups/clients-page";
 
 /**
@@ -9,15 +10,13 @@ import { findClient } from "@/server/services/hsm-groups/clients-page";
  */
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; clientId: string }> }) {
   const { id, clientId } = await ctx.params;
-  const { db, user } = await sessionFromRequest(req);
-  if (!user)
-    return Response.json({ code: "UNAUTHENTICATED", message: "Sign in to continue." }, { status: 401 });
-  if (!ZId.safeParse(id).success || !ZId.safeParse(clientId).success)
-    return Response.json({ code: "NOT_FOUND", message: "No such client certificate." }, { status: 404 });
   try {
+    const { db, user } = await guardRequest(req);
+    if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+    const notFound = new AppError("NOT_FOUND", "No such client certificate.");
+    if (!ZId.safeParse(id).success || !ZId.safeParse(clientId).success) throw notFound;
     const client = await findClient(db, user, id, clientId);
-    if (!client)
-      return Response.json({ code: "NOT_FOUND", message: "No such client certificate." }, { status: 404 });
+    if (!client) throw notFound;
     return new Response(client.certPem, {
       headers: {
         "content-type": "application/x-pem-file",
@@ -26,7 +25,6 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; cli
       },
     });
   } catch (error) {
-    if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    throw error;
+    return errorResponse(error);
   }
 }

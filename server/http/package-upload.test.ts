@@ -10,13 +10,15 @@ import {
   serviceEngineGroups,
   serviceEngines,
 } from "@/server/db/schema";
+import { setDbHandleForTests } from "@/server/db";
 import { type HandEntry, tarOf } from "@/server/packages/test-tar";
+import { PEER_HEADER } from "@/server/http/peer-address";
 import { createSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { handlePackageUpload } from "./upload-request";
+import { handlePackageUpload } from "./package-upload";
 
 const RPM_LEAD = Buffer.from([0xed, 0xab, 0xee, 0xdb, 3, 0]);
 const SAFENET = ["configurator", "libcryptoki", "vtl", "lunacmu", "cklog", "multitoken", "ckdemo", "lunacm"];
@@ -25,7 +27,7 @@ const rpm = (name: string, version = "5.4.1-2"): HandEntry => ({
   body: Buffer.concat([RPM_LEAD, Buffer.alloc(3000, name)]),
 });
 const safenetTar = (entries = SAFENET.map((n) => rpm(n))) => tarOf(entries);
-const ORIGIN = "http://console.test";
+const ORIGIN = "https://console.test";
 
 describe("POST /api/fileservice/hsmpackages (Upload HSM Packages)", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;
@@ -34,21 +36,26 @@ describe("POST /api/fileservice/hsmpackages (Upload HSM Packages)", () => {
   let readerCookie: string;
 
   beforeAll(async () => {
+    process.env.HSM_CONSOLE_ORIGINS = ORIGIN;
     useTempDataDir();
     handle = await openTestDb();
+    setDbHandleForTests(handle);
     admin = await seedUser(handle.db, { username: "pkg-admin" });
     cookie = `${SESSION_COOKIE}=${(await createSession(handle.db, admin.id, null)).token}`;
     const reader = await seedUser(handle.db, { username: "pkg-reader", role: "read-only" });
     readerCookie = `${SESSION_COOKIE}=${(await createSession(handle.db, reader.id, null)).token}`;
   });
-  afterAll(async () => handle?.close());
+  afterAll(async () => {
+    delete process.env.HSM_CONSOLE_ORIGINS;
+    setDbHandleForTests(undefined);
+    await handle?.close();
+  });
 
   const post = (
     body: Buffer | ReadableStream<Uint8Array>,
     opts: { type?: string; cookie?: string | null; origin?: string; headers?: Record<string, string> } = {},
   ) =>
     handlePackageUpload(
-      handle.db,
       new Request(
         `${ORIGIN}/api/fileservice/hsmpackages?hsmtype=${opts.type ?? "safenet"}&filename=safenet.tar`,
         {
@@ -56,7 +63,7 @@ describe("POST /api/fileservice/hsmpackages (Upload HSM Packages)", () => {
           body,
           headers: {
             "content-type": "application/x-tar",
-            origin: opts.origin ?? ORIGIN,
+            ...(opts.origin === "" ? {} : { origin: opts.origin ?? ORIGIN }),
             ...(opts.cookie === null ? {} : { cookie: opts.cookie ?? cookie }),
             ...opts.headers,
           },
@@ -165,7 +172,8 @@ describe("POST /api/fileservice/hsmpackages (Upload HSM Packages)", () => {
     ["a wrong hsmtype", () => [safenetTar(), { type: "luna" }], 400, /hsmtype/],
     ["no session", () => [safenetTar(), { cookie: null }], 401, /Sign in/],
     ["a read-only role", () => [safenetTar(), { cookie: readerCookie }], 403, /cannot upload/],
-    ["a foreign Origin", () => [safenetTar(), { origin: "https://evil.example" }], 403, /evil\.example/],
+    ["a foreign Origin", () => [safenetTar(), { origin: "https://evil.example" }], 403, /Cross-site/],
+    ["a cookie without Origin", () => [safenetTar(), { origin: "" }], 403, /Origin header/],
   ];
 
   it.each(bad)("refuses %s with a clear message and stores nothing", async (_what, args, status, message) => {
@@ -175,6 +183,16 @@ describe("POST /api/fileservice/hsmpackages (Upload HSM Packages)", () => {
     expect(res.status).toBe(status);
     expect(body.error.message).toMatch(message);
     expect(await counts()).toEqual(before);
+  });
+
+  it("audits the socket's address, never a client-sent X-Forwarded-For", async () => {
+    const res = await post(safenetTar(), {
+      cookie: null,
+      headers: { "x-forwarded-for": "203.0.113.66", [PEER_HEADER]: "127.0.125.7" },
+    });
+    expect(res.status).toBe(401);
+    const audits = await handle.db.select().from(auditLog).where(eq(auditLog.action, "hsmPackages.upload"));
+    expect(audits.at(-1)).toMatchObject({ outcome: "denied", address: "127.0.125.7" });
   });
 
   it("deletes a package with its chunks", async () => {

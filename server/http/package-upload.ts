@@ -1,33 +1,36 @@
 import { AppError, isAppError } from "@/lib/errors";
 import { canChange } from "@/lib/roles";
 import { type UploadAnswer, ZHsmPackageType } from "@/lib/schemas/hsm-packages";
-import type { Db } from "@/server/db";
-import { checkSameOrigin } from "@/server/http/request-guard";
-import { actorFromRequest } from "@/server/http/session-from-request";
+import { type Db, getDb } from "@/server/db";
 import type { Actor } from "@/server/services/actor";
 import { writeAudit } from "@/server/services/audit/write-audit";
-import { assertInstallationAdmin } from "./list-packages";
-import { MAX_PACKAGE_BYTES } from "./package-types";
-import { uploadHsmPackage } from "./upload-package";
+import { assertInstallationAdmin } from "@/server/services/hsm-packages/list-packages";
+import { MAX_PACKAGE_BYTES } from "@/server/services/hsm-packages/package-types";
+import { uploadHsmPackage } from "@/server/services/hsm-packages/upload-package";
+import { declaredTooLarge, tooLarge } from "./body-limit";
+import { errorResponse } from "./error-response";
+import { guardRequest } from "./request-guard";
 
 /**
  * POST /api/fileservice/hsmpackages?hsmtype=safenet|thales|cloudhsm[&filename=safenet.tar]
  * Body: the raw tar (Content-Type application/x-tar or application/octet-stream), not multipart:
- * streamed straight into the tar inspector. Answers JSON; errors as {error: {code, message, field, details}}.
+ * streamed straight into the tar inspector. Answers JSON; errors in the one envelope
+ * (server/http/error-response.ts). The HTTP side only: storing is services/hsm-packages.
  */
-export async function handlePackageUpload(
-  db: Db,
-  req: Request,
-  maxBytes = MAX_PACKAGE_BYTES,
-): Promise<Response> {
+export async function handlePackageUpload(req: Request, maxBytes = MAX_PACKAGE_BYTES): Promise<Response> {
   const url = new URL(req.url);
   const fileName = (url.searchParams.get("filename") ?? "").trim() || "hsm-package.tar";
+  const db = await getDb();
   let actor: Actor | null = null;
+  let address: string | null = null;
   try {
-    const refusal = checkSameOrigin(req);
-    if (refusal) throw new AppError(refusal.code, refusal.message);
-    actor = await actorFromRequest(db, req);
-    if (!actor) throw new AppError("UNAUTHENTICATED", "Sign in to upload HSM packages.");
+    // The declared size first: a refused body costs no credential lookup.
+    if (declaredTooLarge(req.headers, maxBytes)) throw tooLarge(maxBytes, "package");
+    const guarded = await guardRequest(req);
+    actor = guarded.actor;
+    address = guarded.address;
+    if (!actor)
+      throw new AppError("UNAUTHENTICATED", guarded.authRefusal ?? "Sign in to upload HSM packages.");
     if (!canChange(actor.role, "security"))
       throw new AppError(
         "FORBIDDEN",
@@ -40,16 +43,6 @@ export async function handlePackageUpload(
         field: "hsmtype",
       });
     }
-    const declared = Number(req.headers.get("content-length") ?? "NaN");
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      throw new AppError(
-        "PAYLOAD_TOO_LARGE",
-        `The package is larger than ${mib(maxBytes)}; it was not read.`,
-        {
-          field: "package",
-        },
-      );
-    }
     if (!req.body)
       throw new AppError("VALIDATION", "The upload is empty. Choose the package file.", { field: "package" });
     const result = await uploadHsmPackage(db, actor, {
@@ -59,7 +52,7 @@ export async function handlePackageUpload(
       maxBytes,
     });
     const { report } = result;
-    await audit(db, actor, req, fileName, "success", {
+    await audit(db, actor, address, fileName, "success", {
       id: result.id,
       detail: { type: type.data, version: report.version, size: report.size, sha256: report.sha256 },
     });
@@ -83,12 +76,12 @@ export async function handlePackageUpload(
   } catch (error) {
     const app = isAppError(error) ? error : internal(error);
     const outcome = ["UNAUTHENTICATED", "FORBIDDEN"].includes(app.code) ? "denied" : "failure";
-    await audit(db, actor, req, fileName, outcome, {
+    await audit(db, actor, address, fileName, outcome, {
       detail: { code: app.code, message: app.message },
     }).catch(() => {});
-    // The body may still be arriving: cancel it so the rest is never read.
-    await req.body?.cancel().catch(() => {});
-    return Response.json({ error: app.toJSON() }, { status: app.status });
+    // The rest of the body is left unread (cancelling would reset the connection before this
+    // answer is written); the console's listener closes the connection after answering.
+    return errorResponse(app);
   }
 }
 
@@ -97,14 +90,10 @@ function internal(error: unknown): AppError {
   return new AppError("INTERNAL", "The package could not be stored. The details are in the server log.");
 }
 
-function mib(bytes: number): string {
-  return `${Math.round(bytes / 1024 / 1024)} MiB`;
-}
-
 function audit(
   db: Db,
   actor: Actor | null,
-  req: Request,
+  address: string | null,
   fileName: string,
   outcome: "success" | "failure" | "denied",
   extra: { id?: string; detail: Record<string, unknown> },
@@ -113,7 +102,7 @@ function audit(
     tenantId: actor?.tenantId ?? null,
     actorId: actor?.userId ?? null,
     actorName: actor?.username ?? "anonymous",
-    address: actor?.address ?? req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() ?? null,
+    address,
     action: "hsmPackages.upload",
     objectType: "hsmPackage",
     objectId: extra.id ?? null,

@@ -1,0 +1,129 @@
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import { bodyCap, prefersConnectionClose, tooLarge } from "./body-limit";
+import { errorEnvelope } from "./error-response";
+import { allowedOrigins } from "./origins";
+import { PEER_HEADER, peerAddress } from "./peer-address";
+
+export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface ConsoleServerOptions {
+  certPem: string;
+  keyPem: string;
+  trustProxy: boolean;
+  handle: NodeHandler;
+}
+
+/** Browsers remember for a year to use HTTPS only. */
+export const HSTS = "max-age=31536000";
+const FIRST_BYTE_TIMEOUT_MS = 10_000;
+/** How long a refused body may keep arriving after the answer before the connection is cut. */
+const LINGER_MS = 2_000;
+/** The first byte of every TLS connection is a handshake record; HTTP starts with a method's letter. */
+const TLS_HANDSHAKE = 0x16;
+
+/**
+ * The console's listener: HTTPS, and plain HTTP on the same port answered only with a redirect
+ * to HTTPS (told apart by the connection's first byte). Every request gets the peer address from
+ * the socket; forwarded headers survive only when a proxy is trusted. A response sent before the
+ * request body was read (a refused body) closes the connection, so the unread rest never blocks
+ * the next request.
+ */
+export interface ConsoleServer {
+  listener: net.Server;
+  /** Stops accepting, closes idle keep-alive connections, calls back when the last one ends. */
+  close(done?: () => void): void;
+}
+
+export function createConsoleServer(options: ConsoleServerOptions): ConsoleServer {
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
+    prepare(req, res, options.trustProxy);
+    res.setHeader("strict-transport-security", HSTS);
+    if (refuseDeclaredSize(req, res)) return;
+    // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
+    if (expectsContinue) res.writeContinue();
+    options.handle(req, res);
+  };
+  const secure = https.createServer({ cert: options.certPem, key: options.keyPem }, (req, res) =>
+    serve(req, res, false),
+  );
+  secure.on("checkContinue", (req, res) => serve(req, res, true));
+  const plain = http.createServer((req, res) => redirectToHttps(req, res));
+  // The inner servers never listen themselves: "listening" starts their connection tracking
+  // (header and request timeouts, closing idle connections).
+  for (const inner of [secure, plain]) inner.emit("listening");
+  const listener = net.createServer((socket) => {
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.once("data", (first: Buffer) => {
+      socket.setTimeout(0);
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === TLS_HANDSHAKE ? secure : plain).emit("connection", socket);
+      process.nextTick(() => socket.resume());
+    });
+    socket.on("error", () => socket.destroy());
+  });
+  return {
+    listener,
+    close(done) {
+      listener.close(() => done?.());
+      for (const inner of [secure, plain]) inner.close();
+    },
+  };
+}
+
+function prepare(req: http.IncomingMessage, res: http.ServerResponse, trustProxy: boolean): void {
+  req.headers[PEER_HEADER] = peerAddress(req.headers, req.socket.remoteAddress, trustProxy);
+  if (!trustProxy) {
+    // Next believes X-Forwarded-Proto/-Host/-Port; only a trusted proxy may set them.
+    for (const name of Object.keys(req.headers))
+      if (name.startsWith("x-forwarded-")) delete req.headers[name];
+  }
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (prefersConnectionClose(req)) {
+      this.setHeader("connection", "close");
+      lingerOnClose(req.socket);
+    }
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
+}
+
+/**
+ * Node closes a "Connection: close" socket as soon as the answer is flushed; with body bytes still
+ * arriving, the kernel then resets the connection, and a reset can discard the answer before the
+ * client reads it. Instead: half-close after the answer, keep reading (and discarding) what the
+ * client still sends for a moment, then close.
+ */
+function lingerOnClose(socket: net.Socket): void {
+  socket.destroySoon = function (this: net.Socket) {
+    this.end();
+    this.on("end", () => this.destroy());
+    setTimeout(() => this.destroy(), LINGER_MS).unref();
+  };
+}
+
+/** A Content-Length above the path's cap: 413 before any handler, authentication or byte of body. */
+function refuseDeclaredSize(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const cap = bodyCap(new URL(req.url ?? "/", "https://console").pathname);
+  const declared = Number(req.headers["content-length"] ?? "NaN");
+  if (!Number.isFinite(declared) || declared <= cap) return false;
+  const { status, body } = errorEnvelope(tooLarge(cap));
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(body);
+  return true;
+}
+
+/**
+ * Plain HTTP: a redirect and nothing else (no cookie or body is ever read over it). The target
+ * host is the one asked for only when it is one the console serves on.
+ */
+function redirectToHttps(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const origins = allowedOrigins();
+  const asked = `https://${(req.headers.host ?? "").toLowerCase()}`;
+  const target = origins.has(asked) ? asked : [...origins][0]!;
+  const path = (req.url ?? "/").startsWith("/") ? (req.url ?? "/") : "/";
+  res.writeHead(308, { location: `${target}${path}`, connection: "close", "content-length": "0" });
+  res.end();
+}

@@ -11,11 +11,12 @@ import { AppError } from "../../lib/errors";
 import type { KeySigner } from "./client";
 import { toAppError } from "./errors";
 import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-transports";
-import type { MemberHealth, ReplicationReport } from "./ha-types";
+import { CLONEABLE_MEANING, type MemberCustody, type MemberHealth, type ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
 
 export * from "./ha-transports";
-export type { MemberHealth, ReplicationReport } from "./ha-types";
+export { CLONEABLE_MEANING } from "./ha-types";
+export type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 
 /** Errors after which another member may succeed. */
 const FAILOVER_CODES = new Set([
@@ -37,6 +38,7 @@ export interface HaGroupOptions {
 export class HaGroup implements KeySigner {
   private readonly state = new Map<string, MemberHealth>();
   private enabled = false;
+  private custodyReport: MemberCustody[] = [];
 
   constructor(readonly options: HaGroupOptions) {
     if (options.members.length === 0)
@@ -58,14 +60,31 @@ export class HaGroup implements KeySigner {
     return { label: this.options.name };
   }
 
-  /** Turns HA on only if every member can replicate; otherwise explains why not. */
-  async enable(): Promise<void> {
+  /**
+   * Turns HA on only if every member can replicate; otherwise explains why not. On a member whose
+   * keys would be cloneable (CLONEABLE_MEANING) HA needs `allowCloneable`, the admin's explicit opt-in.
+   */
+  async enable(opts: { allowCloneable?: boolean } = {}): Promise<void> {
     if (this.options.members.length < 2) {
       throw new AppError("VALIDATION", "HA needs at least two HSMs in the group.", { field: "isHa" });
     }
     const reason = await this.options.transport.check(this.options.members);
     if (reason) throw new AppError("CONFLICT", `HA cannot be enabled: ${reason}`, { field: "isHa" });
+    this.custodyReport = await this.options.transport.custody(this.options.members);
+    const cloneable = this.custodyReport.filter((c) => c.cloneable);
+    if (cloneable.length > 0 && !opts.allowCloneable) {
+      throw new AppError(
+        "CONFLICT",
+        `HA on ${cloneable.map((c) => `"${c.member}"`).join(", ")} would make its keys cloneable. ${CLONEABLE_MEANING} Install a cloning-domain key with CKA_UNWRAP_TEMPLATE (server/pkcs11/README.md), or accept this explicitly.`,
+        { field: "allowCloneable", details: { cloneable: cloneable.map((c) => c.member) } },
+      );
+    }
     this.enabled = true;
+  }
+
+  /** Each member's custody as measured by the last enable(). */
+  custody(): MemberCustody[] {
+    return this.custodyReport;
   }
 
   get isEnabled(): boolean {

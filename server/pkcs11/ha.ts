@@ -38,7 +38,6 @@ export interface HaGroupOptions {
 export class HaGroup implements KeySigner {
   private readonly state = new Map<string, MemberHealth>();
   private enabled = false;
-  private custodyReport: MemberCustody[] = [];
 
   constructor(readonly options: HaGroupOptions) {
     if (options.members.length === 0)
@@ -60,18 +59,28 @@ export class HaGroup implements KeySigner {
     return { label: this.options.name };
   }
 
-  /**
-   * Turns HA on only if every member can replicate; otherwise explains why not. On a member whose
-   * keys would be cloneable (CLONEABLE_MEANING) HA needs `allowCloneable`, the admin's explicit opt-in.
-   */
-  async enable(opts: { allowCloneable?: boolean } = {}): Promise<void> {
+  /** Turns HA on only if every member can replicate; otherwise explains why not. */
+  async enable(): Promise<void> {
     if (this.options.members.length < 2) {
       throw new AppError("VALIDATION", "HA needs at least two HSMs in the group.", { field: "isHa" });
     }
     const reason = await this.options.transport.check(this.options.members);
     if (reason) throw new AppError("CONFLICT", `HA cannot be enabled: ${reason}`, { field: "isHa" });
-    this.custodyReport = await this.options.transport.custody(this.options.members);
-    const cloneable = this.custodyReport.filter((c) => c.cloneable);
+    this.enabled = true;
+  }
+
+  /** Measures, per member, whether HA keys would be cloneable there (CLONEABLE_MEANING). */
+  measureCustody(): Promise<MemberCustody[]> {
+    return this.options.transport.custody(this.options.members);
+  }
+
+  /**
+   * The HA set-up gate: refuses when a member would make HA keys cloneable, unless the admin
+   * accepted that explicitly (`allowCloneable`). Returns the measurement.
+   */
+  async assertCustody(opts: { allowCloneable?: boolean } = {}): Promise<MemberCustody[]> {
+    const custody = await this.measureCustody();
+    const cloneable = custody.filter((c) => c.cloneable);
     if (cloneable.length > 0 && !opts.allowCloneable) {
       throw new AppError(
         "CONFLICT",
@@ -79,12 +88,7 @@ export class HaGroup implements KeySigner {
         { field: "allowCloneable", details: { cloneable: cloneable.map((c) => c.member) } },
       );
     }
-    this.enabled = true;
-  }
-
-  /** Each member's custody as measured by the last enable(). */
-  custody(): MemberCustody[] {
-    return this.custodyReport;
+    return custody;
   }
 
   get isEnabled(): boolean {

@@ -18,12 +18,14 @@ export {
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";
 export {
+  CLONEABLE_MEANING,
   type CloneApi,
   type CloneEndpoint,
   cloneTransport,
   HaGroup,
   type HaGroupOptions,
   type HaMember,
+  type MemberCustody,
   type MemberHealth,
   type ReplicationBlob,
   type ReplicationReport,

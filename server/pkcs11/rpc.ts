@@ -34,7 +34,10 @@ export interface WorkerOps {
   exportReplica: { args: { token: TokenRef; idHex: string; cloningKeyLabel: string }; result: ReplicaBlob };
   importReplica: { args: { token: TokenRef; blob: ReplicaBlob; cloningKeyLabel: string }; result: KeyInfo };
   /** Whether the member's cloning-domain key refuses to unwrap into a non-sensitive key (measured). */
-  probeCustody: { args: { token: TokenRef; cloningKeyLabel: string }; result: { unwrapTemplateEnforced: boolean } };
+  probeCustody: {
+    args: { token: TokenRef; cloningKeyLabel: string };
+    result: { unwrapTemplateEnforced: boolean };
+  };
   probePolicy: { args: { token: TokenRef; idHex: string }; result: Record<string, string> };
   stats: { args: Record<string, never>; result: WorkerStats };
   /** Tests only (worker env HSM_PKCS11_TEST_HOOKS=1): faults SoftHSM cannot produce for real. */

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HaGroup, type HaMember, wrapTransport } from "./ha";
+import { assertCustody, HaGroup, type HaMember, wrapTransport } from "./ha";
 import { readDomainKeyTemplates } from "./native/cloning-key";
 import { SOFTHSM_LIBRARY } from "./softhsm";
 import { ATTACKS, type AttackResult, runAttack } from "./testing/attacks";
@@ -98,7 +98,7 @@ describe("key custody: domain key with CKA_UNWRAP_TEMPLATE (SoftHSM 2.6.1 enforc
   });
 
   it("every member measures as enforcing: HA keys are not cloneable", async () => {
-    expect((await g.group.assertCustody()).map((c) => c.cloneable)).toEqual([false, false]);
+    expect(assertCustody(await g.group.measureCustody()).map((c) => c.cloneable)).toEqual([false, false]);
   });
 
   for (const name of ATTACKS) {
@@ -129,7 +129,7 @@ describe("key custody: domain key WITHOUT the templates (a token that does not e
   });
 
   it("HA is refused without the explicit opt-in, naming what cloneable means", async () => {
-    await expect(g.group.assertCustody()).rejects.toMatchObject({
+    await expect(g.group.measureCustody().then((c) => assertCustody(c))).rejects.toMatchObject({
       code: "CONFLICT",
       field: "allowCloneable",
       message: expect.stringContaining("copy the key out of the HSM in plaintext"),
@@ -137,7 +137,7 @@ describe("key custody: domain key WITHOUT the templates (a token that does not e
   });
 
   it("with the opt-in, HA works and every member is reported cloneable", async () => {
-    const custody = await g.group.assertCustody({ allowCloneable: true });
+    const custody = assertCustody(await g.group.measureCustody(), { allowCloneable: true });
     expect(custody.map((c) => c.cloneable)).toEqual([true, true]);
     await g.group.enable();
     const made = await g.group.generateKeyPair({

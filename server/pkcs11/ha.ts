@@ -11,10 +11,11 @@ import { AppError } from "../../lib/errors";
 import type { KeySigner } from "./client";
 import { toAppError } from "./errors";
 import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-transports";
-import { CLONEABLE_MEANING, type MemberCustody, type MemberHealth, type ReplicationReport } from "./ha-types";
+import type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
 
 export * from "./ha-transports";
+export { assertCustody } from "./ha-custody";
 export { CLONEABLE_MEANING } from "./ha-types";
 export type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 
@@ -72,23 +73,6 @@ export class HaGroup implements KeySigner {
   /** Measures, per member, whether HA keys would be cloneable there (CLONEABLE_MEANING). */
   measureCustody(): Promise<MemberCustody[]> {
     return this.options.transport.custody(this.options.members);
-  }
-
-  /**
-   * The HA set-up gate: refuses when a member would make HA keys cloneable, unless the admin
-   * accepted that explicitly (`allowCloneable`). Returns the measurement.
-   */
-  async assertCustody(opts: { allowCloneable?: boolean } = {}): Promise<MemberCustody[]> {
-    const custody = await this.measureCustody();
-    const cloneable = custody.filter((c) => c.cloneable);
-    if (cloneable.length > 0 && !opts.allowCloneable) {
-      throw new AppError(
-        "CONFLICT",
-        `HA on ${cloneable.map((c) => `"${c.member}"`).join(", ")} would make its keys cloneable. ${CLONEABLE_MEANING} Install a cloning-domain key with CKA_UNWRAP_TEMPLATE (server/pkcs11/README.md), or accept this explicitly.`,
-        { field: "allowCloneable", details: { cloneable: cloneable.map((c) => c.member) } },
-      );
-    }
-    return custody;
   }
 
   get isEnabled(): boolean {

@@ -18,6 +18,7 @@ export {
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";
 export {
+  assertCustody,
   CLONEABLE_MEANING,
   type CloneApi,
   type CloneEndpoint,

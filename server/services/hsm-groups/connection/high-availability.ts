@@ -3,7 +3,13 @@ import { AppError } from "@/lib/errors";
 import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
 import type { Db } from "@/server/db";
 import { hsmGroups, hsmServers } from "@/server/db/schema";
-import { CLONEABLE_MEANING, HaGroup, type ReplicationReport, toAppError } from "@/server/pkcs11";
+import {
+  assertCustody,
+  CLONEABLE_MEANING,
+  HaGroup,
+  type ReplicationReport,
+  toAppError,
+} from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
 import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "../hsm-access";
 import { HEALTH_CHECK_LABEL } from "./health-check-key";
@@ -41,7 +47,7 @@ export async function setUpHa(
   for (const m of members) await loginOnce(m);
   const ha = new HaGroup({ name: group.name, members, transport: transportFor(group, servers, identity) });
   await ha.enable();
-  await ha.assertCustody(opts);
+  assertCustody(await ha.measureCustody(), opts);
   const serial = await firstSerial(db, servers[0] as ServerRow, members[0] as HsmMember);
   const [updated] = await db
     .update(hsmGroups)

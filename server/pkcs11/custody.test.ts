@@ -81,8 +81,8 @@ describe("key custody: domain key with CKA_UNWRAP_TEMPLATE (SoftHSM 2.6.1 enforc
   });
 
   afterAll(async () => {
-    await Promise.all(g.members.map((m) => m.client.connection.close()));
-    await Promise.all(g.fixtures.map((f) => f.cleanup()));
+    await Promise.all((g?.members ?? []).map((m) => m.client.connection.close()));
+    await Promise.all((g?.fixtures ?? []).map((f) => f.cleanup()));
   });
 
   it("the token stores both templates as the security officer set them (read back by the helper)", async () => {
@@ -124,8 +124,8 @@ describe("key custody: domain key WITHOUT the templates (a token that does not e
   });
 
   afterAll(async () => {
-    await Promise.all(g.members.map((m) => m.client.connection.close()));
-    await Promise.all(g.fixtures.map((f) => f.cleanup()));
+    await Promise.all((g?.members ?? []).map((m) => m.client.connection.close()));
+    await Promise.all((g?.fixtures ?? []).map((f) => f.cleanup()));
   });
 
   it("HA is refused without the explicit opt-in, naming what cloneable means", async () => {

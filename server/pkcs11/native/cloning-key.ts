@@ -34,9 +34,12 @@ export interface DomainKeyTemplates {
   wrapTemplate: Record<string, number> | null;
 }
 
-/** `.native/hsm-cloning-key`, built by scripts/lib/native.sh (start, test) or here when missing. */
+/**
+ * `.native/hsm-cloning-key` under the project root (the working directory of `npm start`, tests
+ * and the CLI, as for the worker entry), built by scripts/lib/native.sh or here when missing.
+ */
 export async function cloningKeyHelper(): Promise<string> {
-  const root = process.env.HSM_NATIVE_ROOT ?? process.cwd();
+  const root = process.cwd();
   const bin = path.join(root, ".native", "hsm-cloning-key");
   if (!existsSync(bin)) await run("bash", [path.join(root, "scripts/lib/native.sh")], { cwd: root });
   return bin;

@@ -6,10 +6,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 source scripts/lib/build.sh
+source scripts/lib/native.sh
 source scripts/lib/postgres.sh
 
-ensure_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}" || exit 1
+ensure_debs "${RUNTIME_DEBS[@]}" "${NATIVE_DEBS[@]}" "${TEST_DEBS[@]}" || exit 1
 ensure_node_modules || exit 1
+ensure_native || exit 1
 
 RESULTS=$(mktemp -d /tmp/hsm-console-test.XXXXXX)
 # Service engines run nginx as nobody, which must traverse to the e2e data folder inside.

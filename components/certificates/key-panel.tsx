@@ -1,11 +1,12 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { flagList, protectionSummary } from "@/lib/key-flags";
 import type { Certificate } from "@/lib/schemas/certificate";
 import { useTRPC } from "@/lib/trpc/client";
 import { FormError } from "../ui/form-error";
 
-/** Where the key lives (each member, its protection) and "Test key". */
+/** Where the key lives (each member, its protection as that member's token reports it) and "Test key". */
 export function KeyPanel({ c }: { c: Certificate }) {
   const trpc = useTRPC();
   const holders = useQuery({
@@ -31,15 +32,21 @@ export function KeyPanel({ c }: { c: Certificate }) {
                 <td>{m.member}</td>
                 <td>{m.error ? `Unreachable: ${m.error}` : m.holds ? "Yes" : "No"}</td>
                 <td>
-                  {m.holds
-                    ? `${m.sensitive ? "sensitive" : "NOT sensitive"}, ${m.extractable ? "extractable" : "never extractable"}`
-                    : ""}
+                  {m.flags && (
+                    <>
+                      {protectionSummary(m.flags)}
+                      {m.cloneable && <strong className="badge failure"> cloneable</strong>}
+                      <br />
+                      <small>{flagList(m.flags)}</small>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {holders.data?.cloneable && <p role="alert">{holders.data.cloneableMeaning}</p>}
       <div className="actions">
         <button type="button" disabled={test.isPending} onClick={() => test.mutate({ id: c.id })}>
           {test.isPending ? "Testing…" : "Test key"}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
 import { useTRPC } from "@/lib/trpc/client";
 import { describeError } from "@/lib/trpc/errors";
@@ -16,6 +17,10 @@ export function HaPanel({ id }: { id: string }) {
   const latest = [sync, setUp, status].find((m) => m.data)?.data as HaStatus | undefined;
   const busy = status.isPending || setUp.isPending || sync.isPending;
   const error = status.error ?? setUp.error ?? sync.error;
+  const [allowCloneable, setAllowCloneable] = useState(false);
+  // Offered only once the console measured cloneable members (or refused set-up for that reason).
+  const cloneableRefusal = setUp.error && describeError(setUp.error).field === "allowCloneable";
+  const offerOptIn = cloneableRefusal || (latest && !latest.isHa && latest.cloneableMembers.length > 0);
   return (
     <section className="panel" aria-label="High availability">
       <h2>High availability</h2>
@@ -34,7 +39,7 @@ export function HaPanel({ id }: { id: string }) {
             </p>
           }
           confirmLabel="Turn HA on"
-          onConfirm={() => setUp.mutate({ id })}
+          onConfirm={() => setUp.mutate({ id, allowCloneable })}
         >
           {setUp.isPending ? "Setting up HA…" : "Set up HA"}
         </ConfirmButton>
@@ -43,6 +48,16 @@ export function HaPanel({ id }: { id: string }) {
         </button>
       </div>
       <FormError message={error ? describeError(error).message : null} />
+      {offerOptIn && (
+        <label>
+          <input
+            type="checkbox"
+            checked={allowCloneable}
+            onChange={(e) => setAllowCloneable(e.target.checked)}
+          />{" "}
+          Set up HA although keys in this group will be cloneable
+        </label>
+      )}
       {latest && <HaDetails status={latest} />}
     </section>
   );
@@ -61,6 +76,11 @@ function HaDetails({ status }: { status: HaStatus }) {
         )}
       </p>
       {status.problem && <div className="alert error">{status.problem}</div>}
+      {status.cloneableMembers.length > 0 && (
+        <div className="alert error" role="alert">
+          HA keys on {status.cloneableMembers.join(", ")} are cloneable. {status.cloneableMeaning}
+        </div>
+      )}
       {status.replicated.map((r) => (
         <div key={r.idHex} className={r.failed.length ? "alert error" : "alert success"}>
           Key {r.idHex}: copied to {r.to.join(", ") || "no member"}

@@ -93,6 +93,8 @@ test("a self-signed EC certificate bound to Local-SoftHSM: listed, key in the HS
   const key = page.getByRole("table", { name: "HSM members holding the key" });
   await expect(key.getByRole("row").nth(1)).toContainText("Yes");
   await expect(key.getByRole("row").nth(1)).toContainText("sensitive, never extractable");
+  // Every flag as the token reports it (issue #13).
+  await expect(key.getByRole("row").nth(1)).toContainText("CKA_NEVER_EXTRACTABLE true · CKA_LOCAL true");
   await page.getByRole("button", { name: "Test key" }).click();
   await expect(page.getByRole("list", { name: "Key test results" })).toContainText("OK");
   const details = page.getByRole("region", { name: "Certificate details" });

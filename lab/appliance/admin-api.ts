@@ -1,3 +1,4 @@
+import { AppError } from "@/lib/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import https from "node:https";
 import type { Appliance } from "./appliance";
@@ -38,7 +39,12 @@ export class AdminApi {
         handshakeTimeout: opts.handshakeTimeoutMs,
       },
       (req, res) => {
-        this.handle(req, res).catch((error: unknown) => sendError(res, error));
+        this.handle(req, res).catch((error: unknown) => {
+          // An unexpected failure answers only "internal error": the reason goes to the log.
+          if (!(error instanceof AppError))
+            this.opts.log(`api: ${req.method} ${req.url} failed: ${String(error)}`);
+          sendError(res, error);
+        });
       },
     );
     this.server.headersTimeout = 10_000;

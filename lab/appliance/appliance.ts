@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { checkValidity } from "@/server/ntls/pinning";
 import { cloneExport, cloneImport } from "@/server/pkcs11/appliance/clone";
+import { retireInTokenDomainKeys } from "@/server/pkcs11/appliance/cloning-domain";
 import type { ApplianceConfig } from "./config";
 import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
 import { ApplianceError } from "./errors";
@@ -9,6 +10,7 @@ import { type PartitionRecord, PartitionStore } from "./partitions";
 import type { AppliancePaths } from "./paths";
 import { type ClientRecord, ClientRegistry, type RegisterInput } from "./registry";
 import { regenerateServerCert, type ServerIdentity } from "./server-cert";
+import { DomainVault } from "./vault";
 
 /**
  * The appliance's operations, shared by the shell and the REST API so that both change the
@@ -23,6 +25,7 @@ export interface ApplianceHooks {
 export class Appliance {
   readonly registry: ClientRegistry;
   readonly partitions: PartitionStore;
+  readonly vault: DomainVault;
   private hooks: ApplianceHooks = { onAccessRemoved: () => {}, onIdentityChanged: () => {} };
 
   constructor(
@@ -31,7 +34,8 @@ export class Appliance {
     public identity: ServerIdentity,
   ) {
     this.registry = new ClientRegistry(paths.clients);
-    this.partitions = new PartitionStore(paths.partitions);
+    this.vault = new DomainVault(paths.vault);
+    this.partitions = new PartitionStore(paths.partitions, this.vault);
   }
 
   setHooks(hooks: ApplianceHooks): void {
@@ -126,11 +130,47 @@ export class Appliance {
     return this.partitions.get(label);
   }
 
-  cloneExport(peerDer: Buffer | undefined, label: string, password: string, idHex: string): string {
-    return cloneExport(this.partitionForClient(peerDer, label), password, idHex);
+  /** Clones inside the appliance: the domain key goes from its vault into its own session only. */
+  async cloneExport(
+    peerDer: Buffer | undefined,
+    label: string,
+    password: string,
+    idHex: string,
+  ): Promise<string> {
+    const p = this.partitionForClient(peerDer, label);
+    const key = await this.vault.keyOf(p.cloningDomain);
+    try {
+      return cloneExport(p, password, idHex, key);
+    } finally {
+      key.fill(0);
+    }
   }
 
-  cloneImport(peerDer: Buffer | undefined, label: string, password: string, blob: string): { idHex: string } {
-    return cloneImport(this.partitionForClient(peerDer, label), password, blob);
+  async cloneImport(
+    peerDer: Buffer | undefined,
+    label: string,
+    password: string,
+    blob: string,
+  ): Promise<{ idHex: string }> {
+    const p = this.partitionForClient(peerDer, label);
+    const key = await this.vault.keyOf(p.cloningDomain);
+    try {
+      return cloneImport(p, password, blob, key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /**
+   * Older lab partitions held their domain key as a token object a partition user could use:
+   * remove it (cloning now needs the vault's copy). Returns one log line per partition changed.
+   */
+  retireInTokenDomainKeys(): string[] {
+    return this.partitions.list().flatMap((p) => {
+      const removed = retireInTokenDomainKeys(p);
+      return removed > 0
+        ? [`partition ${p.label}: removed ${removed} in-partition cloning-domain key(s)`]
+        : [];
+    });
   }
 }

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const identity = await ensureServerCert(paths, config);
   const credentials = ensureAdminCredentials(paths);
   const appliance = new Appliance(paths, config, identity);
+  for (const line of appliance.retireInTokenDomainKeys()) log(line);
   const front = new NtlsFront({
     host: config.host,
     port: config.ntlsPort,

@@ -1,19 +1,21 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { injectDomainKey } from "@/server/pkcs11/appliance/cloning-domain";
+import { VAULT_LABEL } from "@/server/pkcs11/appliance/cloning-domain";
 import { withToken } from "@/server/pkcs11/appliance/p11";
 import type { DomainKey } from "./domain-key";
 import { ApplianceError } from "./errors";
 import { readJson, writeJsonAtomic } from "./json-file";
 import { randomSecret } from "./secrets";
+import type { DomainVault } from "./vault";
 
 const run = promisify(execFile);
 
 /**
  * Partitions are SoftHSM tokens of this appliance's own SOFTHSM2_CONF. The record keeps what
  * the appliance's administrator knows: label, serial (SoftHSM's token serial), the partition
- * password handed to clients, the partition SO PIN (used only to inject the domain key) and
- * the cloning domain's name. The file is 0600 in the appliance folder.
+ * password handed to clients, the partition SO PIN (used only to create the appliance's
+ * session copy of the domain key when it clones) and the cloning domain's name (the key itself
+ * is in the appliance's vault, never in the partition). The file is 0600 in the appliance folder.
  */
 export interface PartitionRecord {
   label: string;
@@ -31,7 +33,10 @@ interface PartitionsFile {
 const LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 export class PartitionStore {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly vault: DomainVault,
+  ) {}
 
   list(): PartitionRecord[] {
     return readJson<PartitionsFile>(this.file, { partitions: [] }).partitions;
@@ -63,7 +68,11 @@ export class PartitionStore {
         `Invalid partition name "${label}" (letters, digits, . _ -; 32 max).`,
       );
     }
+    if (label === VAULT_LABEL)
+      throw new ApplianceError("VALIDATION", `Partition name ${label} is reserved by the appliance.`);
     if (this.find(label)) throw new ApplianceError("CONFLICT", `Partition ${label} already exists.`);
+    // The domain key first: a partition must never exist in a domain this appliance cannot use.
+    await this.vault.store(domain);
     const password = randomSecret(12);
     const soPin = randomSecret(12);
     try {
@@ -82,12 +91,8 @@ export class PartitionStore {
     }
     let serial: string;
     try {
-      serial = withToken(label, { user: "SO", pin: soPin }, (ctx) => {
-        injectDomainKey(ctx, domain);
-        return ctx.tokenInfo.serialNumber.trim();
-      });
+      serial = withToken(label, { user: "SO", pin: soPin }, (ctx) => ctx.tokenInfo.serialNumber.trim());
     } catch (error) {
-      // A partition without its domain key would silently break HA later: undo it.
       await run("softhsm2-util", ["--delete-token", "--token", label], { env: process.env }).catch(
         () => undefined,
       );

@@ -12,6 +12,8 @@ export interface AppliancePaths {
   serverKey: string;
   clients: string;
   partitions: string;
+  /** PINs of the appliance's own token holding its cloning-domain keys (vault.ts). */
+  vault: string;
   admin: string;
   controlSocket: string;
   log: string;
@@ -30,6 +32,7 @@ export function appliancePaths(dir: string): AppliancePaths {
     serverKey: path.join(dir, "server.key"),
     clients: path.join(dir, "clients.json"),
     partitions: path.join(dir, "partitions.json"),
+    vault: path.join(dir, "vault.json"),
     admin: path.join(dir, "admin.json"),
     controlSocket: path.join(dir, "lunash.sock"),
     log: path.join(dir, "appliance.log"),

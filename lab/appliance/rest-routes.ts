@@ -178,7 +178,7 @@ export const ROUTES: Route[] = [
     auth: "client",
     handle: async (a, req, [partition]) => {
       const b = await readJsonBody(req);
-      const blob = a.cloneExport(peerDer(req), partition!, str(b, "password")!, str(b, "idHex")!);
+      const blob = await a.cloneExport(peerDer(req), partition!, str(b, "password")!, str(b, "idHex")!);
       return { status: 200, body: { blob } };
     },
   },
@@ -190,7 +190,7 @@ export const ROUTES: Route[] = [
       const b = await readJsonBody(req);
       return {
         status: 200,
-        body: a.cloneImport(peerDer(req), partition!, str(b, "password")!, str(b, "blob")!),
+        body: await a.cloneImport(peerDer(req), partition!, str(b, "password")!, str(b, "blob")!),
       };
     },
   },

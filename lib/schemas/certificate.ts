@@ -178,16 +178,32 @@ export const ZTestKeyResult = z.object({
   ),
 });
 
+/** A private key's protection flags exactly as one member's token reports them (CKA_*). */
+export const ZKeyFlags = z.object({
+  sensitive: z.boolean(),
+  alwaysSensitive: z.boolean(),
+  extractable: z.boolean(),
+  neverExtractable: z.boolean(),
+  local: z.boolean(),
+  wrapWithTrusted: z.boolean(),
+});
+export type KeyFlags = z.infer<typeof ZKeyFlags>;
+
 export const ZKeyHolders = z.object({
   members: z.array(
     z.object({
       member: z.string(),
       holds: z.boolean().nullable(),
-      sensitive: z.boolean().nullable(),
-      extractable: z.boolean().nullable(),
+      /** Read from this member's token; null when it does not hold the key or cannot be reached. */
+      flags: ZKeyFlags.nullable(),
+      /** This member's copy can be taken out of the HSM by a partition user (see `cloneableMeaning`). */
+      cloneable: z.boolean(),
       error: z.string().nullable(),
     }),
   ),
+  /** The key is cloneable on at least one member. */
+  cloneable: z.boolean(),
+  cloneableMeaning: z.string(),
 });
 
 export const ZInventoryInput = z.object({ hsmGroupId: ZId });

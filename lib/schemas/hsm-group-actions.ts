@@ -96,11 +96,17 @@ export const ZHaStatus = z.object({
   members: z.array(ZHaMember),
   /** Why HA cannot be used, when it cannot. */
   problem: z.string().nullable(),
+  /** Members on which HA keys would be cloneable (measured); HA there needs `allowCloneable`. */
+  cloneableMembers: z.array(z.string()),
+  cloneableMeaning: z.string(),
   replicated: z.array(z.object({ idHex: z.string(), to: z.array(z.string()), failed: z.array(z.string()) })),
 });
 export type HaStatus = z.infer<typeof ZHaStatus>;
 
 export const ZGroupActionInput = ZIdInput;
+
+/** "Set up HA"; `allowCloneable` is the admin's explicit acceptance of cloneable keys. */
+export const ZSetUpHaInput = ZIdInput.extend({ allowCloneable: z.boolean().optional() });
 
 /** The tenant's groups, for the connection page's group switcher. */
 export const ZGroupChoice = z.object({

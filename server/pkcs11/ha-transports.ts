@@ -6,6 +6,7 @@
 import { AppError } from "../../lib/errors";
 import type { Pkcs11Client } from "./client";
 import { toAppError } from "./errors";
+import type { MemberCustody } from "./ha-types";
 import type { ReplicaBlob, TokenRef } from "./types";
 
 export interface HaMember {
@@ -28,6 +29,8 @@ export interface ReplicationTransport {
   readonly needsReplicableSource: boolean;
   /** Explains why these members cannot replicate (undefined = they can). */
   check(members: HaMember[]): Promise<string | undefined>;
+  /** Measures, per member, whether HA keys stay inside the HSM (see MemberCustody). */
+  custody(members: HaMember[]): Promise<MemberCustody[]>;
   exportKey(source: HaMember, idHex: string): Promise<ReplicationBlob>;
   importKey(target: HaMember, blob: ReplicationBlob): Promise<void>;
 }
@@ -56,6 +59,29 @@ export function wrapTransport(cloningKeyLabel: string): ReplicationTransport {
         }
       }
       return undefined;
+    },
+    custody(members) {
+      return Promise.all(
+        members.map(async (m) => {
+          const { unwrapTemplateEnforced } = await m.client.connection.call("probeCustody", {
+            token: m.token,
+            cloningKeyLabel,
+          });
+          return unwrapTemplateEnforced
+            ? {
+                member: m.name,
+                cloneable: false,
+                reason:
+                  "The cloning-domain key refused to unwrap into a non-sensitive key (CKA_UNWRAP_TEMPLATE enforced).",
+              }
+            : {
+                member: m.name,
+                cloneable: true,
+                reason:
+                  "The cloning-domain key unwrapped a test key as non-sensitive: its CKA_UNWRAP_TEMPLATE is missing or not enforced by this token.",
+              };
+        }),
+      );
     },
     async exportKey(source, idHex) {
       const blob = await source.client.connection.call("exportReplica", {
@@ -114,6 +140,16 @@ export function cloneTransport(
         }
       }
       return undefined;
+    },
+    // The appliance clones inside itself: its domain key is never an object of a client's
+    // partition (lab/test/custody.test.ts attacks it), so nothing a partition user calls can use it.
+    async custody(members) {
+      return members.map((m) => ({
+        member: m.name,
+        cloneable: false,
+        reason:
+          "The appliance clones inside itself; its cloning-domain key is not in the client's partition.",
+      }));
     },
     async exportKey(source, idHex) {
       const [key] = await source.client.findKeys(source.token, { idHex });

@@ -11,11 +11,13 @@ import { AppError } from "../../lib/errors";
 import type { KeySigner } from "./client";
 import { toAppError } from "./errors";
 import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-transports";
-import type { MemberHealth, ReplicationReport } from "./ha-types";
+import type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
 
 export * from "./ha-transports";
-export type { MemberHealth, ReplicationReport } from "./ha-types";
+export { assertCustody } from "./ha-custody";
+export { CLONEABLE_MEANING } from "./ha-types";
+export type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 
 /** Errors after which another member may succeed. */
 const FAILOVER_CODES = new Set([
@@ -66,6 +68,11 @@ export class HaGroup implements KeySigner {
     const reason = await this.options.transport.check(this.options.members);
     if (reason) throw new AppError("CONFLICT", `HA cannot be enabled: ${reason}`, { field: "isHa" });
     this.enabled = true;
+  }
+
+  /** Measures, per member, whether HA keys would be cloneable there (CLONEABLE_MEANING). */
+  measureCustody(): Promise<MemberCustody[]> {
+    return this.options.transport.custody(this.options.members);
   }
 
   get isEnabled(): boolean {

@@ -18,12 +18,15 @@ export {
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";
 export {
+  assertCustody,
+  CLONEABLE_MEANING,
   type CloneApi,
   type CloneEndpoint,
   cloneTransport,
   HaGroup,
   type HaGroupOptions,
   type HaMember,
+  type MemberCustody,
   type MemberHealth,
   type ReplicationBlob,
   type ReplicationReport,

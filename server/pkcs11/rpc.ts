@@ -33,9 +33,10 @@ export interface WorkerOps {
   hasCloningKey: { args: { token: TokenRef; cloningKeyLabel: string }; result: boolean };
   exportReplica: { args: { token: TokenRef; idHex: string; cloningKeyLabel: string }; result: ReplicaBlob };
   importReplica: { args: { token: TokenRef; blob: ReplicaBlob; cloningKeyLabel: string }; result: KeyInfo };
-  installCloningKey: {
-    args: { token: TokenRef; soPin: string; label: string; value: Uint8Array };
-    result: undefined;
+  /** Whether the member's cloning-domain key refuses to unwrap into a non-sensitive key (measured). */
+  probeCustody: {
+    args: { token: TokenRef; cloningKeyLabel: string };
+    result: { unwrapTemplateEnforced: boolean };
   };
   probePolicy: { args: { token: TokenRef; idHex: string }; result: Record<string, string> };
   stats: { args: Record<string, never>; result: WorkerStats };

@@ -99,7 +99,12 @@ export const RESOURCES = {
     // Avi's POST /api/sslkeyandcertificate/importkeyandcertificate.
     collectionActions: { importkeyandcertificate: "certificates.import" },
     remove: "certificates.remove",
-    actions: { renew: "certificates.renew", testkey: "certificates.testKey" },
+    // keyholders: each member's key flags as its token reports them (issue #13).
+    actions: {
+      renew: "certificates.renew",
+      testkey: "certificates.testKey",
+      keyholders: "certificates.keyHolders",
+    },
     nameField: "name",
     columns: ["name", "type", "status", "subjectCn", "keyAlgorithm", "hsmGroupName", "notAfter"],
   },

@@ -1,7 +1,7 @@
 import * as pkcs11js from "pkcs11js";
 import { AppError } from "@/lib/errors";
-import { findDomainKey } from "./cloning-domain";
-import { ckrName, findObjects, readAttributes, type TokenContext, withToken } from "./p11";
+import { withDomainKeySession } from "./cloning-domain";
+import { ckrName, findObjects, isTrue, readAttributes, type TokenContext } from "./p11";
 
 /**
  * HSM-to-HSM cloning of one key pair (by CKA_ID), relayed by a client that only ever holds
@@ -18,6 +18,8 @@ import { ckrName, findObjects, readAttributes, type TokenContext, withToken } fr
 export interface ClonePartition {
   label: string;
   cloningDomain: string;
+  /** The partition SO's PIN: only the SO may create the trusted session copy of the domain key. */
+  soPin: string;
 }
 
 interface CloneBlob {
@@ -37,9 +39,15 @@ const PUBLIC_ATTRS = {
 
 const WRAP = { mechanism: pkcs11js.CKM_AES_KEY_WRAP_PAD };
 
-export function cloneExport(partition: ClonePartition, password: string, idHex: string): string {
+/** `domainKey`: the domain key's value from the appliance's vault (zero-filled here). */
+export function cloneExport(
+  partition: ClonePartition,
+  password: string,
+  idHex: string,
+  domainKey: Buffer,
+): string {
   const id = parseId(idHex);
-  return withToken(partition.label, { user: "USER", pin: password }, (ctx) => {
+  return withDomainKeySession(partition, password, domainKey, (ctx, kek) => {
     const priv = findObjects(ctx, [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
       { type: pkcs11js.CKA_ID, value: id },
@@ -59,10 +67,9 @@ export function cloneExport(partition: ClonePartition, password: string, idHex: 
       );
     }
     const keyType = keyTypeName(a.get(pkcs11js.CKA_KEY_TYPE));
-    const domainKey = requireDomainKey(ctx, partition);
     let wrapped: Buffer;
     try {
-      wrapped = ctx.p11.C_WrapKey(ctx.session, WRAP, domainKey, priv, Buffer.alloc(16_384));
+      wrapped = ctx.p11.C_WrapKey(ctx.session, WRAP, kek, priv, Buffer.alloc(16_384));
     } catch (error) {
       throw new AppError("HSM_KEY_POLICY", `The HSM refused to wrap key ${idHex}: ${ckrName(error)}.`);
     }
@@ -83,6 +90,7 @@ export function cloneImport(
   partition: ClonePartition,
   password: string,
   blobText: string,
+  domainKey: Buffer,
 ): { idHex: string } {
   const blob = parseBlob(blobText);
   if (blob.domain !== partition.cloningDomain) {
@@ -92,11 +100,10 @@ export function cloneImport(
     );
   }
   const id = parseId(blob.idHex);
-  return withToken(partition.label, { user: "USER", pin: password }, (ctx) => {
+  return withDomainKeySession(partition, password, domainKey, (ctx, kek) => {
     if (findObjects(ctx, [{ type: pkcs11js.CKA_ID, value: id }]).length > 0) {
       throw new AppError("CONFLICT", `An object with id ${blob.idHex} already exists in ${partition.label}.`);
     }
-    const domainKey = requireDomainKey(ctx, partition);
     const keyType = blob.keyType === "EC" ? pkcs11js.CKK_EC : pkcs11js.CKK_RSA;
     const common = [
       { type: pkcs11js.CKA_KEY_TYPE, value: keyType },
@@ -106,21 +113,15 @@ export function cloneImport(
     ];
     let priv: Buffer;
     try {
-      priv = ctx.p11.C_UnwrapKey(
-        ctx.session,
-        WRAP,
-        domainKey,
-        Buffer.from(blob.wrappedPrivateKey, "base64"),
-        [
-          { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-          ...common,
-          { type: pkcs11js.CKA_PRIVATE, value: true },
-          { type: pkcs11js.CKA_SENSITIVE, value: true },
-          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-          { type: pkcs11js.CKA_SIGN, value: true },
-          ...(blob.keyType === "RSA" ? [{ type: pkcs11js.CKA_DECRYPT, value: true }] : []),
-        ],
-      );
+      priv = ctx.p11.C_UnwrapKey(ctx.session, WRAP, kek, Buffer.from(blob.wrappedPrivateKey, "base64"), [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+        ...common,
+        { type: pkcs11js.CKA_PRIVATE, value: true },
+        { type: pkcs11js.CKA_SENSITIVE, value: true },
+        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+        { type: pkcs11js.CKA_SIGN, value: true },
+        ...(blob.keyType === "RSA" ? [{ type: pkcs11js.CKA_DECRYPT, value: true }] : []),
+      ]);
     } catch (error) {
       // With RFC 5649 a key wrapped under another domain's key fails its integrity check here.
       throw new AppError(
@@ -167,12 +168,6 @@ function readPublicKey(
   );
 }
 
-function requireDomainKey(ctx: TokenContext, partition: ClonePartition): Buffer {
-  const key = findDomainKey(ctx);
-  if (!key) throw new AppError("HSM_ERROR", `Partition ${partition.label} has no cloning domain key.`);
-  return key;
-}
-
 function parseId(idHex: string): Buffer {
   if (!/^([0-9a-fA-F]{2}){1,64}$/.test(idHex))
     throw new AppError("VALIDATION", `Invalid object id "${idHex}" (hex).`);
@@ -193,10 +188,6 @@ function parseBlob(text: string): CloneBlob {
     // fall through
   }
   throw new AppError("VALIDATION", "The clone blob is not one this appliance produced.");
-}
-
-function isTrue(value: Buffer | undefined): boolean {
-  return value !== undefined && value.length > 0 && value[0] !== 0;
 }
 
 function keyTypeName(value: Buffer | undefined): "EC" | "RSA" {

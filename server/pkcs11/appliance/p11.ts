@@ -86,3 +86,7 @@ export function readAttributes(ctx: TokenContext, handle: Buffer, types: number[
 export function ckrName(error: unknown): string {
   return ckrOf(error)?.name ?? (error instanceof Error ? error.message : String(error));
 }
+
+export function isTrue(value: Buffer | undefined): boolean {
+  return value !== undefined && value.length > 0 && value[0] !== 0;
+}

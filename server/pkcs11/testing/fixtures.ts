@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Pkcs11Client } from "../client";
 import { type ConnectionSpec, HsmConnection } from "../connection";
+import { createCloningKey } from "../native/cloning-key";
 import { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "../softhsm";
 
 export const USER_PIN = "1234";
@@ -52,24 +53,27 @@ export function clientFor(spec: ConnectionSpec): Pkcs11Client {
 }
 
 /**
- * The SO ceremony of an HA group: the same trusted AES key goes into every member, through a
- * short-lived connection that only the SO uses (CKA_TRUSTED can only be set by the SO).
+ * The SO ceremony of an HA group: the same trusted AES key goes into every member through the
+ * native helper, which also sets CKA_UNWRAP_TEMPLATE / CKA_WRAP_TEMPLATE (pkcs11js cannot).
+ * `templates: false` makes the key a non-enforcing token would have (old ceremony, other vendors).
  */
 export async function installCloningKey(
   hsm: SoftHsmFixture,
   tokens: string[],
   label: string,
   value: Buffer,
+  opts: { templates?: boolean } = {},
 ): Promise<void> {
   for (const token of tokens) {
-    const ceremony = clientFor(hsm.spec(`${token}-so`));
-    await ceremony.connection.call("installCloningKey", {
-      token: { label: token },
+    await createCloningKey({
+      libraryPath: SOFTHSM_LIBRARY,
+      env: { SOFTHSM2_CONF: hsm.confPath },
+      token,
       soPin: SO_PIN,
       label,
-      value,
+      value: Buffer.from(value), // the helper's wrapper zeroes what it is given
+      ...opts,
     });
-    await ceremony.connection.close();
   }
 }
 

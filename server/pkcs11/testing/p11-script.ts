@@ -9,7 +9,7 @@ import * as pkcs11js from "pkcs11js";
  * Prints one JSON line.
  */
 interface Request {
-  op: "genkey" | "attrs" | "sign" | "bench" | "session";
+  op: "genkey" | "attrs" | "flags" | "sign" | "bench" | "session";
   /** Defaults to p11-kit-client.so; the benchmark also loads SoftHSM directly. */
   module?: string;
   count?: number;
@@ -44,6 +44,23 @@ function main(): unknown {
       ]);
       const [extractable, sensitive, priv] = a.map((x) => (x.value as Buffer)[0] === 1);
       return { extractable, sensitive, private: priv };
+    }
+    if (req.op === "flags") {
+      // The six protection flags the console shows, read independently of it.
+      const types = {
+        sensitive: pkcs11js.CKA_SENSITIVE,
+        alwaysSensitive: pkcs11js.CKA_ALWAYS_SENSITIVE,
+        extractable: pkcs11js.CKA_EXTRACTABLE,
+        neverExtractable: pkcs11js.CKA_NEVER_EXTRACTABLE,
+        local: pkcs11js.CKA_LOCAL,
+        wrapWithTrusted: pkcs11js.CKA_WRAP_WITH_TRUSTED,
+      };
+      const got = p11.C_GetAttributeValue(
+        session,
+        key,
+        Object.values(types).map((type) => ({ type })),
+      );
+      return Object.fromEntries(Object.keys(types).map((k, i) => [k, Buffer.isBuffer(got[i]?.value) && got[i].value[0] === 1]));
     }
     if (req.op === "bench") return bench(p11, session, key, req.count ?? 1000, req.type ?? "EC");
     const data = Buffer.from(req.dataB64 ?? "", "base64");

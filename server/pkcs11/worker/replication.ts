@@ -6,8 +6,9 @@ import { toAppError } from "../errors";
 import { CURVES, hexToBuffer } from "../formats";
 import type { Curve, KeyInfo, ReplicaBlob, TokenRef } from "../types";
 import {
-  cloningKeyTemplate,
+  custodyProbeTemplates,
   ecPublicTemplate,
+  nonSensitiveUnwrap,
   rsaPublicTemplate,
   unwrappedPrivateTemplate,
 } from "./templates";
@@ -94,22 +95,43 @@ export class ReplicationOps extends KeyObjects {
     });
   }
 
-  /** SO ceremony (SoftHSM tests, lab): installs the cloning-domain key. Never automated on real HSMs. */
-  installCloningKey(input: {
+  /**
+   * Measures the custody control on this member: a throwaway session key pair, extractable under
+   * a trusted key only, is wrapped under the domain key and unwrapped as a NON-sensitive session
+   * object. A token that enforces the domain key's CKA_UNWRAP_TEMPLATE refuses; one that does
+   * not (or a domain key made without the template) hands out plaintext-readable keys: cloneable.
+   */
+  probeCustody(input: {
     token: TokenRef;
-    soPin: string;
-    label: string;
-    value: Uint8Array;
-  }): Promise<undefined> {
-    return this.host.call(() => {
-      const t = this.host.token(input.token);
-      return t.withSoSession(input.soPin, (s) => {
-        this.p.C_CreateObject(
+    cloningKeyLabel: string;
+  }): Promise<{ unwrapTemplateEnforced: boolean }> {
+    return this.run(input.token, async (t, s) => {
+      const kek = this.cloningKey(t, s, input.cloningKeyLabel);
+      const pair = this.p.C_GenerateKeyPair(
+        s,
+        { mechanism: pk.CKM_EC_KEY_PAIR_GEN },
+        ...custodyProbeTemplates(),
+      );
+      const made: Handle[] = [pair.publicKey, pair.privateKey];
+      try {
+        const wrapped = this.p.C_WrapKey(
           s,
-          cloningKeyTemplate(Buffer.from(input.label), input.label, Buffer.from(input.value)),
+          { mechanism: pk.CKM_AES_KEY_WRAP_PAD },
+          kek,
+          pair.privateKey,
+          Buffer.alloc(MAX_WRAPPED),
         );
-        return undefined;
-      });
+        try {
+          made.push(
+            this.p.C_UnwrapKey(s, { mechanism: pk.CKM_AES_KEY_WRAP_PAD }, kek, wrapped, nonSensitiveUnwrap()),
+          );
+          return { unwrapTemplateEnforced: false };
+        } catch {
+          return { unwrapTemplateEnforced: true };
+        }
+      } finally {
+        for (const h of made) this.p.C_DestroyObject(s, h);
+      }
     });
   }
 

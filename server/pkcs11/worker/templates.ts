@@ -184,26 +184,32 @@ export function unwrappedPrivateTemplate(keyType: "RSA" | "EC", id: Buffer, labe
   return importedPrivateTemplate(keyType, id, label).filter((a) => a.type !== pk.CKA_MODIFIABLE);
 }
 
-/**
- * The group's cloning-domain key as the security officer installs it in each member: a public
- * (CKA_PRIVATE false, so the SO can create it and users can use it) token AES key with CKA_TRUSTED
- * true (only the SO may set it), sensitive and non-extractable, for wrap/unwrap only.
- */
-export function cloningKeyTemplate(id: Buffer, label: string, value: Buffer): Template {
+/** The custody probe's throwaway session pair: extractable, but only under a trusted key. */
+export function custodyProbeTemplates(): [Template, Template] {
   return [
-    { type: pk.CKA_CLASS, value: pk.CKO_SECRET_KEY },
-    { type: pk.CKA_KEY_TYPE, value: pk.CKK_AES },
-    { type: pk.CKA_TOKEN, value: true },
-    { type: pk.CKA_PRIVATE, value: false },
-    { type: pk.CKA_SENSITIVE, value: true },
-    { type: pk.CKA_EXTRACTABLE, value: false },
-    { type: pk.CKA_TRUSTED, value: true },
-    { type: pk.CKA_WRAP, value: true },
-    { type: pk.CKA_UNWRAP, value: true },
-    { type: pk.CKA_ENCRYPT, value: false },
-    { type: pk.CKA_DECRYPT, value: false },
-    { type: pk.CKA_VALUE, value },
-    ...identity(id, label),
+    [
+      { type: pk.CKA_TOKEN, value: false },
+      { type: pk.CKA_EC_PARAMS, value: CURVES["P-256"].oidDer },
+    ],
+    [
+      { type: pk.CKA_TOKEN, value: false },
+      { type: pk.CKA_PRIVATE, value: true },
+      { type: pk.CKA_SENSITIVE, value: true },
+      { type: pk.CKA_EXTRACTABLE, value: true },
+      { type: pk.CKA_WRAP_WITH_TRUSTED, value: true },
+      { type: pk.CKA_SIGN, value: true },
+    ],
+  ];
+}
+
+/** What an attacker would ask of an unwrap: a session private key readable in the clear. */
+export function nonSensitiveUnwrap(): Template {
+  return [
+    { type: pk.CKA_CLASS, value: pk.CKO_PRIVATE_KEY },
+    { type: pk.CKA_KEY_TYPE, value: pk.CKK_EC },
+    { type: pk.CKA_TOKEN, value: false },
+    { type: pk.CKA_SENSITIVE, value: false },
+    { type: pk.CKA_EXTRACTABLE, value: true },
   ];
 }
 

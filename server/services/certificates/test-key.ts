@@ -1,7 +1,8 @@
 import { AppError } from "@/lib/errors";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import { testKey, toAppError } from "@/server/pkcs11";
+import type { KeyFlags } from "@/lib/schemas/certificate";
+import { CLONEABLE_MEANING, type KeyInfo, testKey, toAppError } from "@/server/pkcs11";
 import type { Actor } from "../actor";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { softwareSigner } from "./key-material";
@@ -38,32 +39,51 @@ function describeResult(r: { ok: boolean; algorithm: string; hash: string }): st
     : `The signature made with ${r.algorithm}/${r.hash} did not verify.`;
 }
 
-/** Which members hold the key, and its protection as each token reports it. */
+/**
+ * Which members hold the key, and its protection flags as each member's token reports them. In an
+ * HA group, a copy that is extractable under a trusted key on a member whose cloning-domain key
+ * does not stop non-sensitive unwraps (measured) is shown cloneable.
+ */
 export async function keyHolders(db: Db, actor: Actor, id: string) {
   const row = await loadCertificate(db, actor.tenantId, id);
-  if (!row.hsmGroupId || !row.keyIdHex) return { members: [] };
+  const none = { members: [], cloneable: false, cloneableMeaning: CLONEABLE_MEANING };
+  if (!row.hsmGroupId || !row.keyIdHex) return none;
   const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
+  const custody = access.ha ? await access.ha.measureCustody().catch(() => []) : [];
   const members = await Promise.all(
     access.members.map(async (m) => {
       try {
         const [key] = await m.client.findKeys(m.token, { idHex: row.keyIdHex! });
+        const flags = key ? flagsOf(key) : null;
+        const weakToken = custody.some((c) => c.member === m.name && c.cloneable);
         return {
           member: m.name,
           holds: !!key,
-          sensitive: key?.sensitive ?? null,
-          extractable: key?.extractable ?? null,
+          flags,
+          cloneable: !!flags && weakToken && flags.extractable && flags.wrapWithTrusted,
           error: null,
         };
       } catch (error) {
         return {
           member: m.name,
           holds: null,
-          sensitive: null,
-          extractable: null,
+          flags: null,
+          cloneable: false,
           error: toAppError(error).message,
         };
       }
     }),
   );
-  return { members };
+  return { members, cloneable: members.some((m) => m.cloneable), cloneableMeaning: CLONEABLE_MEANING };
+}
+
+function flagsOf(k: KeyInfo): KeyFlags {
+  return {
+    sensitive: k.sensitive,
+    alwaysSensitive: k.alwaysSensitive,
+    extractable: k.extractable,
+    neverExtractable: k.neverExtractable,
+    local: k.local,
+    wrapWithTrusted: k.wrapWithTrusted,
+  };
 }

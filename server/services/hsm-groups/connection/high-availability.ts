@@ -3,7 +3,13 @@ import { AppError } from "@/lib/errors";
 import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
 import type { Db } from "@/server/db";
 import { hsmGroups, hsmServers } from "@/server/db/schema";
-import { HaGroup, type ReplicationReport, toAppError } from "@/server/pkcs11";
+import {
+  assertCustody,
+  CLONEABLE_MEANING,
+  HaGroup,
+  type ReplicationReport,
+  toAppError,
+} from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
 import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "../hsm-access";
 import { HEALTH_CHECK_LABEL } from "./health-check-key";
@@ -17,9 +23,15 @@ export async function haStatus(db: Db, actor: Actor, groupId: string): Promise<H
 
 /**
  * "Set up HA": needs two or more servers whose members can replicate (HaGroup.enable() explains
- * otherwise); sets is_ha and ha_group_num = "1" + the first member's partition serial.
+ * otherwise) and, where a member would make HA keys cloneable, the admin's explicit
+ * `allowCloneable`; sets is_ha and ha_group_num = "1" + the first member's partition serial.
  */
-export async function setUpHa(db: Db, actor: Actor, groupId: string): Promise<HaStatus> {
+export async function setUpHa(
+  db: Db,
+  actor: Actor,
+  groupId: string,
+  opts: { allowCloneable?: boolean } = {},
+): Promise<HaStatus> {
   const { group, servers } = await loadGroup(db, actor.tenantId, groupId);
   if (servers.length < 2) {
     throw new AppError(
@@ -35,6 +47,7 @@ export async function setUpHa(db: Db, actor: Actor, groupId: string): Promise<Ha
   for (const m of members) await loginOnce(m);
   const ha = new HaGroup({ name: group.name, members, transport: transportFor(group, servers, identity) });
   await ha.enable();
+  assertCustody(await ha.measureCustody(), opts);
   const serial = await firstSerial(db, servers[0] as ServerRow, members[0] as HsmMember);
   const [updated] = await db
     .update(hsmGroups)
@@ -78,6 +91,8 @@ async function statusOf(
     isHa: group.isHa,
     haGroupNum: group.haGroupNum,
     serverCount: servers.length,
+    cloneableMembers: [] as string[],
+    cloneableMeaning: CLONEABLE_MEANING,
     replicated: reports.map((r) => ({
       idHex: r.idHex,
       to: r.replicatedTo,
@@ -100,6 +115,7 @@ async function statusOf(
   }
   const ha = new HaGroup({ name: group.name, members, transport: transportFor(group, servers, identity) });
   const health = await ha.health();
+  const custody = problem ? [] : await ha.measureCustody().catch(() => []);
   const inventory = await Promise.all(
     members.map((m) =>
       m.client
@@ -118,6 +134,8 @@ async function statusOf(
   return {
     ...base,
     problem: problem ? `HA cannot be enabled: ${problem}` : null,
+    // measureCustody answers in member order: name them as the table does.
+    cloneableMembers: custody.flatMap((c, i) => (c.cloneable ? [serverName(servers[i] as ServerRow)] : [])),
     members: health.map((h, i) => ({
       server: serverName(servers[i] as ServerRow),
       reachable: h.reachable,

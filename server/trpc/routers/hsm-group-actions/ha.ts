@@ -1,4 +1,4 @@
-import { ZGroupActionInput, ZHaStatus } from "@/lib/schemas/hsm-group-actions";
+import { ZGroupActionInput, ZHaStatus, ZSetUpHaInput } from "@/lib/schemas/hsm-group-actions";
 import {
   setUpHa as setUp,
   haStatus as status,
@@ -13,9 +13,9 @@ export const haStatus = security
   .mutation(({ ctx, input }) => status(ctx.db, ctx.actor, input.id));
 
 export const setUpHa = security
-  .input(ZGroupActionInput)
+  .input(ZSetUpHaInput)
   .output(ZHaStatus)
-  .mutation(({ ctx, input }) => setUp(ctx.db, ctx.actor, input.id));
+  .mutation(({ ctx, input }) => setUp(ctx.db, ctx.actor, input.id, { allowCloneable: input.allowCloneable }));
 
 export const synchronise = security
   .input(ZGroupActionInput)

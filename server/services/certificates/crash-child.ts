@@ -1,18 +1,26 @@
 /**
  * Test-only child process for the crash test (run with `node --import tsx`): opens the console's
  * database in HSM_CONSOLE_DATA, creates a certificate in Local-SoftHSM and waits for its background
- * work. With HSM_CONSOLE_TEST_PAUSE_FILE set it stops between key creation and activation, where
- * the test kills it with SIGKILL.
+ * work. With a pause file (second argument) it stops between key creation and activation (a hook
+ * installed here, never in production), announces it with "<file>.reached", and the test kills it.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/server/db/client";
 import { hsmGroups, users } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 import { createCertificate } from "./create-certificate";
+import { setCreationHook } from "./creation-hooks";
 
 async function main(): Promise<void> {
-  const [name] = process.argv.slice(2);
+  const [name, pauseFile] = process.argv.slice(2);
+  if (pauseFile)
+    setCreationHook(async (point) => {
+      if (point !== "after-key") return;
+      fs.writeFileSync(`${pauseFile}.reached`, "");
+      while (!fs.existsSync(pauseFile)) await new Promise((r) => setTimeout(r, 50));
+    });
   const dataDir = process.env.HSM_CONSOLE_DATA!;
   const handle = await openDb({ pgliteDir: path.join(dataDir, "db") });
   const [group] = await handle.db.select().from(hsmGroups).where(eq(hsmGroups.name, LOCAL_HSM_GROUP));

@@ -61,9 +61,9 @@ describe("crash between key creation and activation", () => {
     const pause = path.join(dataDir, "pause");
     child = spawn(
       process.execPath,
-      ["--import", "tsx", "server/services/certificates/crash-child.ts", "doomed"],
+      ["--import", "tsx", "server/services/certificates/crash-child.ts", "doomed", pause],
       {
-        env: { ...process.env, HSM_CONSOLE_DATA: dataDir, HSM_CONSOLE_TEST_PAUSE_FILE: pause },
+        env: { ...process.env, HSM_CONSOLE_DATA: dataDir },
         stdio: "inherit",
       },
     );

@@ -126,9 +126,15 @@ function ageSeconds(idHex: string, row: CertificateRow | undefined, now: number)
 }
 
 /** Removes one orphan after re-checking it on a complete view; its interrupted row is marked failed. */
-export async function removeOrphan(db: Db, actor: Actor, hsmGroupId: string, idHex: string) {
+export async function removeOrphan(
+  db: Db,
+  actor: Actor,
+  hsmGroupId: string,
+  idHex: string,
+  now = Date.now(),
+) {
   const access = await openHsmGroup(db, actor.tenantId, hsmGroupId);
-  const inventory = await inventoryOf(db, access, Date.now());
+  const inventory = await inventoryOf(db, access, now);
   if (!inventory.complete)
     throw new AppError(
       "CONFLICT",

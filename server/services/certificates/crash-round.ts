@@ -21,7 +21,7 @@ import { createCertificate } from "./create-certificate";
 import type { CreationPoint } from "./creation-hooks";
 import { haGroup, localGroup } from "./group-fixtures";
 import { LABEL_PREFIX } from "./key-material";
-import { resolveInterruptedCreations } from "./resolve-interrupted";
+import { creationDeadlineSeconds, resolveInterruptedCreations } from "./resolve-interrupted";
 import { testCertificateKey } from "./test-key";
 
 export interface KillPoint {
@@ -135,9 +135,10 @@ export async function crashRound(c: CrashConsole, kp: KillPoint, round: number):
   });
   const handle = await openConsoleDb(c.dataDir);
   try {
-    // Past the grace period: the reconciler as it runs at start and every minute.
-    const graceMs = (Number(process.env.HSM_CONSOLE_ORPHAN_GRACE_SECONDS) || 0) * 1000;
-    await resolveInterruptedCreations(handle.db, { now: Date.now() + graceMs + 1000 });
+    // Just past the deadline: the reconciler as it runs at start and every minute.
+    await resolveInterruptedCreations(handle.db, {
+      now: Date.now() + (creationDeadlineSeconds() + 1) * 1000,
+    });
     const [row] = await handle.db.select().from(sslCertificates).where(eq(sslCertificates.name, name));
     const transient = await handle.db
       .select({ id: sslCertificates.id })

@@ -6,7 +6,7 @@ import { type CrashConsole, crashRound, KILL_POINTS, prepareCrashConsole } from 
  * with its PKCS#11 workers (SIGKILL to the process group) at each kill point, which the child
  * reaches deterministically through a hook (service points) or a worker test point (inside the
  * token call, during replication to the second member). Then "restart" on the same data folder and
- * tokens: the reconciler runs past a 1-second grace period. Each round must leave no row in a
+ * tokens: the reconciler runs just past the creation deadline (orphan grace 1 s). Each round must leave no row in a
  * transient state, no console object that no live certificate accounts for in any member, the row
  * resolved as expected (finished when the key pair was whole everywhere, failed otherwise), and a
  * token on which a new key can be generated and used.

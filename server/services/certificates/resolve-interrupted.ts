@@ -16,12 +16,14 @@ import type { CertificateRow } from "./load";
 export const INTERRUPTED_REASON = "Creation was interrupted; its partial key objects were removed.";
 
 /**
- * A creation still "creating" after this long was interrupted (a crash, a killed worker): key
- * generation gives up after 3 × the operation timeout, so 10 minutes is far past any live one.
- * A shorter orphan grace period (configuration) shortens it too.
+ * A creation still "creating" after this long was interrupted (a crash, a killed worker). The
+ * orphan grace period (configuration) sets it, capped at 10 minutes and never under 2 minutes:
+ * another console node may still be working on a younger row (key generation gives up after
+ * 3 × the operation timeout, replication and signing after one each), and only this node knows
+ * its own creations are alive.
  */
 export function creationDeadlineSeconds(): number {
-  return Math.min(orphanGraceSeconds(), 600);
+  return Math.max(120, Math.min(orphanGraceSeconds(), 600));
 }
 
 export type Resolution = "finished" | "failed" | "skipped";

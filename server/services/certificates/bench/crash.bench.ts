@@ -2,8 +2,8 @@
  * crash_rounds, crash_rounds_clean: certificate creations killed (SIGKILL to the creating process
  * and its PKCS#11 workers) at every kill point of KILL_POINTS (before the row, after it, inside the
  * token call, after the pair, during replication to the second member of an HA group), each
- * followed by a restart on the same data folder and tokens and the reconciler past a 1-second
- * grace period. A round is clean when the row is resolved as expected, no row is left "creating",
+ * followed by a restart on the same data folder and tokens and the reconciler just past the
+ * creation deadline. A round is clean when the row is resolved as expected, no row is left "creating",
  * no console object in any member lacks a live certificate, and a new key works on the group.
  * BENCH_CRASH_PASSES (default 1) repeats the whole list. Goal: crash_rounds_clean = crash_rounds.
  * Run from the project root: node --import tsx server/services/certificates/bench/crash.bench.ts

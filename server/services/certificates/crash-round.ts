@@ -154,7 +154,8 @@ export async function crashRound(c: CrashConsole, kp: KillPoint, round: number):
       killed && status === kp.expect && transient.length === 0 && strayObjects.length === 0 && usable;
     return { killed, status, transientRows: transient.length, strayObjects, usable, clean };
   } finally {
-    await restartHsmConnections();
+    // The restarted console (this process) keeps its PKCS#11 workers from round to round: only
+    // the creating console and its workers are killed. The database goes back to the next child.
     await handle.close();
   }
 }

@@ -67,7 +67,10 @@ export function KeyInventory() {
                 <td>
                   <code>{k.idHex}</code>
                 </td>
-                <td>{KIND_LABELS[k.kind]}</td>
+                <td>
+                  {KIND_LABELS[k.kind]}
+                  {!k.objects.includes("private-key") && ` (${k.objects.join(", ")} only)`}
+                </td>
                 <td>{k.certificateName ?? "—"}</td>
                 <td>{k.members.join(", ")}</td>
                 <td>{k.missingOn.join(", ") || "—"}</td>

@@ -211,6 +211,8 @@ const ZInventoryKey = z.object({
   idHex: z.string(),
   label: z.string(),
   kind: z.enum(["certificate", "orphan", "foreign", "pending"]),
+  /** Object classes present under this CKA_ID (a crash can leave a public key alone). */
+  objects: z.array(z.enum(["certificate", "private-key", "public-key", "secret-key"])),
   certificateId: z.string().nullable(),
   certificateName: z.string().nullable(),
   members: z.array(z.string()),

@@ -15,6 +15,7 @@ import type {
   SignInput,
   SlotSummary,
   TokenHealth,
+  TokenObject,
   TokenRef,
   VerifyInput,
   WorkerStats,
@@ -73,6 +74,11 @@ export class Pkcs11Client implements KeySigner {
 
   findKeys(token: TokenRef, filter: { idHex?: string; label?: string } = {}): Promise<KeyInfo[]> {
     return this.connection.call("findKeys", { token, ...filter });
+  }
+
+  /** Every object the console may have made (key halves, certificates, secret keys). */
+  listObjects(token: TokenRef, filter: { idHex?: string } = {}): Promise<TokenObject[]> {
+    return this.connection.call("listObjects", { token, ...filter });
   }
 
   async getKey(token: TokenRef, idHex: string): Promise<KeyInfo> {

@@ -10,9 +10,11 @@ import type {
   SignInput,
   SlotSummary,
   TokenHealth,
+  TokenObject,
   TokenRef,
   VerifyInput,
   WorkerStats,
+  WorkerTestPoint,
 } from "./types";
 
 export interface WorkerOps {
@@ -26,6 +28,8 @@ export interface WorkerOps {
   generateKeyPair: { args: GenerateKeyPairInput; result: KeyInfo };
   importPrivateKey: { args: ImportPrivateKeyInput; result: KeyInfo };
   findKeys: { args: { token: TokenRef; idHex?: string; label?: string }; result: KeyInfo[] };
+  /** Private, public and secret keys and certificates (optionally of one CKA_ID). */
+  listObjects: { args: { token: TokenRef; idHex?: string }; result: TokenObject[] };
   getPublicKey: { args: { token: TokenRef; idHex: string }; result: Uint8Array };
   destroyKey: { args: { token: TokenRef; idHex: string }; result: { destroyed: number } };
   sign: { args: SignInput; result: Uint8Array };
@@ -42,6 +46,8 @@ export interface WorkerOps {
   stats: { args: Record<string, never>; result: WorkerStats };
   /** Tests only (worker env HSM_PKCS11_TEST_HOOKS=1): faults SoftHSM cannot produce for real. */
   injectFault: { args: { ckr: "CKR_DEVICE_ERROR:48" | "CKR_GENERAL_ERROR:5" }; result: undefined };
+  /** Tests only (same condition): the crash test's kill points, see worker/test-points.ts. */
+  armTestPoint: { args: { point: WorkerTestPoint; reachedFile: string }; result: undefined };
 }
 
 export type OpName = keyof WorkerOps;

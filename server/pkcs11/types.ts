@@ -95,6 +95,27 @@ export interface ImportPrivateKeyInput {
   forceUnwrap?: boolean;
 }
 
+/**
+ * Crash-test points inside the worker (see worker/test-points.ts). "public-only" and
+ * "private-only" leave the half-made pair a crash inside the token call can leave.
+ */
+export type WorkerTestPoint =
+  | "generateKeyPair:before"
+  | "generateKeyPair:public-only"
+  | "generateKeyPair:after"
+  | "importReplica:before"
+  | "importReplica:private-only"
+  | "importReplica:after";
+
+export type ObjectClass = "private-key" | "public-key" | "certificate" | "secret-key";
+
+/** One token object as the inventory sees it (no attribute beyond identity is read). */
+export interface TokenObject {
+  idHex: string;
+  label: string;
+  class: ObjectClass;
+}
+
 export interface KeyInfo {
   idHex: string;
   label: string;

@@ -2,6 +2,7 @@ import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
 import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
+import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
 import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
@@ -28,6 +29,8 @@ export async function startConsole(): Promise<void> {
       `[hsm-console] the default SoftHSM token could not be prepared: ${(error as Error).message}`,
     );
   }
+  // Creations interrupted by a crash (rows left "creating", partial HSM objects) are resolved here.
+  startCreationReconciler(handle.db);
   const echo = await startBuiltInEcho();
   if (echo) console.log(`[hsm-console] echo pool server for virtual services: ${echo.host}:${echo.port}`);
   try {

@@ -15,10 +15,12 @@ import {
   type WorkerOps,
 } from "../rpc";
 import { KeyOps } from "./keys";
+import { listObjects } from "./listing";
 import { ModuleHost } from "./module";
 import { ReplicationOps } from "./replication";
 import { SignOps } from "./signing";
 import { listMechanisms, listSlots, tokenHealth } from "./slots";
+import { armTestPoint } from "./test-points";
 
 const libraryPath = process.env[WORKER_ENV.library];
 if (!libraryPath || !process.send) {
@@ -52,6 +54,7 @@ const handlers: Handlers = {
   generateKeyPair: (a) => keys.generateKeyPair(a),
   importPrivateKey: (a) => keys.importPrivateKey(a),
   findKeys: (a) => keys.findKeys(a),
+  listObjects: (a) => listObjects(host, a),
   getPublicKey: (a) => keys.getPublicKey(a),
   destroyKey: (a) => keys.destroyKey(a),
   sign: (a) => signing.sign(a),
@@ -71,6 +74,7 @@ const handlers: Handlers = {
       return undefined;
     });
   },
+  armTestPoint: (a) => armTestPoint(a.point, a.reachedFile),
 };
 
 let outbox: RpcResponse[] = [];

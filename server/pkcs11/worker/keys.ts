@@ -19,7 +19,9 @@ import {
 
 type Handle = Buffer;
 
+import { LISTED_CLASSES } from "./listing";
 import { KeyObjects } from "./object";
+import { isArmed, reachTestPoint } from "./test-points";
 
 /** Key pairs: generate, import, find, public key, destroy. */
 export class KeyOps extends KeyObjects {
@@ -28,12 +30,16 @@ export class KeyOps extends KeyObjects {
       const id = hexToBuffer(input.idHex);
       this.assertIdFree(t, s, id);
       const tpl = keyPairTemplates(input.spec, id, input.label, input.replicable === true);
+      await reachTestPoint("generateKeyPair:before");
       const pair = await this.p.C_GenerateKeyPairAsync(
         s,
         tpl.mechanism,
         tpl.publicTemplate,
         tpl.privateTemplate,
       );
+      if (isArmed("generateKeyPair:public-only")) this.p.C_DestroyObject(s, pair.privateKey);
+      await reachTestPoint("generateKeyPair:public-only");
+      await reachTestPoint("generateKeyPair:after");
       this.enforcePolicy(t, s, pair.privateKey, [pair.publicKey], input.replicable === true);
       return this.keyInfo(t, s, pair.privateKey);
     });
@@ -173,7 +179,8 @@ export class KeyOps extends KeyObjects {
     return this.run(input.token, (t, s) => {
       const id = hexToBuffer(input.idHex);
       let destroyed = 0;
-      for (const cls of [pk.CKO_PRIVATE_KEY, pk.CKO_PUBLIC_KEY, pk.CKO_CERTIFICATE]) {
+      // Every class the console may have made under this id: a crash can leave any one alone.
+      for (const [cls] of LISTED_CLASSES) {
         for (const h of t.find(s, findTemplate(cls, id), 100)) {
           this.p.C_DestroyObject(s, h);
           destroyed++;

@@ -17,6 +17,7 @@ import type { TokenState } from "./token";
 type Handle = Buffer;
 
 import { attr, KeyObjects, MAX_WRAPPED } from "./object";
+import { reachTestPoint } from "./test-points";
 
 /** HA replication by wrap/unwrap under the cloning-domain key, the SO ceremony, policy probes. */
 export class ReplicationOps extends KeyObjects {
@@ -82,6 +83,7 @@ export class ReplicationOps extends KeyObjects {
       const id = hexToBuffer(blob.idHex);
       this.assertIdFree(t, s, id);
       const kek = this.cloningKey(t, s, input.cloningKeyLabel);
+      await reachTestPoint("importReplica:before");
       const priv = await this.p.C_UnwrapKeyAsync(
         s,
         { mechanism: pk.CKM_AES_KEY_WRAP_PAD },
@@ -89,7 +91,9 @@ export class ReplicationOps extends KeyObjects {
         Buffer.from(blob.wrapped),
         unwrappedPrivateTemplate(blob.type, id, blob.label),
       );
+      await reachTestPoint("importReplica:private-only");
       const pub = this.p.C_CreateObject(s, publicTemplateFromSpki(id, blob.label, Buffer.from(blob.spki)));
+      await reachTestPoint("importReplica:after");
       this.enforcePolicy(t, s, priv, [pub], false);
       return this.keyInfo(t, s, priv);
     });

@@ -6,6 +6,7 @@ import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { reachPoint, tracked } from "./creation-hooks";
 import { finishKeyAndCertificate } from "./finish-create";
 import {
   keyColumns,
@@ -17,6 +18,9 @@ import {
 } from "./key-material";
 import { keyChoicesFor } from "./key-options";
 import type { CertificateRow } from "./load";
+
+/** Key of the requested validity (days) in the row's subject record. */
+export const VALIDITY_KEY = "validityDays";
 
 export interface CreateResult {
   row: CertificateRow;
@@ -50,6 +54,7 @@ export async function createCertificate(
       );
     }
   }
+  await reachPoint("before-row", null);
   const id = newCertificateId();
   const idHex = keyIdHexFor(id);
   const subject = subjectString(input);
@@ -67,17 +72,20 @@ export async function createCertificate(
       ...keyColumns(spec),
       keyOrigin: "generated",
       subjectCn: input.commonName,
-      subject: { dn: subject },
+      // The validity travels with the subject so that an interrupted creation can be finished.
+      subject: { dn: subject, [VALIDITY_KEY]: String(input.validityDays) },
       subjectAltNames: { dns: input.dnsNames, ip: input.ipAddresses },
     })
     .returning();
-  const completion = finishKeyAndCertificate(db, actor.tenantId, row!, {
-    spec,
-    subject,
-    dnsNames: input.dnsNames,
-    ipAddresses: input.ipAddresses,
-    days: input.validityDays,
-  });
+  const completion = tracked(id, () =>
+    finishKeyAndCertificate(db, actor.tenantId, row!, {
+      spec,
+      subject,
+      dnsNames: input.dnsNames,
+      ipAddresses: input.ipAddresses,
+      days: input.validityDays,
+    }),
+  );
   return { row: row!, completion };
 }
 

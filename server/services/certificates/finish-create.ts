@@ -1,5 +1,4 @@
 import { createPublicKey } from "node:crypto";
-import fs from "node:fs";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
@@ -11,9 +10,10 @@ import {
   type TokenRef,
   toAppError,
 } from "@/server/pkcs11";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { sealKey } from "./create-certificate";
+import { reachPoint } from "./creation-hooks";
 import { destroyInGroup, generateInGroup, keyUriFor } from "./hsm-keys";
 import { generateSoftwareKey, keyIdHexFor, keyLabelFor, softwareSigner } from "./key-material";
 import type { CertificateRow } from "./load";
@@ -26,7 +26,7 @@ export interface FinishInput {
   days: number;
 }
 
-interface MadeKey {
+export interface MadeKey {
   signer: KeySigner;
   token: TokenRef;
   idHex: string;
@@ -51,20 +51,14 @@ export async function finishKeyAndCertificate(
   try {
     const idHex = keyIdHexFor(row.id);
     let key: MadeKey;
+    await reachPoint("after-row", row.id);
     if (row.hsmGroupId) {
       const access = await openHsmGroup(db, tenantId, row.hsmGroupId);
       const label = row.keyLabel ?? keyLabelFor(row.name);
       cleanup = () => destroyInGroup(access, idHex);
       const holders = await generateInGroup(access, { idHex, label, spec: input.spec });
-      await pauseForTests();
-      key = {
-        signer: access.signer,
-        token: access.members[0]!.token,
-        idHex,
-        keyUri: keyUriFor(access, idHex, label),
-        keyEnc: null,
-        keyMembers: holders,
-      };
+      await reachPoint("after-key", row.id);
+      key = keyInGroup(access, idHex, label, holders);
     } else {
       const pem = await generateSoftwareKey(input.spec);
       key = {
@@ -87,7 +81,8 @@ export async function finishKeyAndCertificate(
   }
 }
 
-async function activate(db: Db, row: CertificateRow, key: MadeKey, input: FinishInput): Promise<void> {
+/** The certificate or CSR for a key that exists; the row leaves "creating" only if still there. */
+export async function activate(db: Db, row: CertificateRow, key: MadeKey, input: FinishInput): Promise<void> {
   const spki = await key.signer.getPublicKey(key.token, key.idHex);
   const common = {
     keyUri: key.keyUri,
@@ -132,13 +127,14 @@ export function spkiPem(spki: Buffer): string {
     .toString();
 }
 
-/**
- * Test hook for the crash test: with HSM_CONSOLE_TEST_PAUSE_FILE set, stop between key creation
- * and activation (announce it with "<file>.reached") until the file exists.
- */
-async function pauseForTests(): Promise<void> {
-  const file = process.env.HSM_CONSOLE_TEST_PAUSE_FILE;
-  if (!file) return;
-  fs.writeFileSync(`${file}.reached`, "");
-  while (!fs.existsSync(file)) await new Promise((r) => setTimeout(r, 50));
+/** The key as made in (or found complete in) every member of an HSM group. */
+export function keyInGroup(access: HsmGroupAccess, idHex: string, label: string, holders: string[]): MadeKey {
+  return {
+    signer: access.signer,
+    token: access.members[0]!.token,
+    idHex,
+    keyUri: keyUriFor(access, idHex, label),
+    keyEnc: null,
+    keyMembers: holders,
+  };
 }

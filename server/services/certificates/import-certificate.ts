@@ -15,6 +15,7 @@ import type { Actor } from "../actor";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { assertNameFree, sealKey } from "./create-certificate";
+import { reachPoint, tracked } from "./creation-hooks";
 import { spkiPem } from "./finish-create";
 import { destroyInGroup, importInGroup, keyUriFor } from "./hsm-keys";
 import { FIELD_OF, type ImportMaterial, readImportMaterial, splitChain } from "./import-input";
@@ -77,6 +78,7 @@ export async function importCertificate(db: Db, actor: Actor, raw: ImportCertifi
   const label = keyLabelFor(input.name);
   const { leafPem, chainPem } = splitChain(material.certificatePem, material.chainPem);
   const key = material.key;
+  await reachPoint("before-row", null);
   const [row] = await db
     .insert(sslCertificates)
     .values({
@@ -103,18 +105,22 @@ export async function importCertificate(db: Db, actor: Actor, raw: ImportCertifi
     })
     .returning();
   try {
-    const holders = access ? await importInGroup(access, { idHex, label, pkcs8: key.pkcs8Der }) : null;
-    await db
-      .update(sslCertificates)
-      .set({
-        ...certificateColumns(leafPem),
-        chainPem,
-        status: "active",
-        keyUri: access ? keyUriFor(access, idHex, label) : null,
-        keyMembers: holders,
-        updatedAt: new Date(),
-      })
-      .where(eq(sslCertificates.id, id));
+    await tracked(id, async () => {
+      await reachPoint("after-row", id);
+      const holders = access ? await importInGroup(access, { idHex, label, pkcs8: key.pkcs8Der }) : null;
+      await reachPoint("after-key", id);
+      await db
+        .update(sslCertificates)
+        .set({
+          ...certificateColumns(leafPem),
+          chainPem,
+          status: "active",
+          keyUri: access ? keyUriFor(access, idHex, label) : null,
+          keyMembers: holders,
+          updatedAt: new Date(),
+        })
+        .where(eq(sslCertificates.id, id));
+    });
   } catch (error) {
     if (access) await destroyInGroup(access, idHex).catch(() => undefined);
     await db.delete(sslCertificates).where(eq(sslCertificates.id, id));

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { Inventory } from "@/lib/schemas/certificate";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
-import { type KeyInfo, toAppError } from "@/server/pkcs11";
+import { type ObjectClass, type TokenObject, toAppError } from "@/server/pkcs11";
 import type { Actor } from "../actor";
 import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
 import { destroyInGroup } from "./hsm-keys";
@@ -36,17 +36,21 @@ export async function groupInventory(
   return inventoryOf(db, access, now);
 }
 
+interface Holding {
+  label: string;
+  /** Members holding any object with this CKA_ID; those holding the private key. */
+  members: string[];
+  privateOn: string[];
+  classes: Set<ObjectClass>;
+}
+
 async function inventoryOf(db: Db, access: HsmGroupAccess, now: number): Promise<Inventory> {
   const grace = orphanGraceSeconds();
   const unreachable: Inventory["unreachable"] = [];
-  const holdings = new Map<string, { key: KeyInfo; members: string[] }>();
+  const holdings = new Map<string, Holding>();
   for (const member of access.members) {
     try {
-      for (const key of await member.client.findKeys(member.token)) {
-        const entry = holdings.get(key.idHex) ?? { key, members: [] };
-        entry.members.push(member.name);
-        holdings.set(key.idHex, entry);
-      }
+      for (const object of await member.client.listObjects(member.token)) hold(holdings, member.name, object);
     } catch (error) {
       unreachable.push({ member: member.name, error: toAppError(error).message });
     }
@@ -55,35 +59,63 @@ async function inventoryOf(db: Db, access: HsmGroupAccess, now: number): Promise
   const memberNames = access.members.map((m) => m.name);
   const rows = await db.select().from(sslCertificates).where(eq(sslCertificates.hsmGroupId, access.group.id));
   const byKey = new Map(rows.filter((r) => r.keyIdHex).map((r) => [r.keyIdHex!, r]));
-  const keys: Inventory["keys"] = [...holdings.entries()].map(([idHex, { key, members }]) => {
+  // Every private key, and any other object the console may have made (its label prefix or a
+  // certificate's CKA_ID): a lone public key left by a crash is an orphan like a whole pair.
+  const seen = [...holdings.entries()].filter(
+    ([idHex, h]) => h.classes.has("private-key") || h.label.startsWith(LABEL_PREFIX) || byKey.has(idHex),
+  );
+  const keys: Inventory["keys"] = seen.map(([idHex, h]) => {
     const row = byKey.get(idHex);
-    const kind = classify(key, row, now, grace);
+    const kind = classify(h.label, row, now, grace);
     const age = ageSeconds(idHex, row, now);
     return {
       idHex,
-      label: key.label,
+      label: h.label,
       kind: complete || kind === "foreign" ? kind : "pending",
+      objects: [...h.classes].sort(),
       certificateId: row?.id ?? null,
       certificateName: row?.name ?? null,
-      members,
-      missingOn: complete && kind === "certificate" ? memberNames.filter((n) => !members.includes(n)) : [],
+      members: h.members,
+      missingOn:
+        complete && kind === "certificate" ? memberNames.filter((n) => !h.privateOn.includes(n)) : [],
       removable: complete && kind === "orphan" && age !== null && age >= grace,
     };
   });
   const missingKeys = complete
     ? rows
         .filter(
-          (r) => LIVE.has(r.status) && r.keyIdHex && r.type !== "reference" && !holdings.has(r.keyIdHex),
+          (r) =>
+            LIVE.has(r.status) &&
+            r.keyIdHex &&
+            r.type !== "reference" &&
+            !holdings.get(r.keyIdHex)?.privateOn.length,
         )
         .map((r) => ({ certificateId: r.id, name: r.name, missingOn: memberNames }))
     : [];
   return { complete, unreachable, keys, missingKeys, graceSeconds: grace };
 }
 
-function classify(key: KeyInfo, row: CertificateRow | undefined, now: number, grace: number) {
+function hold(holdings: Map<string, Holding>, member: string, object: TokenObject): void {
+  const h = holdings.get(object.idHex) ?? {
+    label: object.label,
+    members: [],
+    privateOn: [],
+    classes: new Set(),
+  };
+  if (!h.members.includes(member)) h.members.push(member);
+  if (object.class === "private-key") {
+    if (!h.privateOn.includes(member)) h.privateOn.push(member);
+    // The private key's label names the pair (a lone public key keeps its own).
+    h.label = object.label;
+  }
+  h.classes.add(object.class);
+  holdings.set(object.idHex, h);
+}
+
+function classify(label: string, row: CertificateRow | undefined, now: number, grace: number) {
   if (row && LIVE.has(row.status)) return "certificate" as const;
   if (row?.type === "reference") return "foreign" as const;
-  if (!key.label.startsWith(LABEL_PREFIX) && !row) return "foreign" as const;
+  if (!label.startsWith(LABEL_PREFIX) && !row) return "foreign" as const;
   if (row?.status === "creating" && (now - row.createdAt.getTime()) / 1000 < grace) return "pending" as const;
   return "orphan" as const;
 }
@@ -94,9 +126,15 @@ function ageSeconds(idHex: string, row: CertificateRow | undefined, now: number)
 }
 
 /** Removes one orphan after re-checking it on a complete view; its interrupted row is marked failed. */
-export async function removeOrphan(db: Db, actor: Actor, hsmGroupId: string, idHex: string) {
+export async function removeOrphan(
+  db: Db,
+  actor: Actor,
+  hsmGroupId: string,
+  idHex: string,
+  now = Date.now(),
+) {
   const access = await openHsmGroup(db, actor.tenantId, hsmGroupId);
-  const inventory = await inventoryOf(db, access, Date.now());
+  const inventory = await inventoryOf(db, access, now);
   if (!inventory.complete)
     throw new AppError(
       "CONFLICT",

@@ -1,24 +1,13 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { encryptSecret } from "@/server/crypto/secrets";
-import { hsmGroups, hsmServers } from "@/server/db/schema";
-import { closeAllConnections, createSelfSignedCertificate, SOFTHSM_LIBRARY } from "@/server/pkcs11";
-import {
-  clientFor,
-  installCloningKey,
-  type SoftHsmFixture,
-  softHsmFixture,
-  USER_PIN,
-} from "@/server/pkcs11/testing/fixtures";
+import { closeAllConnections, createSelfSignedCertificate } from "@/server/pkcs11";
+import { clientFor, type SoftHsmFixture, USER_PIN } from "@/server/pkcs11/testing/fixtures";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { localGroup, settled } from "./test-support";
-
-const CLONING_KEY = "km-cloning-domain";
+import { haGroup, localGroup, settled } from "./test-support";
 
 /** Which members hold a certificate's key: recorded at creation/reference, shown in list and detail. */
 describe("members holding a certificate's key", () => {
@@ -34,29 +23,9 @@ describe("members holding a certificate's key", () => {
     handle = await openTestDb();
     admin = await seedUser(handle.db, { username: "km-admin" });
     // Two tokens of one SoftHSM module as an HA group, with the same cloning-domain key on both.
-    hsm = await softHsmFixture(["km-1", "km-2"]);
-    await installCloningKey(hsm, ["km-1", "km-2"], CLONING_KEY, randomBytes(32));
-    const [group] = await handle.db
-      .insert(hsmGroups)
-      .values({
-        tenantId: admin.tenantId,
-        name: "km-ha",
-        type: "pkcs11-module",
-        isHa: true,
-        moduleLibrary: SOFTHSM_LIBRARY,
-        moduleEnv: { SOFTHSM2_CONF: hsm.confPath },
-        cloningKeyLabel: CLONING_KEY,
-      })
-      .returning();
-    haGroupId = group!.id;
-    await handle.db.insert(hsmServers).values(
-      ["km-1", "km-2"].map((partition, position) => ({
-        groupId: haGroupId,
-        position,
-        partition,
-        partitionPasswordEnc: encryptSecret(USER_PIN, "hsm_servers.partition_password"),
-      })),
-    );
+    const ha = await haGroup(handle.db, admin.tenantId, "km-ha", ["km-1", "km-2"]);
+    hsm = ha.hsm;
+    haGroupId = ha.id;
   }, 60_000);
 
   afterAll(async () => {

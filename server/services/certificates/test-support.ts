@@ -1,17 +1,10 @@
 /** Test-only helpers: a console with the Local-SoftHSM group and a signed-in admin. */
-import { eq } from "drizzle-orm";
 import type { SessionUser } from "@/lib/schemas/auth";
 import type { Db } from "@/server/db";
-import { hsmGroups } from "@/server/db/schema";
 import { callerFor } from "@/server/testing/callers";
 import { openHsmGroup } from "../hsm-groups/hsm-access";
-import { ensureLocalHsm, LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 
-export async function localGroup(db: Db): Promise<{ id: string; tenantId: string }> {
-  await ensureLocalHsm(db);
-  const [group] = await db.select().from(hsmGroups).where(eq(hsmGroups.name, LOCAL_HSM_GROUP));
-  return { id: group!.id, tenantId: group!.tenantId };
-}
+export { haGroup, localGroup } from "./group-fixtures";
 
 /** Polls until the background creation has finished (status no longer "creating"). */
 export async function settled(db: Db, user: SessionUser, id: string, timeoutMs = 30_000) {

@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { classifyKeyLoadFailure } from "./key-load-failure";
 import { seLayout } from "./layout";
 import { explainListenFailure } from "./listen-failure";
 import { nginxCommand } from "./nginx-command";
@@ -50,13 +51,11 @@ export async function checkKey(
   );
   const details = { stage: "key", virtualService: vs.id, keyUri: vs.keyUri, result: outcome(r) };
   if (r.code !== 0 || crashed(r)) {
-    const notFound = /not found|returned NULL/.test(r.stderr);
+    const failure = classifyKeyLoadFailure(r);
     throw new AppError(
       "SE_CHECK_FAILED",
-      notFound
-        ? `The key ${vs.keyUri} of virtual service ${vs.name} was not found in the HSM.`
-        : `The key ${vs.keyUri} of virtual service ${vs.name} could not be loaded from the HSM: ${outcome(r)}.`,
-      { field: "keyUri", details: { ...details, output: tail(r.stderr) } },
+      `The key ${vs.keyUri} of virtual service ${vs.name} could not be loaded: ${failure.text} (${outcome(r)}).`,
+      { field: "keyUri", details: { ...details, cause: failure.cause, output: tail(r.stderr) } },
     );
   }
   const expected = new X509Certificate(vs.certificatePem).publicKey.export({ type: "spki", format: "pem" });

@@ -9,6 +9,7 @@ export {
   startP11KitServer,
 } from "./hsm-access";
 export { seLayout } from "./layout";
+export { type PortHolder, portHolder } from "./port-holder";
 export { canBindLowPorts } from "./nginx-command";
 export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";

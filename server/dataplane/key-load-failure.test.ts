@@ -81,7 +81,10 @@ describe("key load failures name their cause", () => {
   it("a refused partition password: partition locked, not 'key not found'", async () => {
     const wrong = { ...spec, hsm: { ...spec.hsm, pin: "9999" } };
     const got = await causeOf(wrong, vs);
-    expect(got).toMatchObject({ cause: "partition-locked", message: expect.stringContaining("partition locked") });
+    expect(got).toMatchObject({
+      cause: "partition-locked",
+      message: expect.stringContaining("partition locked"),
+    });
     expect(got!.message).not.toContain("not found");
   });
 

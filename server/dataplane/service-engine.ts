@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { Backoff } from "./backoff";
 import { checkCandidate } from "./checks";
 import { prepareFolders, promoteCandidate, writeCandidate, writePin } from "./files";
@@ -184,7 +184,10 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     const l = seLayout(spec.dataDir);
     this.#hsm = await startP11KitServer({
       ...(hsm.kind === "softhsm"
-        ? { providerPath: hsm.providerPath ?? SOFTHSM_PROVIDER, providerEnv: { SOFTHSM2_CONF: hsm.softhsmConf } }
+        ? {
+            providerPath: hsm.providerPath ?? SOFTHSM_PROVIDER,
+            providerEnv: { SOFTHSM2_CONF: hsm.softhsmConf },
+          }
         : { providerPath: hsm.providerPath, providerEnv: hsm.env }),
       tokenLabel: hsm.tokenLabel,
       socketPath: l.ownHsmSocket,
@@ -219,8 +222,14 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     writeCandidate(spec);
     promoteCandidate(spec);
     try {
-      return await startNginx(spec, this.#runAs, (r) => this.#broken(r), this.#options.startTimeoutMs ?? 15_000);
+      return await startNginx(
+        spec,
+        this.#runAs,
+        (r) => this.#broken(r),
+        this.#options.startTimeoutMs ?? 15_000,
+      );
     } catch (error) {
+      if (isAppError(error) && error.details?.virtualService) throw error; // already precise
       await this.#checkAndPromote(spec); // throws the precise cause, if the checks find one
       throw error;
     }

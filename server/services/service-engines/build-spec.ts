@@ -37,6 +37,7 @@ export async function specCandidates(
   db: Db,
   se: SeRow,
   refused: string[],
+  inUse: "first" | "last" = "first",
 ): Promise<{ hsmGroup: string; candidates: AsyncIterable<SpecCandidate> }> {
   const [group] = await db.select().from(serviceEngineGroups).where(eq(serviceEngineGroups.id, se.groupId));
   if (!group) throw new AppError("NOT_FOUND", `The group of service engine ${se.name} is gone.`);
@@ -62,7 +63,7 @@ export async function specCandidates(
       yield { spec: toSpec(await localModuleAccess(db, hsmGroup), null), member: null };
       return;
     }
-    for await (const m of networkHsmMembers(db, hsmGroup, se, refused))
+    for await (const m of networkHsmMembers(db, hsmGroup, se, refused, inUse))
       yield { spec: toSpec(m.access, m.tokenLabel), member: m.member };
   }
   return { hsmGroup: hsmGroup.name, candidates: candidates() };

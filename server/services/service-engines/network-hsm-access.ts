@@ -66,6 +66,8 @@ export async function* networkHsmMembers(
   group: GroupRow,
   se: SeRow,
   refused: string[],
+  /** Recovering from a loss: the member in use failed us, so it is tried last, not first. */
+  inUse: "first" | "last" = "first",
 ): AsyncGenerator<MemberAccess> {
   const client = await ensureSeClient(db, group.id, se);
   const servers = await db
@@ -75,7 +77,8 @@ export async function* networkHsmMembers(
     .orderBy(asc(hsmServers.position));
   if (servers.length === 0) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   const current = currentSeMember(se.name);
-  const ordered = [...servers].sort((a, b) => Number(b.id === current) - Number(a.id === current));
+  const rank = (id: string) => (id === current ? (inUse === "first" ? -1 : 1) : 0);
+  const ordered = [...servers].sort((a, b) => rank(a.id) - rank(b.id));
   for (const server of ordered) {
     const name = memberName(server);
     const down = await unreachable(server);

@@ -1,7 +1,8 @@
+import { eq } from "drizzle-orm";
 import { AppError, isAppError } from "@/lib/errors";
 import type { ServiceEngine, ServiceEngineSpec, ServiceEngineStatus } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import type { serviceEngines } from "@/server/db/schema";
+import { serviceEngines } from "@/server/db/schema";
 import { type SpecCandidate, specCandidates } from "./build-spec";
 import { noMemberServes } from "./network-hsm-access";
 
@@ -48,8 +49,9 @@ export interface ServedOnMember {
 }
 
 /**
- * Restarts an SE where it can serve: each member of its HSM group in order (the one in use first),
- * with the key URIs of that member, until one serves every virtual service. When none does but one
+ * Restarts an SE where it can serve: each member of its HSM group in order (the one in use first;
+ * last when recovering from its loss), with the key URIs of that member, until one serves every
+ * virtual service. When none does but one
  * lacks only some keys, the SE runs there without those virtual services (the others must not
  * suffer). Otherwise throws HSM_UNAVAILABLE naming each member's cause; `details.touched` false
  * means no member answered at all, so the running SE was left as it was.
@@ -58,15 +60,17 @@ export async function restartOnServingMember(
   db: Db,
   se: SeRow,
   engine: ServiceEngine,
+  inUse: "first" | "last" = "first",
 ): Promise<ServedOnMember> {
   const refused: string[] = [];
-  const { hsmGroup, candidates } = await specCandidates(db, se, refused);
+  const { hsmGroup, candidates } = await specCandidates(db, se, refused, inUse);
   let partial: SpecCandidate | null = null;
   let touched = false;
   for await (const candidate of candidates) {
     touched = true;
     try {
       const status = await engine.restart(candidate.spec);
+      await applied(db, se);
       return { status, excluded: new Map(), member: candidate.member };
     } catch (error) {
       const { text, vsOnly } = causeOnMember(error);
@@ -79,6 +83,7 @@ export async function restartOnServingMember(
     for (;;) {
       try {
         const status = await engine.restart(withoutServices(partial.spec, excluded));
+        await applied(db, se);
         return { status, excluded, member: partial.member };
       } catch (error) {
         const vs = failingService(error);
@@ -91,4 +96,9 @@ export async function restartOnServingMember(
   throw new AppError(error.code, error.message, {
     details: { touched, unreachableOnly: refused.every((r) => r.includes("HSM unreachable")) },
   });
+}
+
+/** The SE runs the configuration as it is now: a pending "restart required" is done. */
+async function applied(db: Db, se: SeRow): Promise<void> {
+  await db.update(serviceEngines).set({ restartRequiredReason: null }).where(eq(serviceEngines.id, se.id));
 }

@@ -19,6 +19,7 @@ import { untraversableAncestor } from "./traversable";
 import { updateVirtualServiceStates } from "./vs-states";
 
 type SeRow = typeof serviceEngines.$inferSelect;
+type Entry = { engine: ServiceEngine; excluded: Map<string, string> };
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -31,7 +32,7 @@ function message(error: unknown): string {
  * so that it cannot take the other virtual services of the group with it.
  */
 export class SeSupervisor {
-  readonly #engines = new Map<string, { engine: ServiceEngine; excluded: Map<string, string> }>();
+  readonly #engines = new Map<string, Entry>();
   #queue: Promise<unknown> = Promise.resolve();
   readonly #failover = new FailoverScheduler((seName, reason) => this.recover(seName, reason));
   /** SEs whose HSM link dropped: they stop serving even while nginx still runs. */
@@ -112,7 +113,7 @@ export class SeSupervisor {
       const state = entry.engine.status().state;
       if (state === "stopped" || (state === "running" && !linkLost)) return "served";
       try {
-        const status = await this.#restartEntry(se, entry);
+        const status = await this.#restartEntry(se, entry, "last");
         await this.#record(se.id, status);
         return status.state === "running" ? "served" : "retry";
       } catch (error) {
@@ -126,14 +127,9 @@ export class SeSupervisor {
     });
   }
 
-  async #restartEntry(se: SeRow, entry: { engine: ServiceEngine; excluded: Map<string, string> }) {
-    const served = await restartOnServingMember(this.db, se, entry.engine);
+  async #restartEntry(se: SeRow, entry: Entry, inUse: "first" | "last" = "first") {
+    const served = await restartOnServingMember(this.db, se, entry.engine, inUse);
     entry.excluded = served.excluded;
-    // Applied: a pending "restart required" goes.
-    await this.db
-      .update(serviceEngines)
-      .set({ restartRequiredReason: null })
-      .where(eq(serviceEngines.id, se.id));
     return served.status;
   }
 
@@ -220,7 +216,8 @@ export class SeSupervisor {
         } else {
           entry.excluded = excluded;
           await entry.engine.apply(spec);
-          if (entry.engine.status().state === "stopped") await entry.engine.start();
+          // Not running (a start that failed on an excluded VS, say): start with what is left.
+          if (entry.engine.status().state !== "running") await entry.engine.start();
         }
         return entry.engine.status();
       } catch (error) {

@@ -5,6 +5,7 @@ import { canBindLowPorts } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import type { virtualServices as VsTable } from "@/server/db/schema";
 import { hsmGroups, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
+import { assertPortsFree } from "./port-free";
 
 type Input = {
   vip: string;
@@ -49,6 +50,7 @@ export async function validateVirtualService(
       throw new AppError("VALIDATION", `Port ${p.port} is listed twice.`, { field: "ports" });
     seen.add(p.port);
   }
+  assertPortsFree(input.vip, input.ports);
   const [seGroup] = await db
     .select()
     .from(serviceEngineGroups)

@@ -1,5 +1,8 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pollFor } from "./testing";
+import { encryptSecret } from "@/server/crypto/secrets";
+import { hsmServers } from "@/server/db/schema";
+import { pollFor, randomPort } from "./testing";
 import { type HaLab, startHaLab } from "./testing-ha-lab";
 import { TrafficLoop } from "./testing-traffic";
 
@@ -14,9 +17,22 @@ const HOSTS = { hsm1: "127.0.123.11", hsm2: "127.0.123.13" };
 describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
   let ha: HaLab;
   let traffic: TrafficLoop;
+  const plainPort = randomPort();
+  const plainServes = async () => {
+    const res = await fetch(`http://${ha.vip}:${plainPort}/plain`);
+    return ((await res.json()) as { path: string }).path;
+  };
 
   beforeAll(async () => {
     ha = await startHaLab({ node: "console-123", hosts: HOSTS, vip: "127.0.123.100" });
+    // A plain-HTTP service on the same SE: it needs no HSM and must ride out any HSM outage.
+    await ha.caller().virtualServices.create({
+      name: "plain",
+      vip: ha.vip,
+      ports: [{ port: plainPort, ssl: false }],
+      pool: [ha.pool],
+      seGroupId: ha.seGroupId,
+    });
     traffic = new TrafficLoop(ha);
   }, 240_000);
 
@@ -37,6 +53,7 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
   it("starts on hsm1 (par43) and serves", async () => {
     expect(ha.servedToken()).toBe("par43");
     expect(await traffic.servedAfter(0, 5)).toEqual([]);
+    expect(await plainServes()).toBe("/plain");
   });
 
   it("A→B: hsm1 crashes (SIGKILL); the SE serves from hsm2 (par40)", async () => {
@@ -60,6 +77,7 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
     }, 60_000);
     expect(failed.stateReason).toMatch(/127\.0\.123\.11: HSM unreachable/);
     expect(failed.stateReason).toMatch(/127\.0\.123\.13: HSM unreachable/);
+    expect(await plainServes()).toBe("/plain"); // no HSM, no outage
     const since = Date.now();
     await ha.lab.startAppliance("hsm2");
     await servesFrom(since, "par40");
@@ -86,5 +104,26 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
     const since = Date.now();
     expect((await ha.lab.lunash("hsm2", "client assignPartition -c se-1 -p par40")).result).toBe(0);
     await servesFrom(since, "par40");
+  }, 180_000);
+
+  it("partition locked on the other member: said so; the password fixed, the SE follows by itself", async () => {
+    await ha.lab.startAppliance("hsm1");
+    const [hsm1] = await ha.db.select().from(hsmServers).where(eq(hsmServers.address, HOSTS.hsm1));
+    const right = hsm1!.partitionPasswordEnc;
+    const context = "hsm_servers.partition_password";
+    const setPassword = (enc: string) =>
+      ha.db.update(hsmServers).set({ partitionPasswordEnc: enc }).where(eq(hsmServers.id, hsm1!.id));
+    await setPassword(encryptSecret("not-the-password", context));
+    await ha.lab.stopAppliance("hsm2", "SIGKILL");
+    const failed = await pollFor(async () => {
+      const s = await ha.seState();
+      return s.state === "failed" && s.stateReason?.includes("partition locked") ? s : undefined;
+    }, 90_000);
+    expect(failed.stateReason).toMatch(/127\.0\.123\.11 \(par43\): partition locked/);
+    expect(failed.stateReason).toMatch(/127\.0\.123\.13: HSM unreachable/);
+    expect(failed.stateReason).not.toMatch(/not found/);
+    const since = Date.now();
+    await setPassword(right);
+    await servesFrom(since, "par43");
   }, 180_000);
 });

@@ -36,6 +36,8 @@ export interface HaLab {
   vip: string;
   port: number;
   serverName: string;
+  /** The pool server behind the virtual services. */
+  pool: { host: string; port: number };
   caller(): ReturnType<typeof callerFor>["caller"];
   /** The partition se-1's nginx config names now (key URIs follow the member). */
   servedToken(): string | undefined;
@@ -144,6 +146,7 @@ export async function startHaLab(opts: {
     vip: opts.vip,
     port,
     serverName: "ha.example",
+    pool: { host: echo.host, port: echo.port },
     caller,
     servedToken() {
       const conf = fs.readFileSync(seLayout(seDataDir("se-1")).nginxConf, "utf8");

@@ -78,6 +78,8 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
     expect(failed.stateReason).toMatch(/127\.0\.123\.11: HSM unreachable/);
     expect(failed.stateReason).toMatch(/127\.0\.123\.13: HSM unreachable/);
     expect(await plainServes()).toBe("/plain"); // no HSM, no outage
+    const plainVs = (await ha.caller().virtualServices.list()).find((v) => v.name === "plain");
+    expect(plainVs).toMatchObject({ state: "up" });
     const since = Date.now();
     await ha.lab.startAppliance("hsm2");
     await servesFrom(since, "par40");
@@ -97,7 +99,9 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
     await ha.lab.stopAppliance("hsm1", "SIGKILL");
     const failed = await pollFor(async () => {
       const s = await ha.seState();
-      return s.state === "failed" && s.stateReason?.includes("client not registered") ? s : undefined;
+      const both =
+        s.stateReason?.includes("client not registered") && s.stateReason.includes("HSM unreachable");
+      return s.state === "failed" && both ? s : undefined;
     }, 60_000);
     expect(failed.stateReason).toMatch(/127\.0\.123\.11: HSM unreachable/);
     expect(failed.stateReason).toMatch(/127\.0\.123\.13: client not registered \(.*par40 is not assigned/);
@@ -117,7 +121,8 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
     await ha.lab.stopAppliance("hsm2", "SIGKILL");
     const failed = await pollFor(async () => {
       const s = await ha.seState();
-      return s.state === "failed" && s.stateReason?.includes("partition locked") ? s : undefined;
+      const both = s.stateReason?.includes("partition locked") && s.stateReason.includes("HSM unreachable");
+      return s.state === "failed" && both ? s : undefined;
     }, 90_000);
     expect(failed.stateReason).toMatch(/127\.0\.123\.11 \(par43\): partition locked/);
     expect(failed.stateReason).toMatch(/127\.0\.123\.13: HSM unreachable/);

@@ -14,7 +14,7 @@ import {
   virtualServices,
 } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
-import { networkHsmMembers, noMemberServes } from "./network-hsm-access";
+import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
 import { seDataDir } from "./se-folder";
 
 type SeRow = typeof serviceEngines.$inferSelect;
@@ -26,6 +26,8 @@ type GroupRow = typeof hsmGroups.$inferSelect;
 export interface SpecCandidate {
   spec: ServiceEngineSpec;
   member: string | null;
+  /** A network member's refusal of this SE, asked when the member fails. */
+  whyRefused?: () => Promise<string | null>;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function specCandidates(
   db: Db,
   se: SeRow,
   refused: string[],
-  inUse: "first" | "last" = "first",
+  mode: MemberMode = "restart",
 ): Promise<{ hsmGroup: string; candidates: AsyncIterable<SpecCandidate> }> {
   const [group] = await db.select().from(serviceEngineGroups).where(eq(serviceEngineGroups.id, se.groupId));
   if (!group) throw new AppError("NOT_FOUND", `The group of service engine ${se.name} is gone.`);
@@ -63,8 +65,8 @@ export async function specCandidates(
       yield { spec: toSpec(await localModuleAccess(db, hsmGroup), null), member: null };
       return;
     }
-    for await (const m of networkHsmMembers(db, hsmGroup, se, refused, inUse))
-      yield { spec: toSpec(m.access, m.tokenLabel), member: m.member };
+    for await (const m of networkHsmMembers(db, hsmGroup, se, refused, mode))
+      yield { spec: toSpec(m.access, m.tokenLabel), member: m.member, whyRefused: m.whyRefused };
   }
   return { hsmGroup: hsmGroup.name, candidates: candidates() };
 }

@@ -52,12 +52,20 @@ export interface MemberAccess {
   access: HsmAccess;
   tokenLabel: string;
   member: string;
+  /** Asks the appliance whether it refuses this SE ("client not registered (…)"), else null. */
+  whyRefused: () => Promise<string | null>;
 }
 
 /**
+ * "restart": the member in use first (a healthy link is never moved), registration asked before.
+ * "recover": the member in use failed us, so it goes last; registration is asked only of a member
+ * that then fails (one HTTPS round trip less in the failover window).
+ */
+export type MemberMode = "restart" | "recover";
+
+/**
  * How an SE reaches a network HSM group: its own NTLS connector to one member. Yields the members
- * that answer with the pinned certificate and accept the SE, in order — the one in use first, so a
- * healthy link is never moved — lazily (a member is probed only when the previous one was not
+ * that answer with the pinned certificate and accept the SE, in order (see MemberMode), lazily (a member is probed only when the previous one was not
  * taken). Each member passed over is pushed to `refused` with its cause ("HSM unreachable",
  * "client not registered"); the caller adds its own (key not found, partition locked).
  */
@@ -66,8 +74,7 @@ export async function* networkHsmMembers(
   group: GroupRow,
   se: SeRow,
   refused: string[],
-  /** Recovering from a loss: the member in use failed us, so it is tried last, not first. */
-  inUse: "first" | "last" = "first",
+  mode: MemberMode = "restart",
 ): AsyncGenerator<MemberAccess> {
   const client = await ensureSeClient(db, group.id, se);
   const servers = await db
@@ -77,7 +84,7 @@ export async function* networkHsmMembers(
     .orderBy(asc(hsmServers.position));
   if (servers.length === 0) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   const current = currentSeMember(se.name);
-  const rank = (id: string) => (id === current ? (inUse === "first" ? -1 : 1) : 0);
+  const rank = (id: string) => (id === current ? (mode === "restart" ? -1 : 1) : 0);
   const ordered = [...servers].sort((a, b) => rank(a.id) - rank(b.id));
   for (const server of ordered) {
     const name = memberName(server);
@@ -86,10 +93,16 @@ export async function* networkHsmMembers(
       refused.push(`${name}: HSM unreachable (${down.replace(/\.$/, "")})`);
       continue;
     }
-    const refusal = await notRegistered(db, client, server);
-    if (refusal) {
-      refused.push(`${name}: client not registered (${refusal.replace(/\.$/, "")})`);
-      continue;
+    const whyRefused = async () => {
+      const refusal = await notRegistered(db, client, server);
+      return refusal && `client not registered (${refusal.replace(/\.$/, "")})`;
+    };
+    if (mode === "restart") {
+      const refusal = await whyRefused();
+      if (refusal) {
+        refused.push(`${name}: ${refusal}`);
+        continue;
+      }
     }
     const target = {
       seName: se.name,
@@ -110,6 +123,7 @@ export async function* networkHsmMembers(
       },
       tokenLabel: server.partition,
       member: `${name} (${server.partition})`,
+      whyRefused,
     };
   }
 }

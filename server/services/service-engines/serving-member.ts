@@ -4,7 +4,7 @@ import type { ServiceEngine, ServiceEngineSpec, ServiceEngineStatus } from "@/se
 import type { Db } from "@/server/db";
 import { serviceEngines } from "@/server/db/schema";
 import { type SpecCandidate, specCandidates } from "./build-spec";
-import { noMemberServes } from "./network-hsm-access";
+import { type MemberMode, noMemberServes } from "./network-hsm-access";
 
 type SeRow = typeof serviceEngines.$inferSelect;
 
@@ -28,8 +28,15 @@ export function failingService(error: unknown): string | undefined {
  * partition or a dead link concern the whole member; a missing key or a certificate that does not
  * match concerns one virtual service (`vsOnly`: another member may hold it, or the rest may run).
  */
-function causeOnMember(error: unknown): { text: string; vsOnly: boolean } {
+function causeOnMember(error: unknown): { text: string; vsOnly: boolean; memberWide: boolean } {
   const cause = isAppError(error) ? error.details?.cause : undefined;
+  return {
+    ...describeCause(error, cause),
+    memberWide: cause === "hsm-unreachable" || cause === "partition-not-visible",
+  };
+}
+
+function describeCause(error: unknown, cause: unknown): { text: string; vsOnly: boolean } {
   const keyUri = isAppError(error) ? error.details?.keyUri : undefined;
   if (cause === "key-not-found") return { text: `key not found on this member (${keyUri})`, vsOnly: true };
   if (cause === "partition-locked")
@@ -49,8 +56,7 @@ export interface ServedOnMember {
 }
 
 /**
- * Restarts an SE where it can serve: each member of its HSM group in order (the one in use first;
- * last when recovering from its loss), with the key URIs of that member, until one serves every
+ * Restarts an SE where it can serve: each member of its HSM group in order (see MemberMode), with the key URIs of that member, until one serves every
  * virtual service. When none does but one
  * lacks only some keys, the SE runs there without those virtual services (the others must not
  * suffer). Otherwise throws HSM_UNAVAILABLE naming each member's cause; `details.touched` false
@@ -60,10 +66,10 @@ export async function restartOnServingMember(
   db: Db,
   se: SeRow,
   engine: ServiceEngine,
-  inUse: "first" | "last" = "first",
+  mode: MemberMode = "restart",
 ): Promise<ServedOnMember> {
   const refused: string[] = [];
-  const { hsmGroup, candidates } = await specCandidates(db, se, refused, inUse);
+  const { hsmGroup, candidates } = await specCandidates(db, se, refused, mode);
   let partial: SpecCandidate | null = null;
   let touched = false;
   for await (const candidate of candidates) {
@@ -73,8 +79,11 @@ export async function restartOnServingMember(
       await applied(db, se);
       return { status, excluded: new Map(), member: candidate.member };
     } catch (error) {
-      const { text, vsOnly } = causeOnMember(error);
-      refused.push(candidate.member ? `${candidate.member}: ${text}` : text);
+      const { text, vsOnly, memberWide } = causeOnMember(error);
+      // A refused NTLS link looks like a dead one from the engine: ask the appliance which it is.
+      const refusal = memberWide ? await candidate.whyRefused?.().catch(() => null) : null;
+      const why = refusal ?? text;
+      refused.push(candidate.member ? `${candidate.member}: ${why}` : why);
       if (vsOnly && !partial) partial = candidate;
     }
   }

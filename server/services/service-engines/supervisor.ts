@@ -13,6 +13,7 @@ import { serviceEngines } from "@/server/db/schema";
 import { consoleNode } from "../hsm-groups/console-node";
 import { buildSpec } from "./build-spec";
 import { FailoverScheduler, type RecoveryOutcome } from "./failover";
+import type { MemberMode } from "./network-hsm-access";
 import { closeSeNtls, onSeNtlsLost } from "./se-ntls";
 import { failingService, restartOnServingMember, withoutServices } from "./serving-member";
 import { untraversableAncestor } from "./traversable";
@@ -113,7 +114,7 @@ export class SeSupervisor {
       const state = entry.engine.status().state;
       if (state === "stopped" || (state === "running" && !linkLost)) return "served";
       try {
-        const status = await this.#restartEntry(se, entry, "last");
+        const status = await this.#restartEntry(se, entry, "recover");
         await this.#record(se.id, status);
         return status.state === "running" ? "served" : "retry";
       } catch (error) {
@@ -127,8 +128,8 @@ export class SeSupervisor {
     });
   }
 
-  async #restartEntry(se: SeRow, entry: Entry, inUse: "first" | "last" = "first") {
-    const served = await restartOnServingMember(this.db, se, entry.engine, inUse);
+  async #restartEntry(se: SeRow, entry: Entry, mode: MemberMode = "restart") {
+    const served = await restartOnServingMember(this.db, se, entry.engine, mode);
     entry.excluded = served.excluded;
     return served.status;
   }

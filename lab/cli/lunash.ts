@@ -11,14 +11,28 @@ import { resolveDataDir } from "./data-dir";
  *   lab/bin/lunash --appliance hsm1                      interactive
  *   lab/bin/lunash --appliance hsm1 -c "client list"     one command; exit code 0 on success
  */
+const LUNASH_HELP = `Usage: lab/bin/lunash [--appliance NAME] [--data-dir D] [-c "COMMAND"]
+
+The admin shell of a lab appliance, as "ssh admin@<hsm>" gives on a Luna Network HSM.
+  -a, --appliance NAME   which appliance (default hsm1)
+  --data-dir D           the console's data folder (default $HSM_CONSOLE_DATA, else ./data)
+  -c, --command "LINE"   run one command and exit (exit code 0 on success); without it, interactive
+  -h, --help             this text; inside the shell, "help" lists the appliance's commands
+`;
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       appliance: { type: "string", short: "a" },
       "data-dir": { type: "string" },
       command: { type: "string", short: "c" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) {
+    process.stdout.write(LUNASH_HELP);
+    return 0;
+  }
   const name = values.appliance ?? "hsm1";
   const dir = path.join(resolveDataDir(values["data-dir"]), "lab", name);
   const paths = appliancePaths(dir);

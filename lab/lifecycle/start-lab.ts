@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import type { Server } from "node:net";
 import path from "node:path";
 import { ensureConfig } from "../appliance/config";
 import { randomDomain, wipe } from "../appliance/domain-key";
@@ -9,6 +10,7 @@ import { type ApplianceInfo, readApplianceInfo } from "./appliance-info";
 import { type ApplianceProcess, spawnAppliance } from "./appliance-process";
 import { ControlClient, runApplianceCommand } from "./control-client";
 import { nextDomainName, readDomains, recordDomain } from "./domains";
+import { startLabSocket } from "./lab-socket";
 import {
   DEFAULT_ADMIN_PORT,
   DEFAULT_NTLS_PORT,
@@ -24,7 +26,10 @@ export interface Lab {
   /** Fault injection and recovery: stop one appliance (SIGKILL = crash), start it again. */
   stopAppliance(name: string, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
   startAppliance(name: string): Promise<ApplianceInfo>;
-  /** Resolves once every appliance process of this lab has exited (stopped elsewhere, or crashed). */
+  /**
+   * Resolves once every appliance process of this lab has exited on its own (stopped elsewhere,
+   * or crashed); one stopped on request (stopAppliance, `hsm-lab stop NAME`) waits for its start.
+   */
   allExited(): Promise<void>;
   /** Fresh details of one appliance (e.g. after `partition create` or `sysconf regenCert`). */
   info(name: string): ApplianceInfo;
@@ -42,11 +47,21 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   fs.mkdirSync(labDir, { recursive: true, mode: 0o700 });
   const dirs = new Map<string, string>();
   const procs = new Map<string, ApplianceProcess>();
+  const parked = new Set<string>(); // stopped on request: the lab is still "up"
+  let changed = () => {};
+  let socket: Server | undefined;
 
   const start = async (spec: LabApplianceSpec): Promise<void> => {
     const dir = dirs.get(spec.name)!;
     refuseIfRunning(dir, spec.name);
-    procs.set(spec.name, await spawnAppliance(dir));
+    const proc = await spawnAppliance(dir);
+    procs.set(spec.name, proc);
+    parked.delete(spec.name);
+    // However it ends (stopped here, killed from outside, crashed), it is no longer running.
+    void proc.exited.then(() => {
+      if (procs.get(spec.name) === proc) procs.delete(spec.name);
+      changed();
+    });
   };
 
   try {
@@ -75,10 +90,12 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const lab: Lab = {
     appliances: specs.map((s) => readApplianceInfo(dirs.get(s.name)!)),
     async stop() {
+      socket?.close();
       await Promise.all([...procs.values()].map((p) => p.stop()));
       procs.clear();
     },
     async stopAppliance(name, signal = "SIGTERM") {
+      parked.add(name);
       await procs.get(name)?.stop(signal);
       procs.delete(name);
     },
@@ -88,8 +105,13 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       if (!procs.has(name)) await start(spec);
       return readApplianceInfo(dirs.get(name)!);
     },
-    async allExited() {
-      await Promise.all([...procs.values()].map((p) => p.exited));
+    allExited() {
+      return new Promise<void>((resolve) => {
+        changed = () => {
+          if (procs.size === 0 && parked.size === 0) resolve();
+        };
+        changed();
+      });
     },
     info(name) {
       const dir = dirs.get(name);
@@ -98,6 +120,14 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     },
     lunash: (name, line) => runApplianceCommand(appliancePaths(dirs.get(name)!).controlSocket, line),
   };
+  socket = await startLabSocket(opts.dataDir, {
+    stopAppliance: lab.stopAppliance,
+    startAppliance: lab.startAppliance,
+    names: () => specs.map((s) => s.name),
+  }).catch(async (error: unknown) => {
+    await lab.stop().catch(() => undefined);
+    throw error;
+  });
   return lab;
 }
 

@@ -1,7 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { classifyKeyLoadFailure } from "./key-load-failure";
 import { seLayout } from "./layout";
-import { explainListenFailure } from "./listen-failure";
+import { explainListenFailure, serviceThatCannotListen } from "./listen-failure";
 import { nginxCommand } from "./nginx-command";
 import { type RunAs, type RunResult, runCommand } from "./process";
 import { engineKeyUri, p11KitServerAddress } from "./render-config";
@@ -50,13 +51,11 @@ export async function checkKey(
   );
   const details = { stage: "key", virtualService: vs.id, keyUri: vs.keyUri, result: outcome(r) };
   if (r.code !== 0 || crashed(r)) {
-    const notFound = /not found|returned NULL/.test(r.stderr);
+    const failure = classifyKeyLoadFailure(r);
     throw new AppError(
       "SE_CHECK_FAILED",
-      notFound
-        ? `The key ${vs.keyUri} of virtual service ${vs.name} was not found in the HSM.`
-        : `The key ${vs.keyUri} of virtual service ${vs.name} could not be loaded from the HSM: ${outcome(r)}.`,
-      { field: "keyUri", details: { ...details, output: tail(r.stderr) } },
+      `The key ${vs.keyUri} of virtual service ${vs.name} could not be loaded: ${failure.text} (${outcome(r)}).`,
+      { field: "keyUri", details: { ...details, cause: failure.cause, output: tail(r.stderr) } },
     );
   }
   const expected = new X509Certificate(vs.certificatePem).publicKey.export({ type: "spki", format: "pem" });
@@ -81,11 +80,21 @@ export async function checkNginxConfig(
   const r = await runCommand(file, args, { env: seEnv(spec), timeoutMs, runAs: null });
   if (r.code === 0 && !crashed(r)) return;
   const hint = explainListenFailure(r.stderr, runAs);
+  // A listener that cannot be opened is its virtual service's problem alone: name it.
+  const { vs, address } = serviceThatCannotListen(spec, r.stderr) ?? {};
   throw new AppError(
     "SE_CHECK_FAILED",
-    `The nginx configuration of ${spec.name} failed its check: ${outcome(r)}.${hint ? ` ${hint}` : ""}`,
+    vs
+      ? `Virtual service ${vs.name} cannot listen on ${address}.${hint ? ` ${hint}` : ""}`
+      : `The nginx configuration of ${spec.name} failed its check: ${outcome(r)}.${hint ? ` ${hint}` : ""}`,
     {
-      details: { stage: "nginx", result: outcome(r), output: tail(r.stderr) },
+      field: vs ? "ports" : undefined,
+      details: {
+        stage: "nginx",
+        result: outcome(r),
+        output: tail(r.stderr),
+        ...(vs ? { virtualService: vs.id } : {}),
+      },
     },
   );
 }

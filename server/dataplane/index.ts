@@ -10,10 +10,13 @@ export {
 } from "./hsm-access";
 export { seLayout } from "./layout";
 export { listenersHeldBy } from "./listener-owner";
+export { type PortHolder, portHolder } from "./port-holder";
 export { canBindLowPorts } from "./nginx-command";
 export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";
 export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
-export { type ApplyOutcome, ServiceEngine, type ServiceEngineOptions } from "./service-engine";
+export { Backoff } from "./backoff";
+export { ServiceEngine } from "./service-engine";
+export type { ApplyOutcome, ServiceEngineOptions } from "./service-engine-options";
 export type * from "./types";
 export { validateSpec } from "./validate";

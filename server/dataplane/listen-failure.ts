@@ -1,4 +1,5 @@
 import type { RunAs } from "./process";
+import type { ServiceEngineSpec, VirtualServiceSpec } from "./types";
 
 /** The admin's next step for the listen failures nginx reports in its log (none for others). */
 export function explainListenFailure(log: string, runAs: RunAs | null): string | undefined {
@@ -14,4 +15,14 @@ export function explainListenFailure(log: string, runAs: RunAs | null): string |
   if (errno === "99")
     return `The VIP of ${address} is not an address of this host: add it to an interface or choose another VIP.`;
   return undefined;
+}
+
+/** The virtual service whose listener nginx could not open, if its output says so. */
+export function serviceThatCannotListen(
+  spec: ServiceEngineSpec,
+  output: string,
+): { vs: VirtualServiceSpec; address: string } | undefined {
+  const address = /bind\(\) to (\S+) failed/.exec(output)?.[1];
+  const vs = spec.virtualServices.find((v) => v.ports.some((p) => `${v.vip}:${p.port}` === address));
+  return vs && address ? { vs, address } : undefined;
 }

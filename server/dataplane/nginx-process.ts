@@ -4,7 +4,7 @@ import net from "node:net";
 import { AppError } from "@/lib/errors";
 import { seEnv } from "./checks";
 import { seLayout } from "./layout";
-import { explainListenFailure } from "./listen-failure";
+import { explainListenFailure, serviceThatCannotListen } from "./listen-failure";
 import { nginxCommand } from "./nginx-command";
 import { childEnv, killGroup, killStale, pollUntil, type RunAs } from "./process";
 import type { ServiceEngineSpec } from "./types";
@@ -166,9 +166,15 @@ export async function startNginx(
     await proc.stop();
     const output = `${stderr}\n${readLogFrom(l.errorLog, offset)}`;
     const hint = explainListenFailure(output, runAs);
-    throw new AppError("SE_START_FAILED", `nginx of ${spec.name} did not start.${hint ? ` ${hint}` : ""}`, {
-      details: { output: lastLines(output) },
-    });
+    // A listener that cannot be opened is its virtual service's problem alone: name it.
+    const listen = serviceThatCannotListen(spec, output);
+    throw new AppError(
+      "SE_START_FAILED",
+      listen
+        ? `Virtual service ${listen.vs.name} cannot listen on ${listen.address}.${hint ? ` ${hint}` : ""}`
+        : `nginx of ${spec.name} did not start.${hint ? ` ${hint}` : ""}`,
+      { details: { output: lastLines(output), ...(listen ? { virtualService: listen.vs.id } : {}) } },
+    );
   }
   return proc;
 }

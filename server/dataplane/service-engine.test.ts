@@ -210,7 +210,8 @@ describe("ServiceEngine with a SoftHSM token", () => {
     const error = await se!.apply({ ...spec, virtualServices: [vs1, vs2, missing] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "SE_CHECK_FAILED", field: "keyUri", details: { stage: "key" } });
-    expect((error as AppError).message).toContain("was not found in the HSM");
+    expect((error as AppError).message).toContain("key not found on this HSM");
+    expect(error).toMatchObject({ details: { cause: "key-not-found" } });
     expect(se!.status().state).toBe("running");
     const probe = await probeVirtualService({ vip: vs1.vip, port: vs1.ports[0]!.port, timeoutMs: 5000 });
     expect(probe.ok).toBe(true);

@@ -1,33 +1,17 @@
 import { EventEmitter } from "node:events";
 import { rmSync } from "node:fs";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { Backoff } from "./backoff";
 import { checkCandidate } from "./checks";
 import { prepareFolders, promoteCandidate, writeCandidate, writePin } from "./files";
-import { type HealthMonitor, type HealthOptions, startHealthMonitor } from "./health";
+import { type HealthMonitor, startHealthMonitor } from "./health";
 import { type P11KitServer, SOFTHSM_PROVIDER, startP11KitServer } from "./hsm-access";
 import { seLayout } from "./layout";
 import { type NginxProcess, startNginx } from "./nginx-process";
 import { type RunAs, resolveRunAs } from "./process";
+import type { ApplyOutcome, ServiceEngineOptions } from "./service-engine-options";
 import type { ServiceEngineSpec, ServiceEngineState, ServiceEngineStatus } from "./types";
 import { validateSpec } from "./validate";
-
-export interface ServiceEngineOptions {
-  /** Default: nobody/nogroup when the console is root, else the console's own user. */
-  runAs?: RunAs | null;
-  /** Handshake probes that detect a lost HSM connection; false turns them off. */
-  health?: HealthOptions | false;
-  /** Delay before automatic restarts: initialMs doubling up to maxMs. */
-  backoff?: { initialMs?: number; maxMs?: number };
-  /** Key lookups and `nginx -t`; a hung HSM counts as a failed check. Default 10 s. */
-  checkTimeoutMs?: number;
-  /** nginx start and reload. Default 15 s. */
-  startTimeoutMs?: number;
-  onStateChange?: (status: ServiceEngineStatus) => void;
-}
-
-/** What apply() did with a new spec. */
-export type ApplyOutcome = "reloaded" | "restart-required" | "saved";
 
 function hsmKey(spec: ServiceEngineSpec): string {
   return JSON.stringify(spec.hsm); // functions (ensure) are left out on purpose
@@ -101,9 +85,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
    */
   apply(spec: ServiceEngineSpec): Promise<ApplyOutcome> {
     return this.#exclusive(async () => {
-      validateSpec(spec);
-      if (spec.name !== this.#spec.name || spec.dataDir !== this.#spec.dataDir)
-        throw new AppError("VALIDATION", "A service engine keeps its name and folder.", { field: "name" });
+      this.#sameEngine(spec);
       if (this.#desired === "stopped" || !this.#nginx) {
         this.#spec = spec;
         this.#pending = null;
@@ -132,9 +114,10 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     });
   }
 
-  /** Full restart; applies a pending HSM change. Briefly interrupts this SE's traffic. */
-  restart(): Promise<ServiceEngineStatus> {
+  /** Full restart with `spec`, else a pending HSM change. Briefly interrupts this SE's traffic. */
+  restart(spec?: ServiceEngineSpec): Promise<ServiceEngineStatus> {
     return this.#exclusive(async () => {
+      if (spec) this.#pending = this.#sameEngine(spec);
       this.#cancelRecovery(); // this restart is the recovery
       this.#desired = "running";
       this.#backoff.reset();
@@ -155,6 +138,13 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     });
   }
 
+  #sameEngine(spec: ServiceEngineSpec): ServiceEngineSpec {
+    validateSpec(spec);
+    if (spec.name !== this.#spec.name || spec.dataDir !== this.#spec.dataDir)
+      throw new AppError("VALIDATION", "A service engine keeps its name and folder.", { field: "name" });
+    return spec;
+  }
+
   /** Explicit start/restart: on failure nothing of this SE stays running (no retries either). */
   async #startOrCleanUp(spec: ServiceEngineSpec): Promise<void> {
     try {
@@ -171,15 +161,9 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
       prepareFolders(spec, this.#runAs);
       writePin(spec, this.#runAs);
       await this.#ensureHsm(spec);
-      await this.#checkAndPromote(spec);
+      this.#nginx = await this.#startNginxOrDiagnose(spec);
       this.#spec = spec;
       this.#pending = null;
-      this.#nginx = await startNginx(
-        spec,
-        this.#runAs,
-        (reason) => this.#broken(reason),
-        this.#options.startTimeoutMs ?? 15_000,
-      );
       this.#health = this.#startHealth(spec);
       this.#setState("running", note);
     } catch (error) {
@@ -229,6 +213,28 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     promoteCandidate(spec);
   }
 
+  /**
+   * At start no running config needs protecting, so nginx is its own first check: one HSM key load
+   * instead of three (key check, `nginx -t`, start), which is most of a failover's window. When it
+   * does not start, the checks say why and name the virtual service.
+   */
+  async #startNginxOrDiagnose(spec: ServiceEngineSpec): Promise<NginxProcess> {
+    writeCandidate(spec);
+    promoteCandidate(spec);
+    try {
+      return await startNginx(
+        spec,
+        this.#runAs,
+        (r) => this.#broken(r),
+        this.#options.startTimeoutMs ?? 15_000,
+      );
+    } catch (error) {
+      if (isAppError(error) && error.details?.virtualService) throw error; // already precise
+      await this.#checkAndPromote(spec); // throws the precise cause, if the checks find one
+      throw error;
+    }
+  }
+
   #startHealth(spec: ServiceEngineSpec): HealthMonitor | null {
     if (this.#options.health === false) return null;
     return startHealthMonitor(spec, this.#options.health ?? {}, (reason) => this.#broken(reason));
@@ -252,7 +258,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   #broken(reason: string): void {
     if (this.#desired !== "running") return;
     this.#setState("failed", reason);
-    this.#scheduleRecovery();
+    if (!this.#options.ownerRecovers?.(this.#spec)) this.#scheduleRecovery();
   }
 
   #scheduleRecovery(): void {

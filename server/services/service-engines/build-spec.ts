@@ -14,15 +14,33 @@ import {
   virtualServices,
 } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
-import { networkHsmAccess } from "./network-hsm-access";
+import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
 import { seDataDir } from "./se-folder";
 
 type SeRow = typeof serviceEngines.$inferSelect;
 type VsRow = typeof virtualServices.$inferSelect;
 type CertRow = typeof sslCertificates.$inferSelect;
+type GroupRow = typeof hsmGroups.$inferSelect;
 
-/** What one SE must serve: the enabled virtual services placed on its group, with their certificates. */
-export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
+/** A spec for one member of the SE's HSM group (member null: a local module group). */
+export interface SpecCandidate {
+  spec: ServiceEngineSpec;
+  member: string | null;
+  /** A network member's refusal of this SE, asked when the member fails. */
+  whyRefused?: () => Promise<string | null>;
+}
+
+/**
+ * What one SE must serve — the enabled virtual services placed on its group, with their
+ * certificates — once per HSM member it may use, in order (see networkHsmMembers): key URIs follow
+ * the member. Members passed over, and those the caller could not use, go to `refused`.
+ */
+export async function specCandidates(
+  db: Db,
+  se: SeRow,
+  refused: string[],
+  mode: MemberMode = "restart",
+): Promise<{ hsmGroup: string; candidates: AsyncIterable<SpecCandidate> }> {
   const [group] = await db.select().from(serviceEngineGroups).where(eq(serviceEngineGroups.id, se.groupId));
   if (!group) throw new AppError("NOT_FOUND", `The group of service engine ${se.name} is gone.`);
   const services = await db
@@ -35,13 +53,30 @@ export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
     ? await db.select().from(sslCertificates).where(inArray(sslCertificates.id, certIds))
     : [];
   const byId = new Map(certs.map((c) => [c.id, c]));
-  const { access, tokenLabel } = await hsmAccessFor(db, group.hsmGroupId, se);
-  return {
+  const hsmGroup = await hsmGroupOf(db, group.hsmGroupId);
+  const toSpec = (access: HsmAccess, tokenLabel: string | null): ServiceEngineSpec => ({
     name: se.name,
     dataDir: seDataDir(se.name),
     hsm: access,
     virtualServices: services.flatMap((vs) => toVsSpec(vs, byId, tokenLabel)),
-  };
+  });
+  async function* candidates(): AsyncGenerator<SpecCandidate> {
+    if (!isNetworkHsm(hsmGroup.type)) {
+      yield { spec: toSpec(await localModuleAccess(db, hsmGroup), null), member: null };
+      return;
+    }
+    for await (const m of networkHsmMembers(db, hsmGroup, se, refused, mode))
+      yield { spec: toSpec(m.access, m.tokenLabel), member: m.member, whyRefused: m.whyRefused };
+  }
+  return { hsmGroup: hsmGroup.name, candidates: candidates() };
+}
+
+/** The spec on the first member that answers (the one in use, when it still does). */
+export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
+  const refused: string[] = [];
+  const { hsmGroup, candidates } = await specCandidates(db, se, refused);
+  for await (const candidate of candidates) return candidate.spec;
+  throw noMemberServes(hsmGroup, se.name, refused);
 }
 
 function toVsSpec(vs: VsRow, certs: Map<string, CertRow>, tokenLabel: string | null): VirtualServiceSpec[] {
@@ -67,18 +102,8 @@ function toVsSpec(vs: VsRow, certs: Map<string, CertRow>, tokenLabel: string | n
   ];
 }
 
-/**
- * How the SE reaches its keys. A local PKCS#11 module group — the built-in Local-SoftHSM (also
- * used, with no HSM group referenced, so that plain virtual services still run) or any vendor
- * library — is exported to the SE by its own p11-kit server, with the group's library and the
- * environment the console's own connection uses. A network group is reached through the SE's own registered NTLS
- * client, on the member it uses now (tokenLabel: that member's partition, for the key URIs).
- */
-export async function hsmAccessFor(
-  db: Db,
-  hsmGroupId: string | null,
-  se: SeRow,
-): Promise<{ access: HsmAccess; tokenLabel: string | null }> {
+/** The SE group's HSM group; none referenced = the built-in Local-SoftHSM (plain VSs still run). */
+async function hsmGroupOf(db: Db, hsmGroupId: string | null): Promise<GroupRow> {
   const [group] = hsmGroupId
     ? await db.select().from(hsmGroups).where(eq(hsmGroups.id, hsmGroupId))
     : await db
@@ -86,10 +111,31 @@ export async function hsmAccessFor(
         .from(hsmGroups)
         .where(and(eq(hsmGroups.name, LOCAL_HSM_GROUP), eq(hsmGroups.builtIn, true)));
   if (!group) throw new AppError("NOT_FOUND", "The HSM group of this service engine group does not exist.");
+  return group;
+}
+
+/**
+ * How the SE reaches its keys. A local PKCS#11 module group — the built-in Local-SoftHSM or any
+ * vendor library — is exported to the SE by its own p11-kit server, with the group's library and
+ * the environment the console's own connection uses. A network group is reached through the SE's
+ * own registered NTLS client, on the first member that answers (tokenLabel: its partition).
+ */
+export async function hsmAccessFor(
+  db: Db,
+  hsmGroupId: string | null,
+  se: SeRow,
+): Promise<{ access: HsmAccess; tokenLabel: string | null }> {
+  const group = await hsmGroupOf(db, hsmGroupId);
   if (isNetworkHsm(group.type)) {
-    const { access, tokenLabel } = await networkHsmAccess(db, group, se);
-    return { access, tokenLabel };
+    const refused: string[] = [];
+    for await (const m of networkHsmMembers(db, group, se, refused))
+      return { access: m.access, tokenLabel: m.tokenLabel };
+    throw noMemberServes(group.name, se.name, refused);
   }
+  return { access: await localModuleAccess(db, group), tokenLabel: null };
+}
+
+async function localModuleAccess(db: Db, group: GroupRow): Promise<HsmAccess> {
   const [server] = await db
     .select()
     .from(hsmServers)
@@ -99,12 +145,11 @@ export async function hsmAccessFor(
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
   // Any local library (SoftHSM, a vendor's), with the environment the console's own connection uses.
-  const access: HsmAccess = {
+  return {
     kind: "module",
     providerPath: group.moduleLibrary,
     env: group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {}),
     tokenLabel: server.partition,
     pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
   };
-  return { access, tokenLabel: null };
 }

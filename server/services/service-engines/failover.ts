@@ -1,23 +1,33 @@
+import { Backoff } from "@/server/dataplane";
+
 /**
- * When an SE's link to its network HSM breaks, its nginx cannot recover on its own (p11-kit
- * clients keep a dead session): the SE must restart on a member that answers. Losses arrive in
- * bursts (one per nginx worker link), so they are coalesced per SE; a failover that finds no
- * member is tried again with a growing delay until one answers or the SE is stopped.
+ * What a recovery attempt found: the SE serves again; no member could serve it now; or every
+ * member was merely unreachable (a cheap check: the first one back is taken within `soonMs`).
+ */
+export type RecoveryOutcome = "served" | "retry" | "retry-soon";
+
+/**
+ * Recovers SEs that stopped serving (HSM link lost, handshakes failing, nginx crashed): the SE is
+ * restarted on a member that can serve it, and tried again, with a growing delay, for as long as it
+ * is not serving. Losses arrive in bursts (one per nginx worker link) and are coalesced per SE; a
+ * loss reported while an attempt runs is that attempt's business. An SE that breaks again soon
+ * after each recovery waits longer each time (a crash loop must not spin).
  */
 export class FailoverScheduler {
   readonly #pending = new Map<string, NodeJS.Timeout>();
-  readonly #delays = new Map<string, number>();
+  readonly #running = new Set<string>();
+  readonly #backoffs = new Map<string, Backoff>();
   #stopped = false;
 
   constructor(
-    private readonly failover: (seName: string, reason: string) => Promise<boolean>,
-    private readonly options: { coalesceMs?: number; retryMs?: number; maxRetryMs?: number } = {},
+    private readonly recover: (seName: string, reason: string) => Promise<RecoveryOutcome>,
+    private readonly options: { coalesceMs?: number; maxRetryMs?: number; soonMs?: number } = {},
   ) {}
 
-  /** Schedules a failover of this SE (once, however many links were lost together). */
+  /** Schedules a recovery of this SE (once, however many links were lost together). */
   lost(seName: string, reason: string): void {
-    if (this.#stopped || this.#pending.has(seName)) return;
-    this.#schedule(seName, reason, this.options.coalesceMs ?? 200);
+    if (this.#stopped || this.#pending.has(seName) || this.#running.has(seName)) return;
+    this.#schedule(seName, reason, this.#backoff(seName).next());
   }
 
   stop(): void {
@@ -26,26 +36,38 @@ export class FailoverScheduler {
     this.#pending.clear();
   }
 
+  #backoff(seName: string): Backoff {
+    let backoff = this.#backoffs.get(seName);
+    if (!backoff) {
+      // A recovery that held 5 s was no crash loop: the next loss starts from the short delay again.
+      backoff = new Backoff(this.options.coalesceMs ?? 100, this.options.maxRetryMs ?? 30_000, 5_000);
+      this.#backoffs.set(seName, backoff);
+    }
+    return backoff;
+  }
+
   #schedule(seName: string, reason: string, delayMs: number): void {
     const timer = setTimeout(() => {
       this.#pending.delete(seName);
-      void this.failover(seName, reason).then(
-        (done) => this.#after(seName, reason, done),
-        () => this.#after(seName, reason, false),
+      this.#running.add(seName);
+      void this.recover(seName, reason).then(
+        (outcome) => this.#after(seName, reason, outcome),
+        () => this.#after(seName, reason, "retry"),
       );
     }, delayMs);
     timer.unref();
     this.#pending.set(seName, timer);
   }
 
-  #after(seName: string, reason: string, done: boolean): void {
-    if (done) {
-      this.#delays.delete(seName);
+  #after(seName: string, reason: string, outcome: RecoveryOutcome): void {
+    this.#running.delete(seName);
+    const backoff = this.#backoff(seName);
+    if (outcome === "served") {
+      backoff.up();
       return;
     }
     if (this.#stopped || this.#pending.has(seName)) return;
-    const delay = this.#delays.get(seName) ?? this.options.retryMs ?? 2_000;
-    this.#delays.set(seName, Math.min(delay * 2, this.options.maxRetryMs ?? 30_000));
-    this.#schedule(seName, reason, delay);
+    // Waiting for an unreachable member costs nothing and does not grow the delay of real failures.
+    this.#schedule(seName, reason, outcome === "retry-soon" ? (this.options.soonMs ?? 500) : backoff.next());
   }
 }

@@ -47,17 +47,35 @@ export async function ensureSeClient(db: Db, groupId: string, se: Pick<SeRow, "n
   return client;
 }
 
+/** One member the SE may use: its access (own NTLS link), its partition (key URIs name it), its name for people. */
+export interface MemberAccess {
+  access: HsmAccess;
+  tokenLabel: string;
+  member: string;
+  /** Asks the appliance whether it refuses this SE ("client not registered (…)"), else null. */
+  whyRefused: () => Promise<string | null>;
+}
+
 /**
- * How an SE reaches a network HSM group: its own NTLS connector to one member, chosen in order
- * (the member it already uses first, so a healthy link is never moved), skipping members whose
- * NTLS front does not answer with the pinned certificate. Returns the member's partition label:
- * key URIs name the token, and each HA member holds its replica under its own partition.
+ * "restart": the member in use first (a healthy link is never moved), registration asked before.
+ * "recover": the member in use failed us, so it goes last; registration is asked only of a member
+ * that then fails (one HTTPS round trip less in the failover window).
  */
-export async function networkHsmAccess(
+export type MemberMode = "restart" | "recover";
+
+/**
+ * How an SE reaches a network HSM group: its own NTLS connector to one member. Yields the members
+ * that answer with the pinned certificate and accept the SE, in order (see MemberMode), lazily (a member is probed only when the previous one was not
+ * taken). Each member passed over is pushed to `refused` with its cause ("HSM unreachable",
+ * "client not registered"); the caller adds its own (key not found, partition locked).
+ */
+export async function* networkHsmMembers(
   db: Db,
   group: GroupRow,
   se: SeRow,
-): Promise<{ access: HsmAccess; tokenLabel: string; member: string }> {
+  refused: string[],
+  mode: MemberMode = "restart",
+): AsyncGenerator<MemberAccess> {
   const client = await ensureSeClient(db, group.id, se);
   const servers = await db
     .select()
@@ -66,13 +84,25 @@ export async function networkHsmAccess(
     .orderBy(asc(hsmServers.position));
   if (servers.length === 0) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   const current = currentSeMember(se.name);
-  const ordered = [...servers].sort((a, b) => Number(b.id === current) - Number(a.id === current));
-  const failures: string[] = [];
+  const rank = (id: string) => (id === current ? (mode === "restart" ? -1 : 1) : 0);
+  const ordered = [...servers].sort((a, b) => rank(a.id) - rank(b.id));
   for (const server of ordered) {
-    const problem = (await unreachable(server)) ?? (await notRegistered(db, client, server));
-    if (problem) {
-      failures.push(`${server.address ?? `server ${server.position + 1}`}: ${problem.replace(/\.$/, "")}`);
+    const name = memberName(server);
+    const down = await unreachable(server);
+    if (down) {
+      refused.push(`${name}: HSM unreachable (${down.replace(/\.$/, "")})`);
       continue;
+    }
+    const whyRefused = async () => {
+      const refusal = await notRegistered(db, client, server);
+      return refusal && `client not registered (${refusal.replace(/\.$/, "")})`;
+    };
+    if (mode === "restart") {
+      const refusal = await whyRefused();
+      if (refusal) {
+        refused.push(`${name}: ${refusal}`);
+        continue;
+      }
     }
     const target = {
       seName: se.name,
@@ -84,7 +114,7 @@ export async function networkHsmAccess(
       clientCertPem: client.certPem,
       clientKeyPem: decryptSecret(client.keyEnc, "hsm_clients.key"),
     };
-    return {
+    yield {
       access: {
         kind: "socket",
         socketPath: seNtlsSocketPath(target.seDataDir, server.id),
@@ -92,12 +122,24 @@ export async function networkHsmAccess(
         ensure: () => ensureSeNtls(target),
       },
       tokenLabel: server.partition,
-      member: `${server.address}:${server.partition}`,
+      member: `${name} (${server.partition})`,
+      whyRefused,
     };
   }
-  throw new AppError(
+}
+
+function memberName(server: ServerRow): string {
+  return server.address ?? `server ${server.position + 1}`;
+}
+
+/** No member could serve the SE: every member with its cause, and where the fix usually is. */
+export function noMemberServes(groupName: string, seName: string, causes: string[]): AppError {
+  const hint = causes.some((c) => c.includes("client not registered"))
+    ? " Register it with the commands on the group's client certificates page."
+    : "";
+  return new AppError(
     "HSM_UNAVAILABLE",
-    `No HSM of group "${group.name}" accepts ${se.name}: ${failures.join("; ")}. Register it with the commands on the group's client certificates page.`,
+    `No HSM of group "${groupName}" accepts ${seName}: ${causes.join("; ")}.${hint}`,
   );
 }
 

@@ -71,9 +71,13 @@ export async function ensureSeNtls(target: SeNtlsTarget): Promise<void> {
     // An SE only signs (milliseconds): a longer silence is a hung appliance.
     idleTimeoutMs: 10_000,
     ...(runAs ? { socketOwner: { uid: runAs.uid, gid: runAs.gid } } : {}),
-    onRemoteLost: (reason) => holder.__hsmSeNtlsLost?.(target.seName, reason),
+    // Only the link in use matters: a loss on one already replaced (failover done) is no news.
+    onRemoteLost: (reason) => {
+      if (links.get(target.seName) === entry) holder.__hsmSeNtlsLost?.(target.seName, reason);
+    },
   });
-  links.set(target.seName, { serverId: target.serverId, fingerprint, connector });
+  const entry: Entry = { serverId: target.serverId, fingerprint, connector };
+  links.set(target.seName, entry);
   connector.catch(() => links.delete(target.seName));
   await connector;
 }

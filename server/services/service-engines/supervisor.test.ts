@@ -258,7 +258,7 @@ describe("service engines run by the console", () => {
       seGroupId: group!.id,
     });
     expect(vs.state).toBe("down");
-    expect(vs.stateReason).toMatch(/was not found in the HSM/);
+    expect(vs.stateReason).toMatch(/key not found on this HSM/);
     const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
     expect(shop.state).toBe("up");
     const probe = await probeVirtualService({ vip, port: shop.ports[0]!.port, timeoutMs: 3000 });

@@ -12,12 +12,15 @@ import type { Db } from "@/server/db";
 import { serviceEngines } from "@/server/db/schema";
 import { consoleNode } from "../hsm-groups/console-node";
 import { buildSpec } from "./build-spec";
-import { FailoverScheduler } from "./failover";
+import { FailoverScheduler, type RecoveryOutcome } from "./failover";
+import type { MemberMode } from "./network-hsm-access";
 import { closeSeNtls, onSeNtlsLost } from "./se-ntls";
+import { failingService, restartOnServingMember, withoutServices } from "./serving-member";
 import { untraversableAncestor } from "./traversable";
 import { updateVirtualServiceStates } from "./vs-states";
 
 type SeRow = typeof serviceEngines.$inferSelect;
+type Entry = { engine: ServiceEngine; excluded: Map<string, string> };
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -30,15 +33,20 @@ function message(error: unknown): string {
  * so that it cannot take the other virtual services of the group with it.
  */
 export class SeSupervisor {
-  readonly #engines = new Map<string, { engine: ServiceEngine; excluded: Map<string, string> }>();
+  readonly #engines = new Map<string, Entry>();
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #failover = new FailoverScheduler((seName, reason) => this.failover(seName, reason));
+  readonly #failover = new FailoverScheduler((seName, reason) => this.recover(seName, reason));
+  /** SEs whose HSM link dropped: they stop serving even while nginx still runs. */
+  readonly #linkLost = new Set<string>();
 
   constructor(
     readonly db: Db,
     readonly options: Omit<ServiceEngineOptions, "onStateChange"> = {},
   ) {
-    onSeNtlsLost((seName, reason) => this.#failover.lost(seName, reason));
+    onSeNtlsLost((seName, reason) => {
+      this.#linkLost.add(seName);
+      this.#failover.lost(seName, reason);
+    });
   }
 
   /** Starts every SE of this node. Failures are recorded on the SE, not thrown. */
@@ -63,38 +71,26 @@ export class SeSupervisor {
     return this.#exclusive(() => this.#refreshGroup(groupId));
   }
 
-  /** Full restart of one SE (applies a pending HSM change; briefly interrupts its traffic). */
+  /**
+   * Full restart of one SE (applies a pending HSM change; briefly interrupts its traffic), on a
+   * member that can serve it. No member answering is the caller's error: the SE keeps running.
+   */
   restart(seId: string): Promise<ServiceEngineStatus | null> {
     return this.#exclusive(async () => {
       const [se] = await this.db.select().from(serviceEngines).where(eq(serviceEngines.id, seId));
       if (!se || se.nodeName !== consoleNode().name) return null;
-      // A spec that cannot be built (HSM group unusable) is the caller's error; the SE keeps running.
-      const spec = await buildSpec(this.db, se);
       const entry = this.#engines.get(se.id);
       try {
-        let status: ServiceEngineStatus;
-        if (entry) {
-          await entry.engine.apply(this.#without(spec, entry.excluded)).catch(() => undefined);
-          status = await entry.engine.restart();
-        } else {
-          status = await this.#deploy(se, spec);
-        }
-        // Applied: the pending reason goes. A restart that ends "running" as before emits no
-        // state event, so the state is recorded here too.
-        await this.db
-          .update(serviceEngines)
-          .set({ restartRequiredReason: null })
-          .where(eq(serviceEngines.id, se.id));
+        const status = entry
+          ? await this.#restartEntry(se, entry)
+          : await this.#deploy(se, await buildSpec(this.db, se));
         await this.#record(se.id, status);
         return status;
       } catch (error) {
-        // A failed start/restart leaves the SE stopped or failed; its state says why.
-        const current = this.#engines.get(se.id)?.engine.status();
-        await this.#record(
-          se.id,
-          current && current.state === "failed" ? current : { state: "failed", reason: message(error) },
-        );
-        return this.#engines.get(se.id)?.engine.status() ?? null;
+        if (!entry || (isAppError(error) && error.details?.touched === false)) throw error;
+        // A failed restart leaves the SE failed; its state says why (and recovery keeps trying).
+        await this.#record(se.id, { state: "failed", reason: message(error) });
+        return entry.engine.status();
       } finally {
         await updateVirtualServiceStates(this.db, se.groupId, this.#view());
       }
@@ -102,37 +98,40 @@ export class SeSupervisor {
   }
 
   /**
-   * An SE on a network HSM lost its link (appliance down, hung or restarted): restart it on a
-   * member that answers. Not while an administrator's change waits for its restart (that restart
-   * is theirs to make). Returns false when no member answers yet (the caller tries again).
+   * An SE that does not serve (HSM link lost, handshakes failing, nginx gone) is restarted on a
+   * member that can serve it — with the configuration as it is now, so a pending HSM change is
+   * applied too. Says whether to try again, and how soon (see FailoverScheduler).
    */
-  failover(seName: string, reason: string): Promise<boolean> {
+  recover(seName: string, reason: string): Promise<RecoveryOutcome> {
     return this.#exclusive(async () => {
       const [se] = await this.db
         .select()
         .from(serviceEngines)
         .where(and(eq(serviceEngines.name, seName), eq(serviceEngines.nodeName, consoleNode().name)));
       const entry = se && this.#engines.get(se.id);
-      if (!se || !entry || se.restartRequiredReason || entry.engine.spec.hsm.kind !== "socket") return true;
-      let spec: ServiceEngineSpec;
+      const linkLost = this.#linkLost.delete(seName);
+      if (!se || !entry) return "served";
+      const state = entry.engine.status().state;
+      if (state === "stopped" || (state === "running" && !linkLost)) return "served";
       try {
-        spec = await buildSpec(this.db, se);
-      } catch (error) {
-        await this.#record(se.id, { state: "failed", reason: `${reason}; ${message(error)}` });
-        return false;
-      }
-      try {
-        await entry.engine.apply(this.#without(spec, entry.excluded)).catch(() => undefined);
-        const status = await entry.engine.restart();
+        const status = await this.#restartEntry(se, entry, "recover");
         await this.#record(se.id, status);
-        return status.state === "running";
+        return status.state === "running" ? "served" : "retry";
       } catch (error) {
-        await this.#record(se.id, { state: "failed", reason: `${reason}; ${message(error)}` });
-        return false;
+        // Not restarted (no member answered): nginx may still run, on a dead link; still not serving.
+        if (linkLost) this.#linkLost.add(seName);
+        await this.#record(se.id, { state: "failed", reason: `${message(error)} (after: ${reason})` });
+        return isAppError(error) && error.details?.unreachableOnly ? "retry-soon" : "retry";
       } finally {
         await updateVirtualServiceStates(this.db, se.groupId, this.#view());
       }
     });
+  }
+
+  async #restartEntry(se: SeRow, entry: Entry, mode: MemberMode = "restart") {
+    const served = await restartOnServingMember(this.db, se, entry.engine, mode);
+    entry.excluded = served.excluded;
+    return served.status;
   }
 
   status(seId: string): ServiceEngineStatus | null {
@@ -203,12 +202,13 @@ export class SeSupervisor {
   async #deploy(se: SeRow, full: ServiceEngineSpec): Promise<ServiceEngineStatus> {
     const excluded = new Map<string, string>();
     for (;;) {
-      const spec = this.#without(full, excluded);
+      const spec = withoutServices(full, excluded);
       try {
         let entry = this.#engines.get(se.id);
         if (!entry) {
           const engine = new ServiceEngine(spec, {
             ...this.options,
+            ownerRecovers: (s) => s.hsm.kind === "socket",
             onStateChange: (status) => void this.#onState(se.id, se.groupId, status),
           });
           entry = { engine, excluded };
@@ -217,21 +217,18 @@ export class SeSupervisor {
         } else {
           entry.excluded = excluded;
           await entry.engine.apply(spec);
-          if (entry.engine.status().state === "stopped") await entry.engine.start();
+          // Not running (a start that failed on an excluded VS, say): start with what is left.
+          if (entry.engine.status().state !== "running") await entry.engine.start();
         }
         return entry.engine.status();
       } catch (error) {
-        const vsId = isAppError(error) ? error.details?.virtualService : undefined;
-        if (typeof vsId !== "string" || excluded.has(vsId)) throw error;
+        const vsId = failingService(error);
+        if (!vsId || excluded.has(vsId)) throw error;
         excluded.set(vsId, message(error));
         const entry = this.#engines.get(se.id);
         if (entry) entry.excluded = excluded;
       }
     }
-  }
-
-  #without(spec: ServiceEngineSpec, excluded: Map<string, string>): ServiceEngineSpec {
-    return { ...spec, virtualServices: spec.virtualServices.filter((v) => !excluded.has(v.id)) };
   }
 
   #view() {
@@ -245,7 +242,7 @@ export class SeSupervisor {
 
   async #onState(seId: string, groupId: string, status: ServiceEngineStatus): Promise<void> {
     const engine = this.#engines.get(seId)?.engine;
-    // A network SE that fails (its health probes saw handshakes fail) may need another member.
+    // A network SE that fails (handshakes fail, nginx gone) is recovered here, on a member that serves.
     if (status.state === "failed" && engine?.spec.hsm.kind === "socket")
       this.#failover.lost(engine.spec.name, status.reason);
     try {

@@ -16,7 +16,8 @@ type VsState = (typeof virtualServices.$inferSelect)["state"];
 
 /**
  * A virtual service is up when at least one SE of its group serves it and is running (a pending
- * restart does not stop traffic); down with the reason otherwise; pending before any SE took it.
+ * restart does not stop traffic; a VS without SSL also while nginx runs on an SE whose HSM is
+ * gone); down with the reason otherwise; pending before any SE took it.
  */
 export async function updateVirtualServiceStates(
   db: Db,
@@ -44,8 +45,14 @@ function stateOf(vs: typeof virtualServices.$inferSelect, engines: EngineView[])
   if (!vs.enabled) return ["disabled", null];
   if (engines.length === 0)
     return ["pending", "No service engine of this group runs on this console node yet."];
+  // A VS without SSL needs no HSM: it is served as long as nginx runs, even by an SE that lost its HSM.
+  const plain = !vs.ports.some((p) => p.ssl);
   const serving = engines.filter(
-    (e) => e.served.has(vs.id) && (e.status.state === "running" || e.status.state === "restart-required"),
+    (e) =>
+      e.served.has(vs.id) &&
+      (e.status.state === "running" ||
+        e.status.state === "restart-required" ||
+        (plain && e.status.state === "failed" && e.status.pid !== null)),
   );
   if (serving.length > 0) return ["up", null];
   const excluded = engines.map((e) => e.excluded.get(vs.id)).find(Boolean);

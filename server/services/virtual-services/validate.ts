@@ -6,6 +6,7 @@ import type { Db } from "@/server/db";
 import type { virtualServices as VsTable } from "@/server/db/schema";
 import { hsmGroups, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
 import { assertPoolAllowed } from "./pool-ranges";
+import { assertPortsFree } from "./port-free";
 
 type Input = {
   vip: string;
@@ -52,6 +53,7 @@ export async function validateVirtualService(
     seen.add(p.port);
   }
   assertPoolAllowed(input.pool);
+  assertPortsFree(input.vip, input.ports);
   const [seGroup] = await db
     .select()
     .from(serviceEngineGroups)

@@ -26,8 +26,13 @@ export { P11_KIT_CLIENT, workerEntryPath } from "./worker-process";
 const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
 
 export interface ConnectionSpec {
-  /** Unique name of the connection (e.g. "local", or an appliance id). */
+  /** Name of the connection (e.g. "local", or an appliance id), unique within its group. */
   name: string;
+  /**
+   * The HSM group that owns this connection: its worker process and its logins belong to that
+   * group alone (a login is per process, so sharing one would let a group ride another's login).
+   */
+  group?: string;
   /** Local/vendor module path; for network connections defaults to p11-kit-client.so. */
   libraryPath?: string;
   /** Network appliance reached through p11-kit-client.so over this unix socket (the NTLS connector's). */

@@ -1,4 +1,8 @@
-/** One HsmConnection per module (library path or appliance), cached on globalThis for Next hot reload. */
+/**
+ * One HsmConnection (one worker process) per HSM group and connection name, cached on globalThis
+ * for Next hot reload. Keyed by the owning group, never by library and environment: two groups
+ * naming the same library and partition still get two processes, so each proves its own login.
+ */
 import { type ConnectionSpec, HsmConnection } from "./connection";
 
 interface ManagerState {
@@ -14,14 +18,19 @@ function state(): ManagerState {
   return g[KEY];
 }
 
-/** Returns the connection for `spec.name`, replacing it if its spec changed. */
+function keyOf(spec: Pick<ConnectionSpec, "name" | "group">): string {
+  return spec.group ? `group:${spec.group}/${spec.name}` : spec.name;
+}
+
+/** Returns the connection for `spec` (its group and name), replacing it if its spec changed. */
 export function getConnection(spec: ConnectionSpec): HsmConnection {
   const { connections } = state();
-  const existing = connections.get(spec.name);
+  const key = keyOf(spec);
+  const existing = connections.get(key);
   if (existing && JSON.stringify(existing.spec) === JSON.stringify(spec)) return existing;
   if (existing) void existing.close();
   const created = new HsmConnection(spec);
-  connections.set(spec.name, created);
+  connections.set(key, created);
   return created;
 }
 
@@ -29,11 +38,21 @@ export function listConnections(): HsmConnection[] {
   return [...state().connections.values()];
 }
 
-export async function closeConnection(name: string): Promise<void> {
+export async function closeConnection(name: string, group?: string): Promise<void> {
   const { connections } = state();
-  const c = connections.get(name);
-  connections.delete(name);
+  const key = keyOf({ name, group });
+  const c = connections.get(key);
+  connections.delete(key);
   await c?.close();
+}
+
+/** Stops every worker of one HSM group (deleted or changed group). */
+export async function closeGroupConnections(group: string): Promise<number> {
+  const { connections } = state();
+  const mine = [...connections].filter(([, c]) => c.spec.group === group);
+  for (const [key] of mine) connections.delete(key);
+  await Promise.all(mine.map(([, c]) => c.close()));
+  return mine.length;
 }
 
 export async function closeAllConnections(): Promise<void> {

@@ -120,6 +120,7 @@ export async function memberFor(
       clientKeyPem: identity.keyPem,
     });
     const client = pkcs11({
+      group: group.id,
       name: `ntls:${server.id}:${fingerprint.slice(0, 12)}`,
       libraryPath: P11_KIT_CLIENT,
       socketPath,
@@ -129,8 +130,10 @@ export async function memberFor(
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
   const env = group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {});
+  // Keyed by the group (one process, one login per group), never by library and environment.
   const client = pkcs11({
-    name: `module:${group.moduleLibrary}:${JSON.stringify(env)}`,
+    group: group.id,
+    name: "module",
     libraryPath: group.moduleLibrary,
     env,
   });
@@ -145,8 +148,13 @@ const holder = globalThis as unknown as { __hsmLogins?: Map<string, { digest: st
 holder.__hsmLogins ??= new Map();
 const logins = holder.__hsmLogins;
 
+function loginKey(member: HsmMember): string {
+  const { group, name } = member.client.connection.spec;
+  return `${group ?? ""}/${name}|${member.token.label}`;
+}
+
 export async function loginOnce(member: HsmMember): Promise<void> {
-  const key = `${member.client.connection.spec.name}|${member.token.label}`;
+  const key = loginKey(member);
   const digest = crypto.createHash("sha256").update(member.partitionPassword).digest("hex");
   const known = logins.get(key);
   if (known?.digest === digest) {
@@ -173,7 +181,7 @@ export function forgetLogins(): void {
 
 /** Forget one member's login result: an explicit user action (Test connection) tries once again. */
 export function forgetLogin(member: HsmMember): void {
-  logins.delete(`${member.client.connection.spec.name}|${member.token.label}`);
+  logins.delete(loginKey(member));
 }
 
 export function transportFor(

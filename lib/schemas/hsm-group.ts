@@ -9,14 +9,13 @@ import {
 import { ZId, ZObjectName } from "./common";
 import { ZModuleEnvText } from "./module-env";
 
-/** PKCS#11 libraries offered in the form; any other existing file path may be typed. */
-export const KNOWN_MODULE_LIBRARIES = [
-  { label: "SoftHSM 2", path: "/usr/lib/softhsm/libsofthsm2.so" },
-  { label: "SoftHSM 2 (multiarch)", path: "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so" },
-  { label: "YubiHSM 2", path: "/usr/lib/x86_64-linux-gnu/pkcs11/yubihsm_pkcs11.so" },
-  { label: "SafeNet Luna client", path: "/usr/safenet/lunaclient/lib/libCryptoki2_64.so" },
-  { label: "AWS CloudHSM", path: "/opt/cloudhsm/lib/libcloudhsm_pkcs11.so" },
-] as const;
+/** A PKCS#11 library the installation allows (offered in the form; nothing else is accepted). */
+export const ZOfferedLibrary = z.object({
+  path: z.string(),
+  label: z.string(),
+  envNames: z.array(z.string()),
+});
+export type OfferedLibrary = z.infer<typeof ZOfferedLibrary>;
 
 export const DEFAULT_NTLS_PORT = 1792;
 export const DEFAULT_CLIENT_VALIDITY_DAYS = 730;

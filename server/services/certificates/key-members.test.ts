@@ -12,6 +12,7 @@ import {
   softHsmFixture,
   USER_PIN,
 } from "@/server/pkcs11/testing/fixtures";
+import { allowLibraryFolder } from "@/server/testing/allow-libraries";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -35,6 +36,7 @@ describe("members holding a certificate's key", () => {
     admin = await seedUser(handle.db, { username: "km-admin" });
     // Two tokens of one SoftHSM module as an HA group, with the same cloning-domain key on both.
     hsm = await softHsmFixture(["km-1", "km-2"]);
+    allowLibraryFolder(hsm.dir);
     await installCloningKey(hsm, ["km-1", "km-2"], CLONING_KEY, randomBytes(32));
     const [group] = await handle.db
       .insert(hsmGroups)

@@ -18,6 +18,7 @@ import {
 } from "@/server/pkcs11";
 import { consoleNode } from "./console-node";
 import { localSoftHsmEnv } from "./local-softhsm";
+import { checkModule } from "./module-allow-list";
 import { ntlsSocketFor } from "./ntls-connectors";
 
 type GroupRow = typeof hsmGroups.$inferSelect;
@@ -130,6 +131,8 @@ export async function memberFor(
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
   const env = group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {});
+  // Checked again at use: a group saved before the host narrowed its list loads nothing.
+  checkModule(group.moduleLibrary, env);
   // Keyed by the group (one process, one login per group), never by library and environment.
   const client = pkcs11({
     group: group.id,

@@ -14,6 +14,7 @@ import {
   virtualServices,
 } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
+import { checkModule } from "../hsm-groups/module-allow-list";
 import { networkHsmAccess } from "./network-hsm-access";
 import { seDataDir } from "./se-folder";
 
@@ -98,11 +99,13 @@ export async function hsmAccessFor(
   if (!server) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
-  // Any local library (SoftHSM, a vendor's), with the environment the console's own connection uses.
+  // A library the installation allows (SoftHSM, a vendor's), with the environment the console's own connection uses.
+  const env = group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {});
+  checkModule(group.moduleLibrary, env);
   const access: HsmAccess = {
     kind: "module",
     providerPath: group.moduleLibrary,
-    env: group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {}),
+    env,
     tokenLabel: server.partition,
     pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
   };

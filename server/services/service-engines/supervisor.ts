@@ -295,4 +295,9 @@ export class SeSupervisor {
   }
 }
 
-export { currentSupervisor, refreshForCertificate, refreshServiceEngines, setSupervisor } from "./supervisor-registry";
+export {
+  currentSupervisor,
+  refreshForCertificate,
+  refreshServiceEngines,
+  setSupervisor,
+} from "./supervisor-registry";

@@ -16,8 +16,8 @@ import { markSeGroupsRestartRequired } from "./restart-required";
 import { findGroup, toHsmGroup } from "./to-hsm-group";
 
 /**
- * Changes a group. Servers keep their id (and password when none is typed); servers left out
- * are removed. Connections and logins to changed servers are dropped after the commit so the
+ * Changes a group. Servers keep their id (and password when none is typed, unless their endpoint
+ * changed); servers left out are removed. Connections and logins to changed servers are dropped after the commit so the
  * next use reconnects with the new settings.
  */
 export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupInput): Promise<HsmGroup> {
@@ -76,7 +76,14 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
       const before = s.id ? byId.get(s.id) : undefined;
       if (before) {
         if (changed(before, values)) touched.push(before.id);
-        await tx.update(hsmServers).set(values).where(eq(hsmServers.id, before.id));
+        const moved = endpointMoved(before, values, position);
+        await tx
+          .update(hsmServers)
+          .set({
+            ...values,
+            ...(moved || before.adminApiUrl !== values.adminApiUrl ? { adminCredentialsEnc: null } : {}),
+          })
+          .where(eq(hsmServers.id, before.id));
       } else {
         await tx.insert(hsmServers).values({
           ...values,
@@ -95,6 +102,34 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
     await Promise.all(touched.map((id) => closeNtlsConnector(id)));
   }
   return toHsmGroup(db, group);
+}
+
+/**
+ * A stored secret is bound to the endpoint it was given for: a server whose address, port or pinned
+ * server.pem changes needs its partition password typed again (never sent to the new endpoint), and
+ * its remembered admin credentials are dropped (by the caller).
+ */
+function endpointMoved(
+  before: typeof hsmServers.$inferSelect,
+  after: {
+    address: string | null;
+    port: number | null;
+    serverCertPem: string | null;
+    partitionPasswordEnc?: string;
+  },
+  position: number,
+): boolean {
+  const moved =
+    before.address !== after.address ||
+    before.port !== after.port ||
+    before.serverCertPem !== after.serverCertPem;
+  if (moved && after.partitionPasswordEnc === undefined)
+    throw new AppError(
+      "VALIDATION",
+      "The address, port or server certificate of this HSM changed: enter its partition password again (a stored password is never sent to another endpoint).",
+      { field: `servers.${position}.partitionPassword` },
+    );
+  return moved;
 }
 
 function changed(

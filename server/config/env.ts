@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { isHsmAddress } from "@/lib/schemas/hsm-group";
 
 /**
  * Environment, validated once at start. Every variable the console reads is listed here
@@ -21,8 +22,17 @@ const ZEnv = z.object({
   HSM_CONSOLE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   HSM_CONSOLE_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
   /** This console node as an HSM client: the name and IP registered on the appliances. */
-  HSM_CONSOLE_NODE_NAME: z.string().min(1).optional(),
-  HSM_CONSOLE_NODE_IP: z.string().min(1).default("127.0.0.1"),
+  HSM_CONSOLE_NODE_NAME: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      "use letters, digits, dot, dash and underscore (the appliance's client name rules), at most 64",
+    )
+    .optional(),
+  HSM_CONSOLE_NODE_IP: z
+    .string()
+    .refine(isHsmAddress, "use an IPv4 or IPv6 address or a DNS host name")
+    .default("127.0.0.1"),
   /** Built-in echo pool server on 127.0.0.1 (a pool to point a first virtual service at); 0 = off. */
   HSM_CONSOLE_ECHO_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

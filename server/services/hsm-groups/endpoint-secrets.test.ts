@@ -68,7 +68,10 @@ describe("secrets bound to their endpoint", () => {
     const register = (adminApiUrl: string) =>
       caller()
         .hsmGroups.registerClients({ id: group.id, serverId, adminApiUrl, username: "admin", password: "" })
-        .catch((e: unknown) => toAppError(e));
+        .then(
+          () => toAppError(new Error("registered with credentials meant for another endpoint")),
+          (e: unknown) => toAppError(e),
+        );
     // Saved before credentials were bound (no URL): not replayed.
     await remember({ username: "admin", password: "appliance-admin-pw" });
     const unbound = await register("https://127.0.124.10:8443");

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
+import { hsmPackages } from "@/server/db/schema";
 import {
   closeAllConnections,
   createSoftHsmEnvironment,
@@ -95,4 +96,40 @@ describe("one PKCS#11 identity per HSM group", () => {
     expect(after.map((k) => k.idHex)).toContain(keyOfA!.idHex);
     await expect(a.certificates.testKey({ id: cert.id })).resolves.toMatchObject({ results: [{ ok: true }] });
   }, 120_000);
+
+  it("scopes health, the library environment and package uploaders to the tenant and role", async () => {
+    const a = callerFor(handle.db, secA).caller;
+    const b = callerFor(handle.db, secB).caller;
+    const [groupA] = await a.hsmGroups.list();
+    const [groupB] = await b.hsmGroups.list();
+    // A's connection is logged in; B's own connection to the same token is not.
+    expect((await a.hsmGroupActions.health({ id: groupA!.id })).members[0]).toMatchObject({ loggedIn: true });
+    expect((await b.hsmGroupActions.health({ id: groupB!.id })).members[0]).toMatchObject({
+      loggedIn: false,
+    });
+    // The library environment: security roles only.
+    expect((await a.hsmGroups.get({ id: groupA!.id })).moduleEnv).toEqual({ SOFTHSM2_CONF: confPath });
+    const readerA = await seedUser(handle.db, {
+      username: "reader-a",
+      tenant: "tenant-a",
+      role: "read-only",
+    });
+    const reader = callerFor(handle.db, readerA).caller;
+    expect((await reader.hsmGroups.get({ id: groupA!.id })).moduleEnv).toBeNull();
+    expect((await reader.hsmGroups.list()).map((g) => g.moduleEnv)).toEqual([null]);
+    // Packages are the installation's: another tenant sees them, not who uploaded them.
+    await handle.db
+      .insert(hsmPackages)
+      .values({
+        type: "safenet",
+        fileName: "safenet.tar",
+        size: 1,
+        sha256: "00",
+        members: [],
+        uploadedBy: "root-person",
+      });
+    const listed = await b.hsmPackages.list();
+    expect(listed.map((p) => p.fileName)).toEqual(["safenet.tar"]);
+    expect(JSON.stringify(listed)).not.toContain("root-person");
+  }, 60_000);
 });

@@ -35,6 +35,10 @@ const ZEnv = z.object({
     .default("127.0.0.1"),
   /** Built-in echo pool server on 127.0.0.1 (a pool to point a first virtual service at); 0 = off. */
   HSM_CONSOLE_ECHO_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /** A PKCS#11 worker process with no call for this long stops (restarted on the next call); 0 = never. */
+  HSM_CONSOLE_WORKER_IDLE_SECONDS: z.coerce.number().int().min(0).default(600),
+  /** At most this many PKCS#11 worker processes (one per HSM group connection) at a time. */
+  HSM_CONSOLE_MAX_HSM_WORKERS: z.coerce.number().int().min(1).default(64),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

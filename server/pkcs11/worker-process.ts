@@ -3,7 +3,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import path from "node:path";
 import { AppError } from "../../lib/errors";
-import type { ConnectionSpec } from "./connection";
+import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
 
 export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";

@@ -182,6 +182,11 @@ export function forgetLogins(): void {
   logins.clear();
 }
 
+/** Forget one group's login results: its connections were closed (changed or deleted group). */
+export function forgetGroupLogins(groupId: string): void {
+  for (const key of logins.keys()) if (key.startsWith(`${groupId}/`)) logins.delete(key);
+}
+
 /** Forget one member's login result: an explicit user action (Test connection) tries once again. */
 export function forgetLogin(member: HsmMember): void {
   logins.delete(loginKey(member));

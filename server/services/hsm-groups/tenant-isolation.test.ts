@@ -118,16 +118,14 @@ describe("one PKCS#11 identity per HSM group", () => {
     expect((await reader.hsmGroups.get({ id: groupA!.id })).moduleEnv).toBeNull();
     expect((await reader.hsmGroups.list()).map((g) => g.moduleEnv)).toEqual([null]);
     // Packages are the installation's: another tenant sees them, not who uploaded them.
-    await handle.db
-      .insert(hsmPackages)
-      .values({
-        type: "safenet",
-        fileName: "safenet.tar",
-        size: 1,
-        sha256: "00",
-        members: [],
-        uploadedBy: "root-person",
-      });
+    await handle.db.insert(hsmPackages).values({
+      type: "safenet",
+      fileName: "safenet.tar",
+      size: 1,
+      sha256: "00",
+      members: [],
+      uploadedBy: "root-person",
+    });
     const listed = await b.hsmPackages.list();
     expect(listed.map((p) => p.fileName)).toEqual(["safenet.tar"]);
     expect(JSON.stringify(listed)).not.toContain("root-person");

@@ -4,13 +4,14 @@ import { isNetworkHsm } from "@/lib/hsm-types";
 import { type HsmGroup, type UpdateHsmGroupInput, ZUpdateHsmGroupInput } from "@/lib/schemas/hsm-group";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
+import { closeGroupConnections } from "@/server/pkcs11";
 import { hsmClients, hsmGroups, hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { assertNameFree, checkGroupInput } from "./check-group-input";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
 import { consoleNode } from "./console-node";
-import { forgetLogins } from "./hsm-access";
+import { forgetGroupLogins } from "./hsm-access";
 import { closeNtlsConnector } from "./ntls-connectors";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { findGroup, toHsmGroup } from "./to-hsm-group";
@@ -97,10 +98,10 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
     await markSeGroupsRestartRequired(txDb, current.id, `HSM group "${input.name}" was changed.`);
     return row!;
   });
-  if (touched.length > 0) {
-    forgetLogins();
-    await Promise.all(touched.map((id) => closeNtlsConnector(id)));
-  }
+  // A changed group gets new workers: the old ones (a library, environment or server it no longer has) stop.
+  await closeGroupConnections(current.id);
+  forgetGroupLogins(current.id);
+  if (touched.length > 0) await Promise.all(touched.map((id) => closeNtlsConnector(id)));
   return toHsmGroup(db, group);
 }
 

@@ -12,6 +12,7 @@ export { seLayout } from "./layout";
 export { canBindLowPorts } from "./nginx-command";
 export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";
+export { removeSeUser, seUserFor, seUserName } from "./se-user";
 export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
 export { type ApplyOutcome, ServiceEngine, type ServiceEngineOptions } from "./service-engine";
 export type * from "./types";

@@ -14,6 +14,7 @@ import {
   WORKER_ENV,
   type WorkerOps,
 } from "../rpc";
+import { initToken } from "./init-token";
 import { KeyOps } from "./keys";
 import { ModuleHost } from "./module";
 import { ReplicationOps } from "./replication";
@@ -61,6 +62,7 @@ const handlers: Handlers = {
   importReplica: (a) => replication.importReplica(a),
   installCloningKey: (a) => replication.installCloningKey(a),
   probePolicy: (a) => replication.probePolicy(a),
+  initToken: (a) => initToken(host, a),
   stats: () => ({ ...host.stats, sessions: host.sessionStats() }),
   injectFault: (a) => {
     if (process.env.HSM_PKCS11_TEST_HOOKS !== "1")

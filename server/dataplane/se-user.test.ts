@@ -14,16 +14,16 @@ import type { ServiceEngineSpec } from "./types";
 const root = process.getuid?.() === 0;
 const dir = mkdtempSync(path.join(tmpdir(), "se-user-"));
 chmodSync(dir, 0o755);
-const names = ["iso-se-alpha", "iso-se-beta"];
+const names = ["isoalpha-se-1", "isobeta-se-1"];
 
-describe("each service engine its own system user", () => {
+describe("each service engine group its own system user", () => {
   afterAll(() => {
     for (const name of names) removeSeUser(name);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it.skipIf(!root)(
-    "an SE's PIN file is unreadable by another SE's user; the user goes with the SE",
+    "an SE's PIN file is unreadable by another group's SE user; the user can be removed",
     async () => {
       const [alpha, beta] = names.map((name) => seUserFor(name)!);
       expect(alpha!.uid).not.toBe(beta!.uid);
@@ -43,11 +43,13 @@ describe("each service engine its own system user", () => {
     },
   );
 
-  it("names users within Linux's 32 characters, one per SE", () => {
-    expect(seUserName("Default-Group-se-1")).toBe("hsmse-default-group-se-1");
+  it("names users within Linux's 32 characters, one per SE group", () => {
+    expect(seUserName("se-1")).toBe("hsmse-default-group");
+    expect(seUserName("web-se-2")).toBe(seUserName("web-se-1"));
+    expect(seUserName("web-se-1")).toBe("hsmse-web");
     const long = seUserName("a-very-long-service-engine-group-name-se-12");
     expect(long.length).toBeLessThanOrEqual(32);
-    expect(long).not.toBe(seUserName("a-very-long-service-engine-group-name-se-13"));
+    expect(long).not.toBe(seUserName("a-very-long-service-engine-group-name-other-se-1"));
   });
 
   it("initialises SoftHSM tokens without a PIN on any command line", async () => {

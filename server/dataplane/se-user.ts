@@ -3,13 +3,17 @@ import { execFileSync } from "node:child_process";
 import type { RunAs } from "./process";
 
 /**
- * Each service engine runs as its own system user (`hsmse-<name>`), created when the console runs
- * as root and removed with the SE: its PIN file, sockets and writable folders belong to it alone,
- * so one SE (or any other unprivileged process) can neither read another's partition password nor
- * sign through its sockets. Without root, SEs run as the console's own user (null).
+ * Service engines run as a system user of their own SE group (`hsmse-<group>`), created when the
+ * console runs as root: PIN files, sockets and writable folders belong to it alone, so an SE of
+ * another group (or any other unprivileged process) can neither read its partition password nor
+ * sign through its sockets. The SEs of one group share the user: they listen on the same VIPs with
+ * SO_REUSEPORT, which the kernel allows for one uid only, and they hold the same HSM group's
+ * password anyway. SE names are `se-N` (Default-Group) or `<group>-se-N`. Without root, SEs run as
+ * the console's own user (null).
  */
 export function seUserName(seName: string): string {
-  const clean = seName.toLowerCase().replace(/[^a-z0-9_-]/g, "-");
+  const group = seName.replace(/-?se-\d+$/, "") || "default-group";
+  const clean = group.toLowerCase().replace(/[^a-z0-9_-]/g, "-");
   const name = `hsmse-${clean}`;
   if (name.length <= 32) return name;
   // Linux user names are at most 32 characters: keep a readable prefix and make it unique.
@@ -41,7 +45,7 @@ export function seUserFor(seName: string): RunAs | null {
   return found;
 }
 
-/** Removes the SE's user and its group (after the SE stopped); an absent user is fine. */
+/** Removes an SE group's user and its group (after its SEs stopped); an absent user is fine. */
 export function removeSeUser(seName: string): void {
   if (process.getuid?.() !== 0) return;
   const user = seUserName(seName);

@@ -3,7 +3,6 @@ import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { type UpdateSeGroupInput, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
 import type { Db } from "@/server/db";
-import { removeSeUser } from "@/server/dataplane";
 import {
   hsmGroups,
   serviceEngineGroups,
@@ -70,8 +69,6 @@ export async function updateSeGroup(
   if (result.hsmGroupId) await ensureSeClients(db, result.id, result.hsmGroupId);
   await currentSupervisor()?.markRestartRequired(result.id);
   if (result.seCount !== result.oldCount) await refreshServiceEngines(result.id);
-  // Removed SEs (stopped by the refresh) take their system users with them.
-  for (let i = result.seCount + 1; i <= result.oldCount; i++) removeSeUser(seName(result.name, i));
   return { id: result.id, name: result.name, hsmGroupId: result.hsmGroupId, seCount: result.seCount };
 }
 

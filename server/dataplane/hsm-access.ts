@@ -45,7 +45,14 @@ export async function startP11KitServer(options: P11KitServerOptions): Promise<P
   // Matched by socket path: the exec'd p11-kit-server shows argv "server -f … -n SOCKET".
   killStale(options.pidFile, options.socketPath);
   rmSync(options.socketPath, { force: true });
-  const args = ["server", "-f", "--provider", options.providerPath, "-n", options.socketPath];
+  const args = [
+    "server",
+    "-f",
+    "--provider",
+    options.providerPath,
+    "-n",
+    options.socketPath,
+  ];
   if (options.runAs) args.push("-u", options.runAs.user, "-g", options.runAs.group);
   args.push(`pkcs11:token=${encodePkcs11Value(options.tokenLabel)}`);
   const child: ChildProcess = spawn("p11-kit", args, {

@@ -201,10 +201,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     const l = seLayout(spec.dataDir);
     this.#hsm = await startP11KitServer({
       ...(hsm.kind === "softhsm"
-        ? {
-            providerPath: hsm.providerPath ?? SOFTHSM_PROVIDER,
-            providerEnv: { SOFTHSM2_CONF: hsm.softhsmConf },
-          }
+        ? { providerPath: hsm.providerPath ?? SOFTHSM_PROVIDER, providerEnv: { SOFTHSM2_CONF: hsm.softhsmConf } }
         : { providerPath: hsm.providerPath, providerEnv: hsm.env }),
       tokenLabel: hsm.tokenLabel,
       socketPath: l.ownHsmSocket,

@@ -294,3 +294,4 @@ export const CKR_NAMES_BY_VALUE = new Map<number, string>([
   [0x140, "CKR_CURVE_NOT_SUPPORTED"],
   [0x190, "CKR_CRYPTOKI_NOT_INITIALIZED"],
 ]);
+

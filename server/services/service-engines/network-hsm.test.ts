@@ -152,10 +152,7 @@ describe("service engines on a network HSM group (lab appliances 127.0.93.x)", (
       ),
     });
     const [still] = await caller().serviceEngineGroups.list();
-    expect(still!.serviceEngines[0]).toMatchObject({
-      state: "restart-required",
-      registration: "refused, refused",
-    });
+    expect(still!.serviceEngines[0]).toMatchObject({ state: "restart-required", registration: "refused, refused" });
 
     await registerAll("service-engine");
     const restarted = await caller().serviceEngines.restart({ id: seId });
@@ -174,12 +171,7 @@ describe("service engines on a network HSM group (lab appliances 127.0.93.x)", (
       `openssl s_client -connect ${vip}:${port} -servername ha.example </dev/null 2>/dev/null | openssl x509`,
     ]);
     expect(new X509Certificate(stdout).fingerprint256).toBe(new X509Certificate(certPem).fingerprint256);
-    const curl = await run("curl", [
-      "-sk",
-      "--resolve",
-      `ha.example:${port}:${vip}`,
-      `https://ha.example:${port}/x`,
-    ]);
+    const curl = await run("curl", ["-sk", "--resolve", `ha.example:${port}:${vip}`, `https://ha.example:${port}/x`]);
     expect(JSON.parse(curl.stdout)).toMatchObject({ server: "pool-echo", path: "/x" });
     // The SE reaches the appliance through its own socket, and no PEM private key is in its folder.
     const conf = fs.readFileSync(seLayout(seDataDir("se-1")).nginxConf, "utf8");

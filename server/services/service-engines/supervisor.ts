@@ -295,9 +295,4 @@ export class SeSupervisor {
   }
 }
 
-export {
-  currentSupervisor,
-  refreshForCertificate,
-  refreshServiceEngines,
-  setSupervisor,
-} from "./supervisor-registry";
+export { currentSupervisor, refreshForCertificate, refreshServiceEngines, setSupervisor } from "./supervisor-registry";

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   HSM_PIN_LOCKED: 423,
   HSM_PIN_EXPIRED: 400,
   HSM_NOT_LOGGED_IN: 409,
+  /** The token was logged in by another connection: this password was never checked. */
+  HSM_LOGIN_UNPROVEN: 409,
   HSM_TOKEN_NOT_PRESENT: 503,
   HSM_TOKEN_NOT_RECOGNIZED: 503,
   HSM_DEVICE_ERROR: 502,

@@ -9,7 +9,6 @@ import { HSM_TYPE_LABELS, HSM_TYPES, isNetworkHsm } from "@/lib/hsm-types";
 import {
   DEFAULT_NTLS_PORT,
   type HsmGroup,
-  KNOWN_MODULE_LIBRARIES,
   type UpdateHsmGroupInput,
   ZCreateHsmGroupInput,
   ZUpdateHsmGroupInput,
@@ -21,6 +20,7 @@ import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
 import { useFormErrors } from "../ui/use-form-errors";
 import { HSM_TYPE_HINTS } from "./hsm-type-hints";
+import { LibrarySelect } from "./library-select";
 import { ServerFields } from "./server-fields";
 
 const SERVER_FIELDS = ["address", "port", "serverCert", "partition", "partitionPassword", "adminApiUrl"];
@@ -136,20 +136,12 @@ export function HsmGroupForm({ group }: { group?: HsmGroup }) {
         {errors.type?.message && <div className="field-error">{errors.type.message}</div>}
         {type === "pkcs11-module" && (
           <>
-            <TextField
-              id="hsm-module"
-              label="PKCS#11 library"
-              list="known-libraries"
-              hint="Choose a known library or type the path of one installed on this node."
+            <LibrarySelect
               registration={form.register("moduleLibrary")}
               error={errors.moduleLibrary}
-              readOnly={group?.builtIn}
+              current={group?.moduleLibrary ?? undefined}
+              fixed={group?.builtIn}
             />
-            <datalist id="known-libraries">
-              {KNOWN_MODULE_LIBRARIES.map((l) => (
-                <option key={l.path} value={l.path} label={l.label} />
-              ))}
-            </datalist>
             {!group?.builtIn && (
               <FieldFrame
                 id="hsm-module-env"

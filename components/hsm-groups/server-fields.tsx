@@ -1,7 +1,7 @@
 "use client";
 
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
-import type { UpdateHsmGroupInput } from "@/lib/schemas/hsm-group";
+import { PARTITION_LABEL_RULE, type UpdateHsmGroupInput } from "@/lib/schemas/hsm-group";
 import { TextField } from "../ui/text-field";
 import { ServerCertPreview } from "./server-cert-preview";
 
@@ -54,6 +54,7 @@ export function ServerFields({ index: i, network, editing, register, errors, ser
       <TextField
         id={id("partition")}
         label={network ? "Partition" : "Token label"}
+        hint={PARTITION_LABEL_RULE}
         registration={register(`servers.${i}.partition`)}
         error={e?.partition}
       />

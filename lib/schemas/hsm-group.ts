@@ -9,14 +9,29 @@ import {
 import { ZId, ZObjectName } from "./common";
 import { ZModuleEnvText } from "./module-env";
 
-/** PKCS#11 libraries offered in the form; any other existing file path may be typed. */
-export const KNOWN_MODULE_LIBRARIES = [
-  { label: "SoftHSM 2", path: "/usr/lib/softhsm/libsofthsm2.so" },
-  { label: "SoftHSM 2 (multiarch)", path: "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so" },
-  { label: "YubiHSM 2", path: "/usr/lib/x86_64-linux-gnu/pkcs11/yubihsm_pkcs11.so" },
-  { label: "SafeNet Luna client", path: "/usr/safenet/lunaclient/lib/libCryptoki2_64.so" },
-  { label: "AWS CloudHSM", path: "/opt/cloudhsm/lib/libcloudhsm_pkcs11.so" },
-] as const;
+/** A PKCS#11 library the installation allows (offered in the form; nothing else is accepted). */
+export const ZOfferedLibrary = z.object({
+  path: z.string(),
+  label: z.string(),
+  envNames: z.array(z.string()),
+});
+export type OfferedLibrary = z.infer<typeof ZOfferedLibrary>;
+
+/**
+ * Partition (token) labels as the appliance accepts them: they go into Chrystoki.conf, lunash
+ * commands and PKCS#11 URIs, so a strict set. At most 32 characters: a PKCS#11 token label is 32 bytes.
+ */
+export const PARTITION_LABEL_RULE =
+  "Letters, digits, dot, dash and underscore, starting with a letter or digit; at most 32 characters.";
+export const ZPartitionLabel = z
+  .string()
+  .trim()
+  .min(1, "Enter the partition label.")
+  .max(32, "Use at most 32 characters (a PKCS#11 token label is 32 bytes).")
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    `Use ${PARTITION_LABEL_RULE.charAt(0).toLowerCase()}${PARTITION_LABEL_RULE.slice(1)}`,
+  );
 
 export const DEFAULT_NTLS_PORT = 1792;
 export const DEFAULT_CLIENT_VALIDITY_DAYS = 730;
@@ -48,7 +63,7 @@ const ZServerInput = z.object({
     .default(DEFAULT_NTLS_PORT),
   /** The appliance's server.pem, pasted. */
   serverCert: z.string().trim().max(20_000, "server.pem is at most 20,000 characters.").optional(),
-  partition: z.string().trim().min(1, "Enter the partition label.").max(64, "Use at most 64 characters."),
+  partition: ZPartitionLabel,
   /** Write-only. Required on create; on update, empty = unchanged. */
   partitionPassword: z.string().max(256, "Use at most 256 characters.").optional(),
   adminApiUrl: z

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { isHsmAddress } from "@/lib/schemas/hsm-group";
 
 /**
  * Environment, validated once at start. Every variable the console reads is listed here
@@ -43,8 +44,17 @@ const ZEnv = z
     HSM_CONSOLE_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
     HSM_CONSOLE_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
     /** This console node as an HSM client: the name and IP registered on the appliances. */
-    HSM_CONSOLE_NODE_NAME: z.string().min(1).optional(),
-    HSM_CONSOLE_NODE_IP: z.string().min(1).default("127.0.0.1"),
+    HSM_CONSOLE_NODE_NAME: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        "use letters, digits, dot, dash and underscore (the appliance's client name rules), at most 64",
+      )
+      .optional(),
+    HSM_CONSOLE_NODE_IP: z
+      .string()
+      .refine(isHsmAddress, "use an IPv4 or IPv6 address or a DNS host name")
+      .default("127.0.0.1"),
     /** Built-in echo pool server on 127.0.0.1 (a pool to point a first virtual service at); 0 = off. */
     HSM_CONSOLE_ECHO_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     /**
@@ -58,6 +68,10 @@ const ZEnv = z
         (v) => v.split(",").every((c) => !c.trim() || /^[0-9a-fA-F.:]+\/\d{1,3}$/.test(c.trim())),
         "HSM_CONSOLE_POOL_ALLOWED_NETWORKS lists networks as address/prefix, comma-separated (e.g. 169.254.10.0/24)",
       ),
+    /** A PKCS#11 worker process with no call for this long stops (restarted on the next call); 0 = never. */
+    HSM_CONSOLE_WORKER_IDLE_SECONDS: z.coerce.number().int().min(0).default(600),
+    /** At most this many PKCS#11 worker processes (one per HSM group connection) at a time. */
+    HSM_CONSOLE_MAX_HSM_WORKERS: z.coerce.number().int().min(1).default(64),
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   })
   .refine((e) => (e.HSM_CONSOLE_TLS_CERT === undefined) === (e.HSM_CONSOLE_TLS_KEY === undefined), {

@@ -14,6 +14,7 @@ export { type PortHolder, portHolder } from "./port-holder";
 export { canBindLowPorts } from "./nginx-command";
 export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";
+export { removeSeUser, seUserFor, seUserName } from "./se-user";
 export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
 export { Backoff } from "./backoff";
 export { ServiceEngine } from "./service-engine";

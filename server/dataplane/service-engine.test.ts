@@ -12,6 +12,7 @@ import { writeCandidate } from "./files";
 import { seLayout } from "./layout";
 import { probeVirtualService } from "./probe";
 import { commandLine, pollUntil, resolveRunAs } from "./process";
+import { seUserFor } from "./se-user";
 import { ServiceEngine } from "./service-engine";
 import {
   createToken,
@@ -115,12 +116,12 @@ describe("ServiceEngine with a SoftHSM token", () => {
     // The PIN only in its 0600 file owned by the SE user, never in the config.
     const pin = statSync(seLayout(spec.dataDir).pinFile);
     expect(pin.mode & 0o777).toBe(0o600);
-    expect(pin.uid).toBe(resolveRunAs()?.uid ?? process.getuid?.());
+    expect(pin.uid).toBe(seUserFor(spec.name)?.uid ?? process.getuid?.());
     expect(readFileSync(seLayout(spec.dataDir).nginxConf, "utf8")).not.toMatch(/pin-value|1234/);
     // nginx master runs unprivileged; the token files stay root-only.
     expect(commandLine(status.pid!)).toContain("nginx: master process");
-    expect(execFileSync("ps", ["-o", "user=", "-p", String(status.pid)], { encoding: "utf8" }).trim()).toBe(
-      "nobody",
+    expect(execFileSync("ps", ["-o", "uid=", "-p", String(status.pid)], { encoding: "utf8" }).trim()).toBe(
+      String(seUserFor(spec.name)?.uid ?? process.getuid?.()),
     );
   });
 
@@ -137,7 +138,8 @@ describe("ServiceEngine with a SoftHSM token", () => {
       expect(probe.certificate.subject).toContain("CN=shop.example");
       expect(se!.status().pid).toBe(pid);
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      expect(status).toMatch(/^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
+      const uid = seUserFor(spec.name)!.uid;
+      expect(status).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, "m"));
       // Bit 10 = CAP_NET_BIND_SERVICE, and nothing else, in every set that can be used.
       for (const set of ["CapPrm", "CapEff", "CapAmb"])
         expect(status).toMatch(new RegExp(`^${set}:\\s+0000000000000400$`, "m"));

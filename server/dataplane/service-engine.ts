@@ -8,8 +8,9 @@ import { type HealthMonitor, startHealthMonitor } from "./health";
 import { type P11KitServer, SOFTHSM_PROVIDER, startP11KitServer } from "./hsm-access";
 import { seLayout } from "./layout";
 import { type NginxProcess, startNginx } from "./nginx-process";
-import { type RunAs, resolveRunAs } from "./process";
+import type { RunAs } from "./process";
 import type { ApplyOutcome, ServiceEngineOptions } from "./service-engine-options";
+import { seUserFor } from "./se-user";
 import type { ServiceEngineSpec, ServiceEngineState, ServiceEngineStatus } from "./types";
 import { validateSpec } from "./validate";
 
@@ -52,7 +53,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     validateSpec(spec);
     this.#spec = spec;
     this.#options = options;
-    this.#runAs = options.runAs === undefined ? resolveRunAs() : options.runAs;
+    this.#runAs = options.runAs === undefined ? seUserFor(spec.name) : options.runAs;
     this.#backoff = new Backoff(options.backoff?.initialMs, options.backoff?.maxMs);
   }
 

@@ -1,3 +1,4 @@
+import { hasControlCharacter } from "@/lib/control-chars";
 import { AppError, isAppError } from "@/lib/errors";
 import { canChange } from "@/lib/roles";
 import { type UploadAnswer, ZHsmPackageType } from "@/lib/schemas/hsm-packages";
@@ -37,6 +38,14 @@ export async function handlePackageUpload(req: Request, maxBytes = MAX_PACKAGE_B
         `Your role (${actor.role}) cannot upload HSM packages. Ask an administrator.`,
       );
     assertInstallationAdmin(actor);
+    if (hasControlCharacter(fileName) || fileName.length > 255)
+      throw new AppError(
+        "VALIDATION",
+        "The file name has control characters or is too long; rename the file.",
+        {
+          field: "filename",
+        },
+      );
     const type = ZHsmPackageType.safeParse(url.searchParams.get("hsmtype"));
     if (!type.success) {
       throw new AppError("VALIDATION", "Unknown hsmtype: use safenet, thales or cloudhsm.", {

@@ -1,7 +1,7 @@
 /**
  * Parent side of one module connection: a supervised worker process with a typed RPC client, a
  * timeout on every operation, a cap on concurrent operations, and kill + restart of a hung or
- * crashed worker. Callers only ever see AppError('HSM_TIMEOUT' | 'HSM_UNAVAILABLE' | …).
+ * crashed worker, stopped when idle. Callers only see AppError('HSM_TIMEOUT' | 'HSM_UNAVAILABLE' | …).
  * No pkcs11js here: this file runs inside the web server.
  */
 import type { ChildProcess } from "node:child_process";
@@ -19,32 +19,15 @@ import {
   type RpcResponse,
   type WorkerOps,
 } from "./rpc";
+import type { ConnectionSpec } from "./connection-spec";
+import { IdleStop } from "./idle-stop";
 import { forkWorker } from "./worker-process";
+
+export type { ConnectionSpec } from "./connection-spec";
 
 export { P11_KIT_CLIENT, workerEntryPath } from "./worker-process";
 
 const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
-
-export interface ConnectionSpec {
-  /** Unique name of the connection (e.g. "local", or an appliance id). */
-  name: string;
-  /** Local/vendor module path; for network connections defaults to p11-kit-client.so. */
-  libraryPath?: string;
-  /** Network appliance reached through p11-kit-client.so over this unix socket (the NTLS connector's). */
-  socketPath?: string;
-  /** Extra environment for the worker (e.g. SOFTHSM2_CONF, ChrystokiConfigurationPath). */
-  env?: Record<string, string>;
-  /** Per-operation timeout (default HSM_OP_TIMEOUT_MS or 10 s). */
-  timeoutMs?: number;
-  /** Limit for starting a worker process (default 30 s; not counted in the operation timeout). */
-  startTimeoutMs?: number;
-  /** Concurrent operations sent to the worker; more wait in a queue (default 16). */
-  maxConcurrent?: number;
-  /** CPU niceness of the worker process (default 10: below the web server; 0 = unchanged). */
-  niceness?: number;
-  /** Sessions per token in the worker's pool (default 8). */
-  maxSessionsPerToken?: number;
-}
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -68,14 +51,22 @@ export class HsmConnection {
   private readonly pins = new Map<string, string>();
   private readonly outbox = new Map<ChildProcess, RpcRequest[]>();
   private closed = false;
+  /** An idle worker is a process (and a login) nobody uses: stopped after spec.idleStopMs. */
+  private readonly idle: IdleStop;
+  private active = 0; // calls from entry to end, including those waiting for a worker to start
   /** Number of worker processes started (1 + restarts). */
   starts = 0;
   lastError: string | undefined;
-
   private readonly slots: CallSlots;
 
   constructor(readonly spec: ConnectionSpec) {
     this.slots = new CallSlots(spec.maxConcurrent ?? 16);
+    this.idle = new IdleStop(spec.idleStopMs ?? 0, () => {
+      const child = this.child;
+      if (this.active > 0 || this.pending.size > 0 || !child) return;
+      this.child = undefined;
+      if (child.exitCode === null) child.kill("SIGKILL");
+    });
   }
 
   get timeoutMs(): number {
@@ -101,6 +92,20 @@ export class HsmConnection {
     options: CallOptions = {},
   ): Promise<WorkerOps[K]["result"]> {
     if (this.closed) throw unavailableError("connection closed");
+    this.active++;
+    try {
+      return await this.run(op, args, options);
+    } finally {
+      this.active--;
+      if (this.active === 0) this.idle.arm();
+    }
+  }
+
+  private async run<K extends OpName>(
+    op: K,
+    args: WorkerOps[K]["args"],
+    options: CallOptions,
+  ): Promise<WorkerOps[K]["result"]> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     if (!this.slots.tryAcquire()) await this.slots.acquire(Date.now() + timeoutMs, op, timeoutMs);
     try {
@@ -131,6 +136,10 @@ export class HsmConnection {
     } finally {
       this.slots.release();
     }
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   private send<K extends OpName>(
@@ -277,6 +286,7 @@ export class HsmConnection {
   /** Stops the worker (SIGKILL: no C_Finalize with calls in flight; the OS releases the module). */
   async close(): Promise<void> {
     this.closed = true;
+    this.idle.cancel();
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -33,7 +33,13 @@ export {
   type ReplicationTransport,
   wrapTransport,
 } from "./ha";
-export { closeAllConnections, closeConnection, getConnection, listConnections } from "./manager";
+export {
+  closeAllConnections,
+  closeConnection,
+  closeGroupConnections,
+  getConnection,
+  listConnections,
+} from "./manager";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
 export * from "./types";
 export { onToken, type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";

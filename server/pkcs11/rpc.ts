@@ -42,6 +42,8 @@ export interface WorkerOps {
     args: { token: TokenRef; cloningKeyLabel: string };
     result: { unwrapTemplateEnforced: boolean };
   };
+  /** A free slot becomes a token (SoftHSM): PINs over IPC, never on a command line. */
+  initToken: { args: { label: string; soPin: string; userPin: string }; result: { serial: string } };
   probePolicy: { args: { token: TokenRef; idHex: string }; result: Record<string, string> };
   stats: { args: Record<string, never>; result: WorkerStats };
   /** Tests only (worker env HSM_PKCS11_TEST_HOOKS=1): faults SoftHSM cannot produce for real. */

@@ -3,7 +3,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import path from "node:path";
 import { AppError } from "../../lib/errors";
-import type { ConnectionSpec } from "./connection";
+import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
 
 export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
@@ -19,13 +19,26 @@ export function workerEntryPath(): string {
  */
 const WORKER_ENTRY_SEGMENTS = "server/pkcs11/worker/entry.ts".split("/");
 
+/** The few variables a worker takes from the console: a fixed PATH and the layer's own debug switches. */
+const INHERITED = ["HSM_PKCS11_TEST_HOOKS", "HSM_PKCS11_DEBUG", "NODE_ENV"] as const;
+
+function inherited(): NodeJS.ProcessEnv {
+  const env: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin" };
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env as unknown as NodeJS.ProcessEnv;
+}
+
 /** Forks the worker for a connection spec (throws when the spec names no library). */
 export function forkWorker(spec: ConnectionSpec): ChildProcess {
   const network = spec.socketPath !== undefined;
   const libraryPath = spec.libraryPath ?? (network ? P11_KIT_CLIENT : undefined);
   if (!libraryPath) throw new AppError("VALIDATION", "An HSM connection needs a library path.");
+  // A minimal environment, not the console's: the library sees only what its group declares.
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited(),
     ...spec.env,
     [WORKER_ENV.library]: libraryPath,
     [WORKER_ENV.network]: network ? "1" : "0",

@@ -105,6 +105,56 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
   }),
 };
 
+/**
+ * Every procedure that reaches an HSM through an `hsmGroupId`: called by tenant B with tenant A's
+ * group. A new procedure taking an HSM group without an entry here fails the test below.
+ */
+const HSM_GROUP_FIXTURES: Record<
+  string,
+  (group: string, db: Db, b: SessionUser) => Promise<Record<string, unknown>>
+> = {
+  "certificates.create": async (hsmGroupId) => ({
+    name: "stolen-key",
+    type: "self-signed",
+    hsmGroupId,
+    key: "EC-P-256",
+    commonName: "stolen.example",
+    validityDays: 1,
+  }),
+  "certificates.keyOptions": async (hsmGroupId) => ({ hsmGroupId }),
+  "certificates.inventory": async (hsmGroupId) => ({ hsmGroupId }),
+  "certificates.removeOrphan": async (hsmGroupId) => ({ hsmGroupId, idHex: "0a0b" }),
+  "certificates.import": async (hsmGroupId) => ({
+    name: "stolen-import",
+    hsmGroupId,
+    ...(await keyAndCert()),
+  }),
+  "certificates.reference": async (hsmGroupId) => ({
+    name: "stolen-ref",
+    hsmGroupId,
+    keyLabel: "any",
+    certificatePem: (await keyAndCert()).certificatePem,
+  }),
+  "serviceEngineGroups.update": async (hsmGroupId, db) => ({
+    id: (await seGroupIn(db, "tenant-b")).id,
+    hsmGroupId,
+    seCount: 1,
+  }),
+};
+
+async function keyAndCert() {
+  const { createSelfSigned } = await import("@/server/ntls/self-signed");
+  const made = await createSelfSigned({ commonName: "stolen.example" });
+  return { keyPem: made.keyPem, certificatePem: made.certPem };
+}
+
+/** Takes an hsmGroupId but never opens the group (findings on the pasted files only). */
+const IGNORES_HSM_GROUP = new Set(["certificates.validateImport"]);
+
+function takesHsmGroup(p: AnyProcedure): boolean {
+  return p._def.inputs.some((schema) => schema.shape !== undefined && "hsmGroupId" in schema.shape);
+}
+
 async function hsmGroupOf(db: Db, owner: SessionUser): Promise<string> {
   const [group] = await db
     .insert(hsmGroups)
@@ -297,6 +347,27 @@ describe("every procedure is authenticated and tenant-scoped", () => {
       const token = (await owner.apiTokens.list()).find((t) => t.id === input.id);
       expect(token?.status).toBe("active");
     }
+  });
+
+  it("has a cross-tenant HSM group fixture for every procedure that takes an HSM group", () => {
+    const missing = procedures
+      .filter(([path, p]) => takesHsmGroup(p) && !HSM_GROUP_FIXTURES[path] && !IGNORES_HSM_GROUP.has(path))
+      .map(([path]) => path);
+    expect(missing).toEqual([]);
+  });
+
+  it.each(Object.keys(HSM_GROUP_FIXTURES))("%s refuses another tenant's HSM group", async (path) => {
+    const group = await hsmGroupOf(handle.db, tenantA);
+    const input = await HSM_GROUP_FIXTURES[path]!(group, handle.db, tenantB);
+    const { caller } = callerFor(handle.db, tenantB);
+    const error = await call(caller, path, input).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TRPCError);
+    // Not found in B's tenant, or refused on the field naming the HSM group.
+    expect(["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST"]).toContain((error as TRPCError).code);
+    expect((error as TRPCError).message).toMatch(/HSM group/i);
   });
 
   it("refuses changes a role does not allow, and audits the refusal", async () => {

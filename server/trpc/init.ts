@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { type Area, canChange } from "@/lib/roles";
 import type { Actor } from "@/server/services/actor";
 import { auditMutations } from "./audit-middleware";
+import { refuseControlCharacters } from "./control-characters";
 import { toAppError, toTrpcError } from "./errors";
 import { t } from "./t";
 import { rejectUnknownFields } from "./unknown-fields";
@@ -23,7 +24,11 @@ const errorConversion = t.middleware(async ({ next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(auditMutations).use(errorConversion).use(rejectUnknownFields);
+export const publicProcedure = t.procedure
+  .use(auditMutations)
+  .use(refuseControlCharacters)
+  .use(errorConversion)
+  .use(rejectUnknownFields);
 
 /** Authenticated and tenant-scoped by construction: ctx.actor exists in every procedure built on it. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -1,13 +1,10 @@
 /**
  * SoftHSM2 helpers: a private configuration + token folder (never the system default) and token
- * initialisation through `softhsm2-util`. Used by the console's built-in local HSM and by every test.
+ * initialisation through the PKCS#11 layer's worker. Used by the console's built-in local HSM and by every test.
  */
-import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { HsmConnection } from "../connection";
 
 export const SOFTHSM_LIBRARY = process.env.SOFTHSM2_LIBRARY ?? "/usr/lib/softhsm/libsofthsm2.so";
 
@@ -44,27 +41,24 @@ export interface InitSoftHsmTokenInput {
   userPin: string;
 }
 
-/** Initialises the first free slot as a token; returns its serial number as SoftHSM reports it. */
+/**
+ * Initialises the first free slot as a token; returns its serial number as SoftHSM reports it.
+ * Through a short-lived worker (C_InitToken, C_InitPIN): the PINs never appear on a command line.
+ */
 export async function initSoftHsmToken(input: InitSoftHsmTokenInput): Promise<{ serial: string }> {
-  const env = { ...process.env, SOFTHSM2_CONF: input.confPath };
-  await run(
-    "softhsm2-util",
-    ["--init-token", "--free", "--label", input.label, "--so-pin", input.soPin, "--pin", input.userPin],
-    { env },
-  );
-  const { stdout } = await run("softhsm2-util", ["--show-slots"], { env });
-  const serial = findSerial(stdout, input.label);
-  if (!serial)
-    throw new Error(`SoftHSM token "${input.label}" was initialised but not found in --show-slots`);
-  return { serial };
-}
-
-function findSerial(showSlots: string, label: string): string | undefined {
-  // Blocks look like: "Slot N\n ... Token info:\n ... Label: X\n ... Serial number: Y"
-  for (const block of showSlots.split(/\nSlot /)) {
-    const l = /Label:\s*(.*)/.exec(block)?.[1]?.trim();
-    const s = /Serial number:\s*(\S+)/.exec(block)?.[1]?.trim();
-    if (l === label && s) return s;
+  const connection = new HsmConnection({
+    name: `init-token:${input.label}`,
+    libraryPath: SOFTHSM_LIBRARY,
+    env: { SOFTHSM2_CONF: input.confPath },
+    niceness: 0,
+  });
+  try {
+    return await connection.call("initToken", {
+      label: input.label,
+      soPin: input.soPin,
+      userPin: input.userPin,
+    });
+  } finally {
+    await connection.close();
   }
-  return undefined;
 }

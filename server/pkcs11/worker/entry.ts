@@ -14,6 +14,7 @@ import {
   WORKER_ENV,
   type WorkerOps,
 } from "../rpc";
+import { initToken } from "./init-token";
 import { KeyOps } from "./keys";
 import { listObjects } from "./listing";
 import { ModuleHost } from "./module";
@@ -64,6 +65,7 @@ const handlers: Handlers = {
   importReplica: (a) => replication.importReplica(a),
   probeCustody: (a) => replication.probeCustody(a),
   probePolicy: (a) => replication.probePolicy(a),
+  initToken: (a) => initToken(host, a),
   stats: () => ({ ...host.stats, sessions: host.sessionStats() }),
   injectFault: (a) => {
     if (process.env.HSM_PKCS11_TEST_HOOKS !== "1")

@@ -37,6 +37,11 @@ export class ModuleHost {
   private readonly tokens = new Map<string, TokenState>();
   /** Partition passwords given by a successful login, kept to restore logins after recovery. */
   readonly pins = new Map<string, string>();
+  /**
+   * Per token (label#serial read from it): the password C_Login accepted in this process, the only
+   * proof a CKR_USER_ALREADY_LOGGED_IN answer may lean on.
+   */
+  readonly provenPins = new Map<string, string>();
   readonly stats: Omit<WorkerStats, "sessions"> = { loginCalls: 0, recoveries: 0, operationActiveErrors: 0 };
 
   /** Test hook (HSM_PKCS11_TEST_HOOKS=1): the next call fails with this CKR ("CKR_NAME:code"). */

@@ -25,6 +25,11 @@ export class TokenState {
     private readonly maxSessions: number,
   ) {}
 
+  /** The token itself (label + serial as read from it), whichever reference reached it. */
+  private get provenKey(): string {
+    return `${this.ref.label}#${this.ref.serial}`;
+  }
+
   private get p(): pk.PKCS11 {
     return this.host.pkcs11;
   }
@@ -108,16 +113,25 @@ export class TokenState {
 
   /**
    * Exactly one C_Login per call; a wrong password is forgotten so it is never retried.
-   * Returns "already" when the application was logged in already (password not checked).
+   * Returns "already" when the application was logged in already by this token state with this
+   * password; a login made by anyone else proves nothing about `pin` and is refused.
    */
   private loginOnce(session: Handle, pin: string): "checked" | "already" {
     try {
       this.host.stats.loginCalls++;
       this.p.C_Login(session, pk.CKU_USER, pin);
       this.loggedIn = true;
+      this.host.provenPins.set(this.provenKey, pin);
       return "checked";
     } catch (error) {
       if (isCkr(error, "CKR_USER_ALREADY_LOGGED_IN")) {
+        if (this.host.provenPins.get(this.provenKey) !== pin) {
+          throw new AppError(
+            "HSM_LOGIN_UNPROVEN",
+            `HSM partition "${this.ref.label}" is already logged in by another connection, so this password cannot be checked. Each HSM group needs its own connection to the partition; close the other one or ask the HSM administrator.`,
+            { field: "partitionPassword" },
+          );
+        }
         this.loggedIn = true;
         return "already";
       }
@@ -144,7 +158,7 @@ export class TokenState {
 
   /** User action "log in / test connection": one C_Login at most. */
   async login(pin: string): Promise<LoginResult> {
-    if (this.loggedIn && this.host.pins.get(this.ref.label) === pin) {
+    if (this.loggedIn && this.host.provenPins.get(this.provenKey) === pin) {
       return { loginCalled: false, alreadyLoggedIn: true, pinFlags: this.pinFlags() };
     }
     return this.withSession(false, (session) => {

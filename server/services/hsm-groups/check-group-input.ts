@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
@@ -7,16 +6,20 @@ import { parseModuleEnv } from "@/lib/schemas/module-env";
 import { parseServerCertificate } from "@/server/certs";
 import type { Db } from "@/server/db";
 import { hsmGroups } from "@/server/db/schema";
+import { checkModule } from "./module-allow-list";
 
 /**
  * Checks the schema cannot make: each server.pem is one valid X.509 certificate (normalised to
- * its PEM), and the PKCS#11 library exists on this node as a file. Errors name the field.
+ * its PEM), and the PKCS#11 library and its environment are ones the installation allows. Errors
+ * name the field.
  */
 export function checkGroupInput<
   T extends Pick<CreateHsmGroupValues, "type" | "servers" | "moduleLibrary" | "moduleEnv">,
 >(input: T): Omit<T, "moduleEnv"> & { moduleEnv: Record<string, string> | undefined } {
   const network = isNetworkHsm(input.type);
-  if (input.type === "pkcs11-module") checkModuleLibrary(input.moduleLibrary ?? "");
+  const moduleEnv =
+    input.type === "pkcs11-module" && input.moduleEnv ? parseModuleEnv(input.moduleEnv) : undefined;
+  if (input.type === "pkcs11-module") checkModule(input.moduleLibrary ?? "", moduleEnv ?? {});
   const servers = input.servers.map((s, i) => {
     if (!network) return { ...s, address: undefined, serverCert: undefined };
     const summary = parseServerCertificate(s.serverCert ?? "", new Date(), `servers.${i}.serverCert`);
@@ -35,24 +38,8 @@ export function checkGroupInput<
     ...input,
     servers,
     moduleLibrary: input.type === "pkcs11-module" ? input.moduleLibrary : undefined,
-    moduleEnv:
-      input.type === "pkcs11-module" && input.moduleEnv ? parseModuleEnv(input.moduleEnv) : undefined,
+    moduleEnv,
   };
-}
-
-function checkModuleLibrary(path: string): void {
-  let isFile = false;
-  try {
-    isFile = path.startsWith("/") && fs.statSync(path).isFile();
-  } catch {
-    isFile = false;
-  }
-  if (!isFile)
-    throw new AppError(
-      "VALIDATION",
-      `No PKCS#11 library at "${path}" on this console node. Install the vendor package or choose a listed library.`,
-      { field: "moduleLibrary" },
-    );
 }
 
 export async function assertNameFree(

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { shellQuote } from "@/lib/shell-quote";
 import { AppError } from "@/lib/errors";
 import type { ClientsPage } from "@/lib/schemas/hsm-client";
 import type { Db } from "@/server/db";
@@ -63,9 +64,10 @@ export async function getClientsPage(db: Db, actor: Actor, id: string): Promise<
           detail: r?.detail ?? null,
           checkedAt: r?.checkedAt?.toISOString() ?? null,
           commands: [
-            `scp ${c.name}.pem admin@${s.address}:`,
-            `client register -c ${c.name} ${isIP(c.ip) ? "-i" : "-hostname"} ${c.ip}`,
-            `client assignPartition -c ${c.name} -p ${s.partition}`,
+            // Every value quoted: what is pasted into a shell or lunash is exactly one argument each.
+            `scp ${shellQuote(`${c.name}.pem`)} ${shellQuote(`admin@${bracketed(s.address ?? "")}:`)}`,
+            `client register -c ${shellQuote(c.name)} ${isIP(c.ip) ? "-i" : "-hostname"} ${shellQuote(c.ip)}`,
+            `client assignPartition -c ${shellQuote(c.name)} -p ${shellQuote(s.partition)}`,
           ],
         };
       }),
@@ -113,4 +115,9 @@ export async function clientCertificateByName(
     );
   }
   return { name: found.name, certificatePem: found.certPem };
+}
+
+/** scp's user@host: an IPv6 address goes in brackets. */
+function bracketed(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
 }

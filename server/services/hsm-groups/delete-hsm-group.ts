@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/server/db";
+import { closeGroupConnections } from "@/server/pkcs11";
 import { hsmGroups, hsmServers, serviceEngineGroups, sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { forgetLogins } from "./hsm-access";
+import { forgetGroupLogins } from "./hsm-access";
 import { closeNtlsConnector } from "./ntls-connectors";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { findGroup } from "./to-hsm-group";
@@ -49,7 +50,9 @@ export async function deleteHsmGroup(
     await tx.delete(hsmGroups).where(eq(hsmGroups.id, group.id));
     return { group: { id: group.id, name: group.name }, serverIds: rows.map((r) => r.id) };
   });
-  forgetLogins();
+  // Its worker processes (and their logins) go with it.
+  await closeGroupConnections(servers.group.id);
+  forgetGroupLogins(servers.group.id);
   await Promise.all(servers.serverIds.map((s) => closeNtlsConnector(s)));
   return servers.group;
 }

@@ -18,6 +18,7 @@ import {
 } from "@/server/pkcs11";
 import { consoleNode } from "./console-node";
 import { localSoftHsmEnv } from "./local-softhsm";
+import { checkModule } from "./module-allow-list";
 import { ntlsSocketFor } from "./ntls-connectors";
 
 type GroupRow = typeof hsmGroups.$inferSelect;
@@ -120,6 +121,7 @@ export async function memberFor(
       clientKeyPem: identity.keyPem,
     });
     const client = pkcs11({
+      group: group.id,
       name: `ntls:${server.id}:${fingerprint.slice(0, 12)}`,
       libraryPath: P11_KIT_CLIENT,
       socketPath,
@@ -129,8 +131,12 @@ export async function memberFor(
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
   const env = group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {});
+  // Checked again at use: a group saved before the host narrowed its list loads nothing.
+  checkModule(group.moduleLibrary, env);
+  // Keyed by the group (one process, one login per group), never by library and environment.
   const client = pkcs11({
-    name: `module:${group.moduleLibrary}:${JSON.stringify(env)}`,
+    group: group.id,
+    name: "module",
     libraryPath: group.moduleLibrary,
     env,
   });
@@ -145,8 +151,13 @@ const holder = globalThis as unknown as { __hsmLogins?: Map<string, { digest: st
 holder.__hsmLogins ??= new Map();
 const logins = holder.__hsmLogins;
 
+function loginKey(member: HsmMember): string {
+  const { group, name } = member.client.connection.spec;
+  return `${group ?? ""}/${name}|${member.token.label}`;
+}
+
 export async function loginOnce(member: HsmMember): Promise<void> {
-  const key = `${member.client.connection.spec.name}|${member.token.label}`;
+  const key = loginKey(member);
   const digest = crypto.createHash("sha256").update(member.partitionPassword).digest("hex");
   const known = logins.get(key);
   if (known?.digest === digest) {
@@ -171,9 +182,14 @@ export function forgetLogins(): void {
   logins.clear();
 }
 
+/** Forget one group's login results: its connections were closed (changed or deleted group). */
+export function forgetGroupLogins(groupId: string): void {
+  for (const key of logins.keys()) if (key.startsWith(`${groupId}/`)) logins.delete(key);
+}
+
 /** Forget one member's login result: an explicit user action (Test connection) tries once again. */
 export function forgetLogin(member: HsmMember): void {
-  logins.delete(`${member.client.connection.spec.name}|${member.token.label}`);
+  logins.delete(loginKey(member));
 }
 
 export function transportFor(

@@ -9,6 +9,7 @@ import {
   softHsmFixture,
   USER_PIN,
 } from "@/server/pkcs11/testing/fixtures";
+import { allowLibraryFolder, forgetAllowedFolders } from "@/server/testing/allow-libraries";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -41,11 +42,13 @@ describe("PKCS#11 module groups with a library environment", () => {
     handle = await openTestDb();
     admin = await seedUser(handle.db, { username: "env-admin" });
     hsm = await softHsmFixture(["vendor"]);
+    allowLibraryFolder(hsm.dir);
     upstream = new P11KitServer(path.join(hsm.dir, "vendor.sock"), hsm.confPath, "vendor");
     await upstream.start();
   }, 60_000);
 
   afterAll(async () => {
+    forgetAllowedFolders();
     await closeAllConnections();
     await upstream?.kill();
     await handle?.close();

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { isIP } from "node:net";
 import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
@@ -36,7 +37,7 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
     });
   const api: AdminApi = {
     url: input.adminApiUrl,
-    ...credentials(input, server),
+    ...credentials(input, { ...server, serverCertPem: server.serverCertPem }),
     serverCertPem: server.serverCertPem,
   };
   const hsms = await adminRequest(api, "GET", "/api/lunasa/hsms");
@@ -84,7 +85,12 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
       ...(input.remember
         ? {
             adminCredentialsEnc: encryptSecret(
-              JSON.stringify({ username: api.username, password: api.password }),
+              JSON.stringify({
+                username: api.username,
+                password: api.password,
+                url: input.adminApiUrl,
+                serverCert: certDigest(server.serverCertPem),
+              } satisfies RememberedCredentials),
               "hsm_servers.admin_credentials",
             ),
           }
@@ -95,13 +101,37 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
   return { id: group.id, name: group.name, registered };
 }
 
-/** The typed credentials, or the remembered ones when the password is left empty. */
+interface RememberedCredentials {
+  username: string;
+  password: string;
+  /** The admin URL and pinned server.pem they were given with: never sent anywhere else. */
+  url: string;
+  serverCert: string;
+}
+
+function certDigest(pem: string): string {
+  return crypto.createHash("sha256").update(pem.trim()).digest("hex");
+}
+
+/**
+ * The typed credentials, or the remembered ones when the password is left empty — only for the
+ * admin URL and pinned server certificate they were given with.
+ */
 function credentials(
-  input: { username: string; password: string },
-  server: typeof hsmServers.$inferSelect,
+  input: { username: string; password: string; adminApiUrl: string },
+  server: typeof hsmServers.$inferSelect & { serverCertPem: string },
 ): { username: string; password: string } {
   if (input.password) return { username: input.username, password: input.password };
   if (!server.adminCredentialsEnc)
     throw new AppError("VALIDATION", "Enter the admin password.", { field: "password" });
-  return JSON.parse(decryptSecret(server.adminCredentialsEnc, "hsm_servers.admin_credentials"));
+  const saved = JSON.parse(
+    decryptSecret(server.adminCredentialsEnc, "hsm_servers.admin_credentials"),
+  ) as Partial<RememberedCredentials>;
+  if (saved.url !== input.adminApiUrl || saved.serverCert !== certDigest(server.serverCertPem))
+    throw new AppError(
+      "VALIDATION",
+      "The remembered admin credentials were given for another admin API URL or server certificate. Enter the admin password for this one.",
+      { field: "password" },
+    );
+  return { username: saved.username ?? "", password: saved.password ?? "" };
 }

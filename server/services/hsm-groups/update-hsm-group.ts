@@ -4,20 +4,21 @@ import { isNetworkHsm } from "@/lib/hsm-types";
 import { type HsmGroup, type UpdateHsmGroupInput, ZUpdateHsmGroupInput } from "@/lib/schemas/hsm-group";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
+import { closeGroupConnections } from "@/server/pkcs11";
 import { hsmClients, hsmGroups, hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { assertNameFree, checkGroupInput } from "./check-group-input";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
 import { consoleNode } from "./console-node";
-import { forgetLogins } from "./hsm-access";
+import { forgetGroupLogins } from "./hsm-access";
 import { closeNtlsConnector } from "./ntls-connectors";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { findGroup, toHsmGroup } from "./to-hsm-group";
 
 /**
- * Changes a group. Servers keep their id (and password when none is typed); servers left out
- * are removed. Connections and logins to changed servers are dropped after the commit so the
+ * Changes a group. Servers keep their id (and password when none is typed, unless their endpoint
+ * changed); servers left out are removed. Connections and logins to changed servers are dropped after the commit so the
  * next use reconnects with the new settings.
  */
 export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupInput): Promise<HsmGroup> {
@@ -76,7 +77,14 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
       const before = s.id ? byId.get(s.id) : undefined;
       if (before) {
         if (changed(before, values)) touched.push(before.id);
-        await tx.update(hsmServers).set(values).where(eq(hsmServers.id, before.id));
+        const moved = endpointMoved(before, values, position);
+        await tx
+          .update(hsmServers)
+          .set({
+            ...values,
+            ...(moved || before.adminApiUrl !== values.adminApiUrl ? { adminCredentialsEnc: null } : {}),
+          })
+          .where(eq(hsmServers.id, before.id));
       } else {
         await tx.insert(hsmServers).values({
           ...values,
@@ -90,11 +98,39 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
     await markSeGroupsRestartRequired(txDb, current.id, `HSM group "${input.name}" was changed.`);
     return row!;
   });
-  if (touched.length > 0) {
-    forgetLogins();
-    await Promise.all(touched.map((id) => closeNtlsConnector(id)));
-  }
+  // A changed group gets new workers: the old ones (a library, environment or server it no longer has) stop.
+  await closeGroupConnections(current.id);
+  forgetGroupLogins(current.id);
+  if (touched.length > 0) await Promise.all(touched.map((id) => closeNtlsConnector(id)));
   return toHsmGroup(db, group);
+}
+
+/**
+ * A stored secret is bound to the endpoint it was given for: a server whose address, port or pinned
+ * server.pem changes needs its partition password typed again (never sent to the new endpoint), and
+ * its remembered admin credentials are dropped (by the caller).
+ */
+function endpointMoved(
+  before: typeof hsmServers.$inferSelect,
+  after: {
+    address: string | null;
+    port: number | null;
+    serverCertPem: string | null;
+    partitionPasswordEnc?: string;
+  },
+  position: number,
+): boolean {
+  const moved =
+    before.address !== after.address ||
+    before.port !== after.port ||
+    before.serverCertPem !== after.serverCertPem;
+  if (moved && after.partitionPasswordEnc === undefined)
+    throw new AppError(
+      "VALIDATION",
+      "The address, port or server certificate of this HSM changed: enter its partition password again (a stored password is never sent to another endpoint).",
+      { field: `servers.${position}.partitionPassword` },
+    );
+  return moved;
 }
 
 function changed(

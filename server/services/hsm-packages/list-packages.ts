@@ -7,8 +7,11 @@ import type { Actor } from "@/server/services/actor";
 import { DEFAULT_TENANT } from "../bootstrap/ensure-default-tenant";
 import { markRestartRequired } from "./mark-restart";
 
-/** Packages are shared by every tenant and console node (they are software, not configuration). */
-export async function listHsmPackages(db: Db): Promise<HsmPackage[]> {
+/**
+ * Packages are shared by every tenant and console node (they are software, not configuration);
+ * who uploaded them is the installation's business: other tenants see the package, not the person.
+ */
+export async function listHsmPackages(db: Db, actor: Actor): Promise<HsmPackage[]> {
   const rows = await db
     .select({
       id: hsmPackages.id,
@@ -23,7 +26,13 @@ export async function listHsmPackages(db: Db): Promise<HsmPackage[]> {
     })
     .from(hsmPackages)
     .orderBy(desc(hsmPackages.uploadedAt));
-  return rows.map((r) => ({ ...r, name: r.fileName, uploadedAt: r.uploadedAt.toISOString() }));
+  const installation = actor.tenantName === DEFAULT_TENANT;
+  return rows.map((r) => ({
+    ...r,
+    uploadedBy: installation ? r.uploadedBy : "the installation's administrator",
+    name: r.fileName,
+    uploadedAt: r.uploadedAt.toISOString(),
+  }));
 }
 
 /** Deletes a package (its chunks go with it) and marks the SEs that used it "restart required". */

@@ -4,6 +4,7 @@ import type { SessionUser } from "@/lib/schemas/auth";
 import { encryptSecret } from "@/server/crypto/secrets";
 import { hsmGroups, hsmServers, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
 import { P11_KIT_CLIENT } from "@/server/pkcs11";
+import { allowLibraryFolder } from "@/server/testing/allow-libraries";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
@@ -51,6 +52,7 @@ describe("hsmAccessFor a local PKCS#11 module group", () => {
 
   it("a vendor library with its environment: exported as is, PIN decrypted for the SE's PIN file", async () => {
     const env = { P11_KIT_SERVER_ADDRESS: "unix:path=/run/vendor.sock" };
+    allowLibraryFolder("/run"); // as the host would declare its vendor socket folder
     const { access, tokenLabel } = await hsmAccessFor(
       handle.db,
       await moduleGroup("vendor", P11_KIT_CLIENT, env),

@@ -15,6 +15,7 @@ import {
 } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
 import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
+import { checkModule } from "../hsm-groups/module-allow-list";
 import { seDataDir } from "./se-folder";
 
 type SeRow = typeof serviceEngines.$inferSelect;
@@ -144,11 +145,13 @@ async function localModuleAccess(db: Db, group: GroupRow): Promise<HsmAccess> {
   if (!server) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);
-  // Any local library (SoftHSM, a vendor's), with the environment the console's own connection uses.
+  // A library the installation allows (SoftHSM, a vendor's), with the environment the console's own connection uses.
+  const env = group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {});
+  checkModule(group.moduleLibrary, env);
   return {
     kind: "module",
     providerPath: group.moduleLibrary,
-    env: group.builtIn ? localSoftHsmEnv() : (group.moduleEnv ?? {}),
+    env,
     tokenLabel: server.partition,
     pin: decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password"),
   };

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { resolveRunAs } from "@/server/dataplane";
+import { seUserFor } from "@/server/dataplane";
 import { type NtlsConnector, startNtlsConnector } from "@/server/ntls/connector";
 import type { ConnectorTarget } from "../hsm-groups/ntls-connectors";
 
@@ -57,7 +57,7 @@ export async function ensureSeNtls(target: SeNtlsTarget): Promise<void> {
     return;
   }
   await closeSeNtls(target.seName);
-  const runAs = resolveRunAs();
+  const runAs = seUserFor(target.seName);
   fs.mkdirSync(path.dirname(socketPath), { recursive: true });
   const connector = startNtlsConnector({
     host: target.host,

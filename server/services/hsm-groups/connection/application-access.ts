@@ -66,7 +66,7 @@ export async function closeAccess(db: Db, actor: Actor, groupId: string): Promis
   for (const member of members) {
     await drain(member);
     forgetLogin(member);
-    await closeConnection(member.client.connection.spec.name);
+    await closeConnection(member.client.connection.spec.name, member.client.connection.spec.group);
     await closeNtlsConnector(member.serverId);
   }
   const now = new Date();

@@ -6,7 +6,9 @@ import { changeProcedure, protectedProcedure, router } from "../../init";
 
 /** Uploads go through the route handler app/api/fileservice/hsmpackages (a streamed body). */
 export const hsmPackagesRouter = router({
-  list: protectedProcedure.output(z.array(ZHsmPackage)).query(({ ctx }) => listHsmPackages(ctx.db)),
+  list: protectedProcedure
+    .output(z.array(ZHsmPackage))
+    .query(({ ctx }) => listHsmPackages(ctx.db, ctx.actor)),
   remove: changeProcedure("security")
     .meta({ objectType: "hsmPackage" })
     .input(ZIdInput)

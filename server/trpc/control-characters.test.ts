@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { shellQuote } from "@/lib/shell-quote";
+import { setDbHandleForTests } from "@/server/db";
 import { auditLog, hsmGroups } from "@/server/db/schema";
+import { handlePackageUpload } from "@/server/http/package-upload";
 import { createSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
-import { handlePackageUpload } from "@/server/services/hsm-packages/upload-request";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -117,15 +118,18 @@ describe("strict identifiers and control characters", () => {
     // Packages belong to the installation: its administrator (the admin tenant) uploads them.
     const root = await seedUser(handle.db, { username: "root-strict" });
     const cookie = `${SESSION_COOKIE}=${(await createSession(handle.db, root.id, null)).token}`;
-    const origin = "http://console.test";
+    const origin = "https://console.test";
+    process.env.HSM_CONSOLE_ORIGINS = origin;
+    setDbHandleForTests(handle);
     const answer = await handlePackageUpload(
-      handle.db,
       new Request(`${origin}/api/fileservice/hsmpackages?hsmtype=safenet&filename=a%00.tar`, {
         method: "POST",
         body: "x",
         headers: { "content-type": "application/x-tar", origin, cookie },
       }),
     );
+    setDbHandleForTests(undefined);
+    delete process.env.HSM_CONSOLE_ORIGINS;
     const body = (await answer.json()) as { error: { field: string } };
     expect([answer.status, body.error.field]).toEqual([400, "filename"]);
     const rows = await handle.db.select().from(auditLog).where(eq(auditLog.action, "hsmPackages.upload"));

@@ -11,6 +11,7 @@ import {
   softHsmFixture,
   USER_PIN,
 } from "@/server/pkcs11/testing/fixtures";
+import { allowLibraryFolder } from "@/server/testing/allow-libraries";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 
 export async function localGroup(db: Db): Promise<{ id: string; tenantId: string }> {
@@ -28,6 +29,7 @@ export async function haGroup(
 ): Promise<{ id: string; hsm: SoftHsmFixture }> {
   const cloningKey = `${name}-cloning-domain`;
   const hsm = await softHsmFixture(partitions);
+  allowLibraryFolder(hsm.dir);
   await installCloningKey(hsm, partitions, cloningKey, randomBytes(32));
   const [group] = await db
     .insert(hsmGroups)

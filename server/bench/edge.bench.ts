@@ -87,7 +87,9 @@ async function upload(c: BenchConsole, auth: Record<string, string>, file: strin
       "content-length": String(fs.statSync(file).size),
     },
     body: fs.createReadStream(file),
+    fresh: true,
   });
+  if (r.status !== 201) console.error(`# upload answered ${r.status}: ${r.body.toString().slice(0, 300)}`);
   return r.status;
 }
 

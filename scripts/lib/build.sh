@@ -3,7 +3,7 @@ ensure_build() {
   local hash
   hash=$(find app components lib server public instrumentation.ts next.config.js package-lock.json tsconfig.json \
     -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.js' -o -name '*.json' -o -name '*.svg' -o -name '*.sql' \) \
-    -not -name '*.test.ts' 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+    -not -name '*.test.ts' -not -path '*/bench/*' 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
   if [ -f .next/BUILD_ID ] && [ "$(cat .next/.source-hash 2>/dev/null)" = "$hash" ]; then
     return 0
   fi

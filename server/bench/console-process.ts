@@ -19,7 +19,7 @@ export interface BenchConsole {
   serverPid(): number;
   request(
     apiPath: string,
-    init?: { method?: string; headers?: Record<string, string>; body?: string | Readable },
+    init?: { method?: string; headers?: Record<string, string>; body?: string | Readable; fresh?: boolean },
   ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>;
   /** Stops the console; the data folder is removed unless kept (to reopen its database). */
   stop(keepData?: boolean): Promise<void>;
@@ -55,8 +55,15 @@ export async function startBenchConsole(extraEnv: Record<string, string> = {}): 
       return new Promise((resolve, reject) => {
         const req = https.request(
           new URL(apiPath, base),
-          { method: init.method ?? "GET", headers: init.headers, agent: agent! },
+          {
+            method: init.method ?? "GET",
+            headers: init.headers,
+            // A fresh connection (for long uploads) cannot race an idle keep-alive close.
+            ...(init.fresh ? { agent: false, ca: fs.readFileSync(certFile, "utf8") } : { agent: agent! }),
+          },
           (res) => {
+            // An early answer (a refusal) ends the upload: stop sending the rest.
+            if (init.body && typeof init.body !== "string") init.body.unpipe(req).destroy();
             const parts: Buffer[] = [];
             res.on("data", (d: Buffer) => parts.push(d));
             res.on("end", () =>

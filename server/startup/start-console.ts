@@ -5,6 +5,7 @@ import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
+import { removeStaleSpools } from "@/server/services/hsm-packages/spool-file";
 import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
 
 /**
@@ -18,6 +19,8 @@ export async function startConsole(): Promise<void> {
     `[hsm-console] database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
   );
   await ensureDefaultTenant(handle.db);
+  const stale = await removeStaleSpools();
+  if (stale) console.log(`[hsm-console] removed ${stale} unfinished upload file(s) from an earlier run`);
   try {
     const local = await ensureLocalHsm(handle.db);
     console.log(

@@ -7,6 +7,21 @@ import { dataDir } from "@/server/config/env";
  * A private temporary file under <data>/uploads for a body that is being validated: written as
  * it streams, read back in chunks, removed afterwards. Keeps large uploads out of memory.
  */
+function spoolDir(): string {
+  return path.join(dataDir(), "uploads");
+}
+
+/**
+ * At start: spool files left by a process that stopped mid-upload belong to no one (every node
+ * has its own data folder), so they are removed.
+ */
+export async function removeStaleSpools(): Promise<number> {
+  const names = await fs.readdir(spoolDir()).catch(() => [] as string[]);
+  const stale = names.filter((n) => n.endsWith(".part"));
+  await Promise.all(stale.map((n) => fs.rm(path.join(spoolDir(), n), { force: true })));
+  return stale.length;
+}
+
 export class SpoolFile {
   private constructor(
     readonly file: string,
@@ -14,7 +29,7 @@ export class SpoolFile {
   ) {}
 
   static async create(): Promise<SpoolFile> {
-    const dir = path.join(dataDir(), "uploads");
+    const dir = spoolDir();
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${randomBytes(12).toString("hex")}.part`);
     return new SpoolFile(file, await fs.open(file, "wx+", 0o600));

@@ -13,7 +13,7 @@ import { openDb } from "@/server/db/client";
 import { users } from "@/server/db/schema";
 import { createSelfSignedCertificate, type WorkerTestPoint } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { createCertificate } from "./create-certificate";
 import { type CreationPoint, setCreationHook } from "./creation-hooks";
 import { importCertificate } from "./import-certificate";

@@ -15,7 +15,7 @@ import { seedUser } from "@/server/testing/seed";
 // Not a React hook: a private data folder (renamed so that the hook rule does not mistake it).
 import { useTempDataDir as tempDataDir } from "@/server/testing/test-env";
 import type { Actor } from "../actor";
-import { forgetLogins, openHsmGroup } from "../hsm-groups/hsm-access";
+import { forgetLogins, openHsmGroup } from "@/server/hsm/hsm-access";
 import type { CrashOrder } from "./crash-child";
 import { createCertificate } from "./create-certificate";
 import type { CreationPoint } from "./creation-hooks";

@@ -5,7 +5,7 @@ import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { reachPoint, tracked } from "./creation-hooks";
 import { finishKeyAndCertificate } from "./finish-create";
 import {

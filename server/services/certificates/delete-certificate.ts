@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { destroyInGroup } from "./hsm-keys";
 import { orphanGraceSeconds } from "./inventory";
 import { keyIdHexFor } from "./key-material";

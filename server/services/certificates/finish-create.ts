@@ -10,7 +10,7 @@ import {
   type TokenRef,
   toAppError,
 } from "@/server/pkcs11";
-import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { sealKey } from "./create-certificate";
 import { reachPoint } from "./creation-hooks";

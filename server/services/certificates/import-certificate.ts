@@ -12,7 +12,7 @@ import { validateImport } from "@/server/certs";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { assertNameFree, sealKey } from "./create-certificate";
 import { reachPoint, tracked } from "./creation-hooks";

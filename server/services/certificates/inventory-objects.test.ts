@@ -10,7 +10,7 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { keyIdHexFor, keyLabelFor, newCertificateId } from "./key-material";
 import { haGroup } from "./test-support";
 

@@ -5,7 +5,7 @@ import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import { type ObjectClass, type TokenObject, toAppError } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { destroyInGroup } from "./hsm-keys";
 import { keyCreatedAt, LABEL_PREFIX } from "./key-material";
 import type { CertificateRow } from "./load";

@@ -1,7 +1,7 @@
 import { KEY_CHOICES, type KeyChoice } from "@/lib/schemas/certificate";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
-import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { choiceOf } from "./key-material";
 
 /** Key types every member of the group can generate (HA: the intersection). */

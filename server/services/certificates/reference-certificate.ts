@@ -5,7 +5,7 @@ import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import { type KeyInfo, parsePkcs11Uri, pkcs11Uri } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { type HsmMember, openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmMember, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { assertNameFree } from "./create-certificate";
 import { spkiPem } from "./finish-create";

@@ -4,7 +4,7 @@ import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import { toAppError } from "@/server/pkcs11";
 import { writeAudit } from "../audit/write-audit";
-import { type HsmGroupAccess, openHsmGroup } from "../hsm-groups/hsm-access";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { VALIDITY_KEY } from "./create-certificate";
 import { isInFlightHere } from "./creation-hooks";
 import { activate, type FinishInput, keyInGroup } from "./finish-create";

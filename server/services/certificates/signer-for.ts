@@ -2,7 +2,7 @@ import { AppError } from "@/lib/errors";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import type { KeySigner, TokenRef } from "@/server/pkcs11";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { softwareSigner } from "./key-material";
 import type { CertificateRow } from "./load";
 

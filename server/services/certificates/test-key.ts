@@ -4,7 +4,7 @@ import type { Db } from "@/server/db";
 import type { KeyFlags } from "@/lib/schemas/certificate";
 import { CLONEABLE_MEANING, type KeyInfo, testKey, toAppError } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { softwareSigner } from "./key-material";
 import { loadCertificate } from "./load";
 

@@ -2,7 +2,7 @@
 import type { SessionUser } from "@/lib/schemas/auth";
 import type { Db } from "@/server/db";
 import { callerFor } from "@/server/testing/callers";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 
 export { haGroup, localGroup } from "./group-fixtures";
 

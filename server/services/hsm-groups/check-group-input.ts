@@ -6,7 +6,7 @@ import { parseModuleEnv } from "@/lib/schemas/module-env";
 import { parseServerCertificate } from "@/server/certs";
 import type { Db } from "@/server/db";
 import { hsmGroups } from "@/server/db/schema";
-import { checkModule } from "./module-allow-list";
+import { checkModule } from "@/server/hsm/module-allow-list";
 
 /**
  * Checks the schema cannot make: each server.pem is one valid X.509 certificate (normalised to

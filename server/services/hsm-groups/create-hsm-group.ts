@@ -7,7 +7,7 @@ import type { Actor } from "../actor";
 import { assertNameFree, checkGroupInput } from "./check-group-input";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
-import { consoleNode } from "./console-node";
+import { consoleNode } from "@/server/hsm/console-node";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { toHsmGroup } from "./to-hsm-group";
 

@@ -4,8 +4,8 @@ import type { Db } from "@/server/db";
 import { closeGroupConnections } from "@/server/pkcs11";
 import { hsmGroups, hsmServers, serviceEngineGroups, sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { forgetGroupLogins } from "./hsm-access";
-import { closeNtlsConnector } from "./ntls-connectors";
+import { forgetGroupLogins } from "@/server/hsm/hsm-access";
+import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { findGroup } from "./to-hsm-group";
 

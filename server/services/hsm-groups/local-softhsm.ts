@@ -1,26 +1,16 @@
 import fs from "node:fs";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { dataDir } from "@/server/config/env";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import { randomToken } from "@/server/crypto/tokens";
 import type { Db } from "@/server/db";
 import { hsmGroups, hsmServers, localHsmTokens } from "@/server/db/schema";
 import { createSoftHsmEnvironment, initSoftHsmToken, pkcs11, SOFTHSM_LIBRARY } from "@/server/pkcs11";
+import { localSoftHsmDir, localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
 
 export const LOCAL_HSM_LABEL = "hsm-console-local";
 export const LOCAL_HSM_GROUP = "Local-SoftHSM";
 const PENDING = "pending";
-
-/** The built-in token's SoftHSM2 configuration, inside this node's data folder. */
-export function localSoftHsmDir(): string {
-  return path.join(dataDir(), "softhsm");
-}
-
-export function localSoftHsmEnv(): Record<string, string> {
-  return { SOFTHSM2_CONF: path.join(localSoftHsmDir(), "softhsm2.conf") };
-}
 
 /**
  * The default HSM: a SoftHSM2 token in the data folder (never the system default), with

@@ -7,7 +7,7 @@ import type { Actor } from "../actor";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
 import { findClient } from "./clients-page";
-import { closeNtlsConnector } from "./ntls-connectors";
+import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 
 /**
  * A new key pair and certificate for the same client name. The old certificate stays listed,

@@ -5,8 +5,8 @@ import { parseServerCertificate } from "@/server/certs";
 import type { Db } from "@/server/db";
 import { hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { forgetLogins } from "./hsm-access";
-import { closeNtlsConnector } from "./ntls-connectors";
+import { forgetLogins } from "@/server/hsm/hsm-access";
+import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { certInfo, findGroup } from "./to-hsm-group";
 

@@ -10,9 +10,9 @@ import type { Actor } from "../actor";
 import { assertNameFree, checkGroupInput } from "./check-group-input";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
-import { consoleNode } from "./console-node";
-import { forgetGroupLogins } from "./hsm-access";
-import { closeNtlsConnector } from "./ntls-connectors";
+import { consoleNode } from "@/server/hsm/console-node";
+import { forgetGroupLogins } from "@/server/hsm/hsm-access";
+import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import { markSeGroupsRestartRequired } from "./restart-required";
 import { findGroup, toHsmGroup } from "./to-hsm-group";
 

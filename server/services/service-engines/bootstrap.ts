@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { serviceEngineGroups, serviceEngines } from "@/server/db/schema";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
-import { consoleNode } from "../hsm-groups/console-node";
+import { consoleNode } from "@/server/hsm/console-node";
 
 export const DEFAULT_SE_GROUP = "Default-Group";
 

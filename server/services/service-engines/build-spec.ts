@@ -13,9 +13,10 @@ import {
   sslCertificates,
   virtualServices,
 } from "@/server/db/schema";
-import { LOCAL_HSM_GROUP, localSoftHsmEnv } from "../hsm-groups/local-softhsm";
+import { localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
+import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
-import { checkModule } from "../hsm-groups/module-allow-list";
+import { checkModule } from "@/server/hsm/module-allow-list";
 import { seDataDir } from "./se-folder";
 
 type SeRow = typeof serviceEngines.$inferSelect;

@@ -104,7 +104,9 @@ describe("SE failover in every direction (lab appliances 127.0.123.x)", () => {
       return s.state === "failed" && both ? s : undefined;
     }, 60_000);
     expect(failed.stateReason).toMatch(/127\.0\.123\.11: HSM unreachable/);
-    expect(failed.stateReason).toMatch(/127\.0\.123\.13 \(par40\): client not registered \(.*par40 is not assigned/);
+    expect(failed.stateReason).toMatch(
+      /127\.0\.123\.13 \(par40\): client not registered \(.*par40 is not assigned/,
+    );
     const since = Date.now();
     expect((await ha.lab.lunash("hsm2", "client assignPartition -c se-1 -p par40")).result).toBe(0);
     await servesFrom(since, "par40");

@@ -8,7 +8,7 @@ import type { Db } from "@/server/db";
 import { type hsmGroups, hsmClients, hsmServers, type serviceEngines } from "@/server/db/schema";
 import { addTrustedClient } from "../hsm-groups/add-trusted-client";
 import { checkClientOnServer } from "../hsm-groups/check-registrations";
-import { consoleNode } from "../hsm-groups/console-node";
+import { consoleNode } from "@/server/hsm/console-node";
 import { presentedCertificate } from "../hsm-groups/server-cert-probe";
 import { seDataDir } from "./se-folder";
 import { currentSeMember, ensureSeNtls, seNtlsSocketPath } from "./se-ntls";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { seUserFor } from "@/server/dataplane";
 import { type NtlsConnector, startNtlsConnector } from "@/server/ntls/connector";
-import type { ConnectorTarget } from "../hsm-groups/ntls-connectors";
+import type { ConnectorTarget } from "@/server/hsm/ntls-connectors";
 
 /**
  * The service engines' own NTLS links: one connector per SE, to the one member of its HSM group

@@ -11,7 +11,7 @@ import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { toAppError } from "@/server/trpc/errors";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { markHsmGroupChanged } from "./hsm-group-changed";

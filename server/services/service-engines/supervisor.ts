@@ -10,7 +10,7 @@ import {
 } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { serviceEngines } from "@/server/db/schema";
-import { consoleNode } from "../hsm-groups/console-node";
+import { consoleNode } from "@/server/hsm/console-node";
 import { buildSpec } from "./build-spec";
 import { FailoverScheduler, type RecoveryOutcome } from "./failover";
 import type { MemberMode } from "./network-hsm-access";

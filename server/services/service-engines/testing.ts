@@ -8,7 +8,7 @@ import type { EchoServer } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { hsmGroups, sslCertificates } from "@/server/db/schema";
 import { closeAllConnections, createSelfSignedCertificate, pkcs11Uri } from "@/server/pkcs11";
-import { openHsmGroup } from "../hsm-groups/hsm-access";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 import { SeSupervisor, setSupervisor } from "./supervisor";
 

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { listenersHeldBy } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { serviceEngines, sslCertificates } from "@/server/db/schema";
-import { consoleNode } from "../hsm-groups/console-node";
+import { consoleNode } from "@/server/hsm/console-node";
 import { currentSupervisor } from "../service-engines/supervisor-registry";
 
 /**

@@ -4,9 +4,9 @@ import type { Db } from "@/server/db";
 import { hsmAccessState } from "@/server/db/schema";
 import { closeConnection } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
-import { consoleNode } from "../console-node";
-import { forgetLogin, type HsmMember, loginOnce } from "../hsm-access";
-import { closeNtlsConnector } from "../ntls-connectors";
+import { consoleNode } from "@/server/hsm/console-node";
+import { forgetLogin, type HsmMember, loginOnce } from "@/server/hsm/hsm-access";
+import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import { identityFor, loadGroup, membersOf, type ServerRow, serverName } from "./load-group";
 
 const DRAIN_LIMIT_MS = 30_000;

@@ -13,7 +13,7 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { memberFor, openHsmGroup } from "../hsm-access";
+import { memberFor, openHsmGroup } from "@/server/hsm/hsm-access";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "../local-softhsm";
 
 const NODE = "console-92";

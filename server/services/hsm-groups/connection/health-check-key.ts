@@ -1,4 +1,4 @@
-import type { HsmMember } from "../hsm-access";
+import type { HsmMember } from "@/server/hsm/hsm-access";
 
 /** A dedicated key per partition for test signatures (EJBCA's "test key"): never a customer key. */
 export const HEALTH_CHECK_LABEL = "hsm-console-healthcheck";

@@ -11,7 +11,7 @@ import {
   toAppError,
 } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
-import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "../hsm-access";
+import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "@/server/hsm/hsm-access";
 import { HEALTH_CHECK_LABEL } from "./health-check-key";
 import { type GroupRow, identityFor, loadGroup, membersOf, type ServerRow, serverName } from "./load-group";
 

@@ -2,7 +2,7 @@ import type { ListSlotsResult } from "@/lib/schemas/hsm-group-actions";
 import type { Db } from "@/server/db";
 import { toAppError } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
-import { type ClientIdentity, memberFor } from "../hsm-access";
+import { type ClientIdentity, memberFor } from "@/server/hsm/hsm-access";
 import { identityFor, loadGroup, serverName } from "./load-group";
 
 /** `vtl listSlots` per server, as this console node sees it (no login needed). */

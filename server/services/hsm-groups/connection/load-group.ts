@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import type { Db } from "@/server/db";
 import { hsmGroups, hsmServers } from "@/server/db/schema";
-import { type ClientIdentity, consoleIdentity, type HsmMember, memberFor } from "../hsm-access";
+import { type ClientIdentity, consoleIdentity, type HsmMember, memberFor } from "@/server/hsm/hsm-access";
 
 export type GroupRow = typeof hsmGroups.$inferSelect;
 export type ServerRow = typeof hsmServers.$inferSelect;

@@ -3,7 +3,7 @@ import tls from "node:tls";
 import { checkPinned, parsePem } from "@/server/ntls/pinning";
 import { checkNtlsRegistration } from "@/server/ntls/registration-check";
 import { toAppError } from "@/server/pkcs11";
-import type { ClientIdentity } from "../hsm-access";
+import type { ClientIdentity } from "@/server/hsm/hsm-access";
 import type { ServerRow } from "./load-group";
 
 /** Lab appliances (and Luna REST) answer on 8443 unless the server row names its admin API. */

@@ -5,8 +5,14 @@ import type { Db } from "@/server/db";
 import { hsmServers } from "@/server/db/schema";
 import { type PinFlags, toAppError } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
-import { consoleNode } from "../console-node";
-import { type ClientIdentity, forgetLogin, type HsmMember, loginOnce, memberFor } from "../hsm-access";
+import { consoleNode } from "@/server/hsm/console-node";
+import {
+  type ClientIdentity,
+  forgetLogin,
+  type HsmMember,
+  loginOnce,
+  memberFor,
+} from "@/server/hsm/hsm-access";
 import { ensureHealthCheckKey } from "./health-check-key";
 import { type GroupRow, identityFor, loadGroup, type ServerRow, serverName } from "./load-group";
 import { handshake, reach, type StageOutcome } from "./network-stages";

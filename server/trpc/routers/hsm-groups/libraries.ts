@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZOfferedLibrary } from "@/lib/schemas/hsm-group";
-import { offeredLibraries } from "@/server/services/hsm-groups/module-allow-list";
+import { offeredLibraries } from "@/server/hsm/module-allow-list";
 import { protectedProcedure } from "../../init";
 
 /** The installation's PKCS#11 libraries (read-only: no call extends the list). */

@@ -16,10 +16,10 @@ import {
   type ReplicationTransport,
   wrapTransport,
 } from "@/server/pkcs11";
-import { consoleNode } from "./console-node";
-import { localSoftHsmEnv } from "./local-softhsm";
-import { checkModule } from "./module-allow-list";
-import { ntlsSocketFor } from "./ntls-connectors";
+import { consoleNode } from "@/server/hsm/console-node";
+import { localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
+import { checkModule } from "@/server/hsm/module-allow-list";
+import { ntlsSocketFor } from "@/server/hsm/ntls-connectors";
 
 type GroupRow = typeof hsmGroups.$inferSelect;
 type ServerRow = typeof hsmServers.$inferSelect;

@@ -37,11 +37,16 @@ describe("strict identifiers and control characters", () => {
   });
 
   beforeAll(async () => {
+    // Read once with the rest of the environment: the package upload below comes from this origin.
+    process.env.HSM_CONSOLE_ORIGINS = "https://console.test";
     useTempDataDir();
     handle = await openTestDb();
     sec = await seedUser(handle.db, { username: "sec-strict", tenant: "tenant-strict", role: "admin" });
   });
-  afterAll(async () => handle?.close());
+  afterAll(async () => {
+    delete process.env.HSM_CONSOLE_ORIGINS;
+    await handle?.close();
+  });
 
   it("refuses the injected partition label, and labels outside the appliance's character set", async () => {
     const injected = "p;\n}\nX = {\n LibUNIX64 = /tmp/evil.so;\n#";
@@ -119,7 +124,6 @@ describe("strict identifiers and control characters", () => {
     const root = await seedUser(handle.db, { username: "root-strict" });
     const cookie = `${SESSION_COOKIE}=${(await createSession(handle.db, root.id, null)).token}`;
     const origin = "https://console.test";
-    process.env.HSM_CONSOLE_ORIGINS = origin;
     setDbHandleForTests(handle);
     const answer = await handlePackageUpload(
       new Request(`${origin}/api/fileservice/hsmpackages?hsmtype=safenet&filename=a%00.tar`, {
@@ -129,7 +133,6 @@ describe("strict identifiers and control characters", () => {
       }),
     );
     setDbHandleForTests(undefined);
-    delete process.env.HSM_CONSOLE_ORIGINS;
     const body = (await answer.json()) as { error: { field: string } };
     expect([answer.status, body.error.field]).toEqual([400, "filename"]);
     const rows = await handle.db.select().from(auditLog).where(eq(auditLog.action, "hsmPackages.upload"));

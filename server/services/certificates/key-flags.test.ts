@@ -15,6 +15,7 @@ import {
   softHsmFixture,
   USER_PIN,
 } from "@/server/pkcs11/testing/fixtures";
+import { allowLibraryFolder } from "@/server/testing/allow-libraries";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -39,6 +40,7 @@ describe("key flags shown per member are the token's", () => {
 
   async function haGroup(name: string, labels: string[], templates: boolean): Promise<SoftHsmFixture> {
     const hsm = await softHsmFixture(labels);
+    allowLibraryFolder(hsm.dir);
     fixtures.push(hsm);
     await installCloningKey(hsm, labels, DOMAIN, randomBytes(32), { templates });
     const [group] = await handle.db

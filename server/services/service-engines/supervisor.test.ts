@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { type EchoServer, probeVirtualService, seLayout, startEchoServer } from "@/server/dataplane";
 import { hsmGroups, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { toAppError } from "@/server/trpc/errors";
-import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { markHsmGroupChanged } from "./hsm-group-changed";
@@ -270,9 +270,9 @@ describe("service engines run by the console", () => {
     const { caller } = callerFor(handle.db, admin);
     const shop = (await caller.virtualServices.list()).find((v) => v.name === "shop")!;
     const plain = randomPort();
+    const { id, name, vip: shopVip, pool, seGroupId, enabled, certificateId } = shop;
     const edited = await caller.virtualServices.update({
-      ...shop,
-      certificateId: shop.certificateId,
+      ...{ id, name, vip: shopVip, pool, seGroupId, enabled, certificateId },
       healthCheckPath: "/health",
       ports: [...shop.ports, { port: plain, ssl: false }],
     });

@@ -1,5 +1,4 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { resetEnvForTests } from "@/server/config/env";
@@ -26,12 +25,11 @@ describe("virtual services cannot be used to reach other services (SSRF) and tak
       foreignRequests++;
       res.end("loopback-only secret");
     });
-    await new Promise<void>((resolve) => foreign.listen(0, VIP, resolve));
   });
   afterAll(async () => {
     delete process.env.HSM_CONSOLE_POOL_ALLOWED_NETWORKS;
     resetEnvForTests();
-    await new Promise((resolve) => foreign?.close(resolve));
+    if (foreign.listening) await new Promise((resolve) => foreign.close(resolve));
     await handle?.close();
   });
 
@@ -45,8 +43,9 @@ describe("virtual services cannot be used to reach other services (SSRF) and tak
   });
 
   it("Test refuses a VIP:port where another program listens, and sends it nothing", async () => {
-    const port = (foreign.address() as AddressInfo).port;
-    const vs = await caller().virtualServices.create({ ...base(), ports: [{ port, ssl: false }] });
+    // The program takes the VIP:port after the VS was saved (a held port is refused at save).
+    const vs = await caller().virtualServices.create(base());
+    await new Promise<void>((resolve) => foreign.listen(vs.ports[0]!.port, VIP, resolve));
     const result = await caller().virtualServices.test({ id: vs.id });
     expect(result).toMatchObject({ ok: false, body: null, error: expect.stringMatching(/not sent/) });
     expect(foreignRequests).toBe(0);

@@ -12,6 +12,7 @@ import {
   softHsmFixture,
   USER_PIN,
 } from "@/server/pkcs11/testing/fixtures";
+import { allowLibraryFolder } from "@/server/testing/allow-libraries";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -33,6 +34,7 @@ describe("HA set-up and cloneable members", () => {
 
   async function group(name: string, labels: string[], templates: boolean): Promise<string> {
     const hsm = await softHsmFixture(labels);
+    allowLibraryFolder(hsm.dir);
     fixtures.push(hsm);
     await installCloningKey(hsm, labels, DOMAIN, randomBytes(32), { templates });
     const [row] = await handle.db

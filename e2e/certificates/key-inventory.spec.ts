@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { E2E_DATA } from "../../playwright.config";
 
 const LIB = "/usr/lib/softhsm/libsofthsm2.so";
 const GROUP = `orphans-${Date.now().toString(36)}`;
@@ -18,7 +18,9 @@ function oldConsoleKeyId(): string {
 test("the key inventory opens on the group you came from; removing an orphan asks first, Cancel keeps it", async ({
   page,
 }) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-orphans-"));
+  // Inside the data folder: the installation allows SoftHSM configurations only there.
+  fs.mkdirSync(path.resolve(E2E_DATA), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(path.resolve(E2E_DATA), "e2e-orphans-"));
   const conf = path.join(dir, "softhsm2.conf");
   fs.mkdirSync(path.join(dir, "tokens"));
   fs.writeFileSync(conf, `directories.tokendir = ${path.join(dir, "tokens")}\nobjectstore.backend = file\n`);
@@ -52,7 +54,7 @@ test("the key inventory opens on the group you came from; removing an orphan ask
     await page.goto("/templates/security/hsm-groups/new");
     await page.getByLabel("Name").fill(GROUP);
     await page.getByLabel("Type").selectOption("pkcs11-module");
-    await page.getByLabel("PKCS#11 library").fill(LIB);
+    await page.getByLabel("PKCS#11 library").selectOption(LIB);
     await page.getByLabel("Library environment").fill(`SOFTHSM2_CONF=${conf}`);
     await page.getByLabel("Token label").fill("orphans");
     await page.getByLabel("PIN", { exact: true }).fill(PIN);

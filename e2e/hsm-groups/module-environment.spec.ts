@@ -16,7 +16,11 @@ test("a PKCS#11 module group takes a listed library and its environment: a runti
   await page.getByLabel("Type").selectOption("pkcs11-module");
   // A choice among the installation's libraries, not a typed path.
   const library = page.getByLabel("PKCS#11 library");
-  await expect(library.getByRole("option")).toContainText(["Choose a library…", "SoftHSM 2", "p11-kit client"]);
+  await expect(library.getByRole("option")).toContainText([
+    "Choose a library…",
+    "SoftHSM 2",
+    "p11-kit client",
+  ]);
   await library.selectOption("/usr/lib/softhsm/libsofthsm2.so");
   const env = page.getByLabel("Library environment");
   await env.fill("SOFTHSM2_CONF=/etc/softhsm/softhsm2.conf\nLD_PRELOAD=/tmp/evil.so");

@@ -14,14 +14,19 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
 }
 
-/** Opens path in both colour schemes once it has loaded, and checks it with axe. */
-async function checkPage(page: Page, path: string): Promise<void> {
+/**
+ * Opens path in both colour schemes once it has loaded, brings it into a state (e.g. a refused
+ * form, so error colours are checked too), and checks it with axe.
+ */
+async function checkPage(page: Page, path: string, state?: () => Promise<void>): Promise<void> {
   for (const colorScheme of SCHEMES) {
     await page.emulateMedia({ colorScheme });
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByText(/^Loading/)).toHaveCount(0);
-    expect.soft(await seriousViolations(page), `${path} (${colorScheme})`).toEqual([]);
+    await state?.();
+    const label = `${path}${state ? " with errors" : ""} (${colorScheme})`;
+    expect.soft(await seriousViolations(page), label).toEqual([]);
   }
 }
 
@@ -30,6 +35,12 @@ test.describe("signed out", () => {
 
   test("the login page has no serious or critical axe violation", async ({ page }) => {
     await checkPage(page, "/login");
+    await checkPage(page, "/login", async () => {
+      await page.getByLabel("Username").fill("nobody");
+      await page.getByLabel("Password").fill("not-the-password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.locator("main").getByRole("alert")).toHaveText("Wrong username or password.");
+    });
   });
 });
 
@@ -48,7 +59,9 @@ test("every menu page, form and detail page has no serious or critical axe viola
   const form = page.getByRole("form", { name: "New certificate" });
   await form.getByLabel("Name", { exact: true }).fill(name);
   await form.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM" });
-  await expect(form.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" })).toHaveCount(1);
+  await expect(
+    form.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" }),
+  ).toHaveCount(1);
   await form.getByLabel("Key", { exact: true }).selectOption({ label: "EC P-256" });
   await form.getByLabel("Common name (CN)").fill(`${name}.example.test`);
   await form.getByRole("button", { name: "Create certificate" }).click();
@@ -70,4 +83,8 @@ test("every menu page, form and detail page has no serious or critical axe viola
     "/no/such/page",
   ];
   for (const path of pages) await checkPage(page, path);
+  await checkPage(page, `${GROUPS}/new`, async () => {
+    await page.getByRole("button", { name: "Create HSM group" }).click();
+    await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  });
 });

@@ -19,7 +19,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </a>
       <ConsoleNav />
       <div className="shell-main">
-        <div className="topbar">
+        <header className="topbar">
           <span>
             Tenant: <strong>{user.tenantName}</strong>
           </span>
@@ -29,7 +29,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             </span>
             <SignOutButton />
           </span>
-        </div>
+        </header>
         <main id="main" tabIndex={-1}>
           {children}
         </main>

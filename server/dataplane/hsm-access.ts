@@ -2,6 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { AppError } from "@/lib/errors";
 import { childEnv, killGroup, killStale, pollUntil, type RunAs } from "./process";
+import type { ServiceEngineSpec } from "./types";
+
+/** Whether two SE specs reach the HSM the same way (functions such as `ensure` are left out on purpose). */
+export function sameHsmAccess(a: ServiceEngineSpec["hsm"], b: ServiceEngineSpec["hsm"]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 export const SOFTHSM_PROVIDER = "/usr/lib/softhsm/libsofthsm2.so";
 

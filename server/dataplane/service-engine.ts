@@ -5,18 +5,14 @@ import { Backoff } from "./backoff";
 import { checkCandidate } from "./checks";
 import { prepareFolders, promoteCandidate, writeCandidate, writePin } from "./files";
 import { type HealthMonitor, startHealthMonitor } from "./health";
-import { type P11KitServer, SOFTHSM_PROVIDER, startP11KitServer } from "./hsm-access";
+import { type P11KitServer, SOFTHSM_PROVIDER, sameHsmAccess, startP11KitServer } from "./hsm-access";
 import { seLayout } from "./layout";
 import { type NginxProcess, startNginx } from "./nginx-process";
 import type { RunAs } from "./process";
-import type { ApplyOutcome, ServiceEngineOptions } from "./service-engine-options";
 import { seUserFor } from "./se-user";
+import type { ApplyOutcome, ServiceEngineOptions } from "./service-engine-options";
 import type { ServiceEngineSpec, ServiceEngineState, ServiceEngineStatus } from "./types";
 import { validateSpec } from "./validate";
-
-function hsmKey(spec: ServiceEngineSpec): string {
-  return JSON.stringify(spec.hsm); // functions (ensure) are left out on purpose
-}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -92,7 +88,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
         this.#pending = null;
         return "saved";
       }
-      if (hsmKey(spec) !== hsmKey(this.#spec)) {
+      if (!sameHsmAccess(spec.hsm, this.#spec.hsm)) {
         this.#pending = spec;
         this.#setState("restart-required", "The HSM access changed; restart the service engine to apply it.");
         return "restart-required";

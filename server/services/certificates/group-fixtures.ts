@@ -20,24 +20,28 @@ export async function localGroup(db: Db): Promise<{ id: string; tenantId: string
   return { id: group!.id, tenantId: group!.tenantId };
 }
 
-/** An HA group over new SoftHSM tokens (one module) with the same cloning-domain key in each. */
+/**
+ * A group over new SoftHSM tokens (one module) with the same cloning-domain key in each; HA on
+ * unless `isHa: false`; `templates: false` gives the domain key a non-enforcing token would have.
+ */
 export async function haGroup(
   db: Db,
   tenantId: string,
   name: string,
   partitions: string[],
+  opts: { templates?: boolean; isHa?: boolean } = {},
 ): Promise<{ id: string; hsm: SoftHsmFixture }> {
   const cloningKey = `${name}-cloning-domain`;
   const hsm = await softHsmFixture(partitions);
   allowLibraryFolder(hsm.dir);
-  await installCloningKey(hsm, partitions, cloningKey, randomBytes(32));
+  await installCloningKey(hsm, partitions, cloningKey, randomBytes(32), { templates: opts.templates });
   const [group] = await db
     .insert(hsmGroups)
     .values({
       tenantId,
       name,
       type: "pkcs11-module",
-      isHa: true,
+      isHa: opts.isHa ?? true,
       moduleLibrary: SOFTHSM_LIBRARY,
       moduleEnv: { SOFTHSM2_CONF: hsm.confPath },
       cloningKeyLabel: cloningKey,

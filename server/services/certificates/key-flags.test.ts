@@ -1,21 +1,13 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import type { KeyFlags } from "@/lib/schemas/certificate";
-import { encryptSecret } from "@/server/crypto/secrets";
-import { hsmGroups, hsmServers } from "@/server/db/schema";
 import { closeAllConnections, SOFTHSM_LIBRARY } from "@/server/pkcs11";
-import {
-  installCloningKey,
-  type SoftHsmFixture,
-  softHsmFixture,
-  USER_PIN,
-} from "@/server/pkcs11/testing/fixtures";
-import { allowLibraryFolder } from "@/server/testing/allow-libraries";
+import { type SoftHsmFixture, USER_PIN } from "@/server/pkcs11/testing/fixtures";
+import { haGroup } from "@/server/services/certificates/group-fixtures";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -23,8 +15,6 @@ import { useTempDataDir } from "@/server/testing/test-env";
 import { settled } from "./test-support";
 
 const run = promisify(execFile);
-const DOMAIN = "kf-cloning-domain";
-
 /**
  * Issue #13: every key flag the console shows (UI, API, CLI share certificates.keyHolders) is the
  * member's token's own, compared per member with `pkcs11-tool -O` and an independent PKCS#11
@@ -38,32 +28,10 @@ describe("key flags shown per member are the token's", () => {
   const fixtures: SoftHsmFixture[] = [];
   const caller = () => callerFor(handle.db, admin).caller;
 
-  async function haGroup(name: string, labels: string[], templates: boolean): Promise<SoftHsmFixture> {
-    const hsm = await softHsmFixture(labels);
-    allowLibraryFolder(hsm.dir);
-    fixtures.push(hsm);
-    await installCloningKey(hsm, labels, DOMAIN, randomBytes(32), { templates });
-    const [group] = await handle.db
-      .insert(hsmGroups)
-      .values({
-        tenantId: admin.tenantId,
-        name,
-        type: "pkcs11-module",
-        isHa: true,
-        moduleLibrary: SOFTHSM_LIBRARY,
-        moduleEnv: { SOFTHSM2_CONF: hsm.confPath },
-        cloningKeyLabel: DOMAIN,
-      })
-      .returning();
-    await handle.db.insert(hsmServers).values(
-      labels.map((partition, position) => ({
-        groupId: group!.id,
-        position,
-        partition,
-        partitionPasswordEnc: encryptSecret(USER_PIN, "hsm_servers.partition_password"),
-      })),
-    );
-    return Object.assign(hsm, { groupId: group!.id });
+  async function groupOver(name: string, labels: string[], templates: boolean): Promise<SoftHsmFixture> {
+    const made = await haGroup(handle.db, admin.tenantId, name, labels, { templates });
+    fixtures.push(made.hsm);
+    return Object.assign(made.hsm, { groupId: made.id });
   }
 
   async function certificateIn(hsm: SoftHsmFixture, name: string) {
@@ -131,7 +99,7 @@ describe("key flags shown per member are the token's", () => {
   });
 
   it("every member's flags equal pkcs11-tool -O and an independent read; the replica is not called never-extractable", async () => {
-    const hsm = await haGroup("kf-ha", ["kf-1", "kf-2"], true);
+    const hsm = await groupOver("kf-ha", ["kf-1", "kf-2"], true);
     const cert = await certificateIn(hsm, "kf-web");
     const holders = await caller().certificates.keyHolders({ id: cert.id });
     expect(holders.members.map((m) => m.member).sort()).toEqual(["kf-1", "kf-2"]);
@@ -171,7 +139,7 @@ describe("key flags shown per member are the token's", () => {
   }, 120_000);
 
   it("on a token whose domain key does not enforce an unwrap template, the HA key is shown cloneable", async () => {
-    const hsm = await haGroup("kf-weak", ["kw-1", "kw-2"], false);
+    const hsm = await groupOver("kf-weak", ["kw-1", "kw-2"], false);
     const cert = await certificateIn(hsm, "kf-weak-web");
     const holders = await caller().certificates.keyHolders({ id: cert.id });
     const source = holders.members.find((m) => m.flags?.local)!;

@@ -1,24 +1,15 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { encryptSecret } from "@/server/crypto/secrets";
-import { auditLog, hsmGroups, hsmServers } from "@/server/db/schema";
-import { closeAllConnections, SOFTHSM_LIBRARY } from "@/server/pkcs11";
-import {
-  installCloningKey,
-  type SoftHsmFixture,
-  softHsmFixture,
-  USER_PIN,
-} from "@/server/pkcs11/testing/fixtures";
-import { allowLibraryFolder } from "@/server/testing/allow-libraries";
+import { auditLog, hsmGroups } from "@/server/db/schema";
+import { closeAllConnections } from "@/server/pkcs11";
+import type { SoftHsmFixture } from "@/server/pkcs11/testing/fixtures";
+import { haGroup } from "@/server/services/certificates/group-fixtures";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-
-const DOMAIN = "hc-cloning-domain";
 
 /**
  * Issue #13: HA on a token whose cloning-domain key does not enforce its unwrap template makes
@@ -33,30 +24,9 @@ describe("HA set-up and cloneable members", () => {
   const caller = () => callerFor(handle.db, admin).caller;
 
   async function group(name: string, labels: string[], templates: boolean): Promise<string> {
-    const hsm = await softHsmFixture(labels);
-    allowLibraryFolder(hsm.dir);
-    fixtures.push(hsm);
-    await installCloningKey(hsm, labels, DOMAIN, randomBytes(32), { templates });
-    const [row] = await handle.db
-      .insert(hsmGroups)
-      .values({
-        tenantId: admin.tenantId,
-        name,
-        type: "pkcs11-module",
-        moduleLibrary: SOFTHSM_LIBRARY,
-        moduleEnv: { SOFTHSM2_CONF: hsm.confPath },
-        cloningKeyLabel: DOMAIN,
-      })
-      .returning();
-    await handle.db.insert(hsmServers).values(
-      labels.map((partition, position) => ({
-        groupId: row!.id,
-        position,
-        partition,
-        partitionPasswordEnc: encryptSecret(USER_PIN, "hsm_servers.partition_password"),
-      })),
-    );
-    return row!.id;
+    const made = await haGroup(handle.db, admin.tenantId, name, labels, { templates, isHa: false });
+    fixtures.push(made.hsm);
+    return made.id;
   }
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { dataDir, env } from "@/server/config/env";
 import { type Db, type DbHandle, openDb } from "./client";
 
 export type { Db } from "./client";
+export type { DbOrTx, Tx } from "./db-or-tx";
 
 /** One handle per process, kept on globalThis so Next's hot reload does not open PGlite twice. */
 const holder = globalThis as unknown as { __hsmConsoleDb?: Promise<DbHandle> };

@@ -1,14 +1,12 @@
 import { eq, inArray } from "drizzle-orm";
-import type { Db } from "@/server/db";
+import type { DbOrTx } from "@/server/db";
 import { hsmGroups, serviceEngineGroups, serviceEngines } from "@/server/db/schema";
 import type { HsmPackageType } from "@/server/packages";
 import { GROUP_TYPES_OF_PACKAGE } from "./package-types";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-
 /** SEs of SE groups whose HSM group uses this package type install it at their next restart. */
 export async function markRestartRequired(
-  tx: Db | Tx,
+  tx: DbOrTx,
   type: HsmPackageType,
   reason: string,
 ): Promise<number> {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     console.error(`[hsm-console] the lab appliances did not start: ${(error as Error).message}`);
   }
 
-  const next = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+  const next = spawn(process.execPath, serverArgs(), {
     stdio: "inherit",
     env: { ...process.env, PORT: port },
   });
@@ -41,6 +41,12 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   next.on("exit", (code, signal) => void stop(code ?? (signal ? 1 : 0)));
+}
+
+/** Compiled (build/launch.cjs, as `npm start` runs it): the compiled server beside it; else the source under tsx. */
+function serverArgs(): string[] {
+  if (__filename.endsWith(".cjs")) return [path.join(__dirname, "serve.cjs")];
+  return ["--import", "tsx", "scripts/serve.ts"];
 }
 
 main().catch((error) => {

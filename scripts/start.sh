@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm start: installs what is missing, builds when needed, then serves the console
+# npm start: installs what is missing, builds when needed (the Next app, and the server, PKCS#11
+# worker and CLI compiled to build/ by esbuild), then serves the console with plain node
 # (migrations, data folder and setup token happen in the server's start-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +13,4 @@ ensure_node_modules
 ensure_native
 ensure_build
 export NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
-exec node --import tsx scripts/launch.ts
+exec node build/launch.cjs

@@ -25,7 +25,7 @@ import { forkWorker } from "./worker-process";
 
 export type { ConnectionSpec } from "./connection-spec";
 
-export { P11_KIT_CLIENT, workerEntryPath } from "./worker-process";
+export { P11_KIT_CLIENT } from "./worker-process";
 
 const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
 

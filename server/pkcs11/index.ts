@@ -13,7 +13,6 @@ export {
   type ConnectionSpec,
   HsmConnection,
   P11_KIT_CLIENT,
-  workerEntryPath,
 } from "./connection";
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";

@@ -1,23 +1,12 @@
 /** Starting one connection's worker process: its entry, environment, IPC and CPU priority. */
 import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
-import path from "node:path";
 import { AppError } from "../../lib/errors";
 import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
+import { type WorkerCommand, workerCommand } from "./worker-command";
 
 export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
-
-/** Located from the project root: inside Next's bundled server `__dirname` is not the source folder. */
-export function workerEntryPath(): string {
-  return process.env.HSM_PKCS11_WORKER_ENTRY ?? path.join(process.cwd(), ...WORKER_ENTRY_SEGMENTS);
-}
-
-/**
- * Joined at run time: a literal path here makes Next's bundler try to bundle the worker (a
- * TypeScript entry that must run under tsx in its own process) and fail the build.
- */
-const WORKER_ENTRY_SEGMENTS = "server/pkcs11/worker/entry.ts".split("/");
 
 /** The few variables a worker takes from the console: a fixed PATH and the layer's own debug switches. */
 const INHERITED = ["HSM_PKCS11_TEST_HOOKS", "HSM_PKCS11_DEBUG", "NODE_ENV"] as const;
@@ -32,7 +21,7 @@ function inherited(): NodeJS.ProcessEnv {
 }
 
 /** Forks the worker for a connection spec (throws when the spec names no library). */
-export function forkWorker(spec: ConnectionSpec): ChildProcess {
+export function forkWorker(spec: ConnectionSpec, command: WorkerCommand = workerCommand()): ChildProcess {
   const network = spec.socketPath !== undefined;
   const libraryPath = spec.libraryPath ?? (network ? P11_KIT_CLIENT : undefined);
   if (!libraryPath) throw new AppError("VALIDATION", "An HSM connection needs a library path.");
@@ -48,10 +37,10 @@ export function forkWorker(spec: ConnectionSpec): ChildProcess {
     UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),
   };
   if (network) env.P11_KIT_SERVER_ADDRESS = `unix:path=${spec.socketPath}`;
-  const child = fork(/* turbopackIgnore: true */ workerEntryPath(), [], {
+  const child = fork(/* turbopackIgnore: true */ command.entry, [], {
     cwd: process.cwd(),
     env,
-    execArgv: ["--import", "tsx"],
+    execArgv: command.execArgv,
     serialization: "json",
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

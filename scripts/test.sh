@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm test: installs what the tests need, then type-check, lint, unit and integration tests
-# (real SoftHSM, PGlite and a throwaway PostgreSQL), the build, and the e2e suite on Debian's
-# Chromium. Ends with "N passed, N failed" and a non-zero exit on any failure.
+# npm test: installs what the tests need, then the layer rules (dependency-cruiser), type-check,
+# lint, unit and integration tests (real SoftHSM, PGlite and a throwaway PostgreSQL), the build,
+# and the e2e suite on Debian's Chromium. Ends with "N passed, N failed" and a non-zero exit on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
@@ -30,6 +30,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Layer rules (.dependency-cruiser.cjs) first: an import across layers fails the run, whatever else passes.
+check_layers() {
+  npx depcruise app components lib server bin lab scripts --output-type err ||
+    { echo "layer rules broken: the imports above cross a rule of .dependency-cruiser.cjs (see DESIGN.md §3)"; return 1; }
+}
+stage layers check_layers
 stage typecheck bash -c 'npx next typegen >/dev/null && npx tsc --noEmit'
 stage lint npx biome lint .
 

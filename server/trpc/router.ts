@@ -12,6 +12,7 @@ import { serviceEnginesRouter } from "./routers/service-engines";
 import { tenantsRouter } from "./routers/tenants";
 import { usersRouter } from "./routers/users";
 import { virtualServicesRouter } from "./routers/virtual-services";
+import { registerProcedureInputs } from "./unknown-fields";
 
 export const appRouter = router({
   auth: authRouter,
@@ -27,5 +28,7 @@ export const appRouter = router({
   virtualServices: virtualServicesRouter,
   certificates: certificatesRouter,
 });
+
+registerProcedureInputs(appRouter);
 
 export type AppRouter = typeof appRouter;

@@ -4,17 +4,23 @@ import { AppError } from "@/lib/errors";
 import { unknownFields } from "@/lib/schemas/unknown-fields";
 import { t } from "./t";
 
+type Procedures = Record<string, { _def: { inputs: z.ZodType[] } }>;
+
+/**
+ * The procedures' input schemas by path, registered by router.ts when it is built: this file
+ * cannot import the router (the router imports the procedures, which are built with this check).
+ */
+let procedures: Procedures = {};
+
+export function registerProcedureInputs(router: { _def: { procedures: object } }): void {
+  procedures = router._def.procedures as Procedures;
+}
+
 /**
  * Every procedure's input, from the browser, the CLI or REST, is refused with 400 when it holds a
  * field its schema does not know, naming the fields, instead of zod dropping them silently.
- * The router is looked up at call time: it imports the procedures, which import this file.
  */
 export const rejectUnknownFields = t.middleware(async ({ path, getRawInput, next }) => {
-  const { appRouter } = await import("./router");
-  const procedures = appRouter._def.procedures as unknown as Record<
-    string,
-    { _def: { inputs: z.ZodType[] } }
-  >;
   const inputs = Object.hasOwn(procedures, path) ? (procedures[path]?._def.inputs ?? []) : [];
   if (inputs.length === 0) return next();
   const raw = await getRawInput();

@@ -1,30 +1,7 @@
-import { AppError } from "@/lib/errors";
-import { ZId } from "@/lib/schemas/common";
-import { errorResponse } from "@/server/http/error-response";
-import { guardRequest } from "@/server/http/request-guard";
-import { findClient } from "@/server/services/hsm-groups/clients-page";
+import { handleClientPem } from "@/server/http/client-pem";
 
-/**
- * Downloads `<client>.pem`: the client certificate only (the key never leaves the console), for
- * `scp <client>.pem admin@<hsm>:`. Session and tenant checked like any procedure.
- */
+/** Downloads `<client>.pem` (see handleClientPem). */
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; clientId: string }> }) {
   const { id, clientId } = await ctx.params;
-  try {
-    const { db, user } = await guardRequest(req);
-    if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
-    const notFound = new AppError("NOT_FOUND", "No such client certificate.");
-    if (!ZId.safeParse(id).success || !ZId.safeParse(clientId).success) throw notFound;
-    const client = await findClient(db, user, id, clientId);
-    if (!client) throw notFound;
-    return new Response(client.certPem, {
-      headers: {
-        "content-type": "application/x-pem-file",
-        "content-disposition": `attachment; filename="${client.name.replace(/[^A-Za-z0-9._-]/g, "_")}.pem"`,
-        "cache-control": "no-store",
-      },
-    });
-  } catch (error) {
-    return errorResponse(error);
-  }
+  return handleClientPem(req, id, clientId);
 }

@@ -2,21 +2,23 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { type Lab, startLabFromEnv } from "../lab";
+import { dataDir, env } from "../server/config/env";
 
 /**
  * Supervises the console's processes: the lab network HSM appliances (LAB_APPLIANCES, default 2)
  * and the Next server (which migrates and prepares the data folder on start). Ctrl-C stops all.
  */
 async function main(): Promise<void> {
-  const data = path.resolve(process.env.HSM_CONSOLE_DATA ?? "./data");
+  // Validated first: a wrong setting stops the start here, naming the variable.
+  const { PORT: port, LAB_APPLIANCES: labCount } = env();
+  const data = dataDir();
   fs.mkdirSync(data, { recursive: true, mode: 0o700 });
   process.env.HSM_CONSOLE_DATA = data;
-  const port = process.env.PORT ?? "3000";
   console.log(`[hsm-console] data folder: ${data}`);
 
   let lab: Lab | null = null;
   try {
-    lab = await startLabFromEnv(data);
+    lab = await startLabFromEnv(data, { LAB_APPLIANCES: String(labCount) });
   } catch (error) {
     // The lab is a convenience for trying the console; a real HSM needs none of it.
     console.error(`[hsm-console] the lab appliances did not start: ${(error as Error).message}`);
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
 
   const next = spawn(process.execPath, serverArgs(), {
     stdio: "inherit",
-    env: { ...process.env, PORT: port },
+    env: { ...process.env, PORT: String(port) },
   });
   console.log(`[hsm-console] serving on https://localhost:${port} (plain HTTP there redirects)`);
 

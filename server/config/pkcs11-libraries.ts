@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { dataDir } from "./env";
+import { dataDir, env } from "./env";
 
 /**
  * The PKCS#11 libraries this installation lets the console load (as root, in its workers and in
@@ -36,7 +36,7 @@ function defaults(): AllowedLibrary[] {
   const data = dataDir();
   return [
     {
-      path: process.env.SOFTHSM2_LIBRARY ?? "/usr/lib/softhsm/libsofthsm2.so",
+      path: env().SOFTHSM2_LIBRARY,
       label: "SoftHSM 2",
       env: { SOFTHSM2_CONF: [data] },
     },
@@ -81,11 +81,11 @@ let cached: { key: string; libraries: AllowedLibrary[] } | undefined;
 export function allowedLibraries(): AllowedLibrary[] {
   const file = path.join(dataDir(), LIBRARY_LIST_FILE);
   // The host may edit the file while the console runs: a changed file is read again.
-  const key = `${file}|${mtimeOf(file)}|${process.env[LIBRARY_LIST_ENV] ?? ""}`;
+  const fromEnv = env().HSM_CONSOLE_PKCS11_LIBRARIES;
+  const key = `${file}|${mtimeOf(file)}|${fromEnv ?? ""}`;
   if (cached?.key === key) return cached.libraries;
   const declared = [...defaults()];
   if (fs.existsSync(file)) declared.push(...parse(fs.readFileSync(file, "utf8"), file));
-  const fromEnv = process.env[LIBRARY_LIST_ENV];
   if (fromEnv) declared.push(...parse(fromEnv, LIBRARY_LIST_ENV));
   const byPath = new Map<string, AllowedLibrary>();
   for (const lib of declared) {

@@ -6,6 +6,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { AppError } from "../../lib/errors";
+import { env } from "../config/env";
 import { CallSlots } from "./call-slots";
 import { withDeadline } from "./deadline";
 import { fromWire, timeoutError, unavailableError } from "./errors";
@@ -26,8 +27,6 @@ import { forkWorker } from "./worker-process";
 export type { ConnectionSpec } from "./connection-spec";
 
 export { P11_KIT_CLIENT } from "./worker-process";
-
-const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -70,7 +69,7 @@ export class HsmConnection {
   }
 
   get timeoutMs(): number {
-    return this.spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return this.spec.timeoutMs ?? env().HSM_OP_TIMEOUT_MS;
   }
 
   /** Calls sent or waiting for a slot: "close application access" waits for this to reach 0. */

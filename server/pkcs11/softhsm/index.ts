@@ -4,9 +4,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { env } from "../../config/env";
 import { HsmConnection } from "../connection";
 
-export const SOFTHSM_LIBRARY = process.env.SOFTHSM2_LIBRARY ?? "/usr/lib/softhsm/libsofthsm2.so";
+export const SOFTHSM_LIBRARY = env().SOFTHSM2_LIBRARY;
 
 export interface SoftHsmEnvironment {
   /** Path of the generated softhsm2.conf: pass it as SOFTHSM2_CONF to the module's process. */

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Inventory } from "@/lib/schemas/certificate";
+import { env } from "@/server/config/env";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import { type ObjectClass, type TokenObject, toAppError } from "@/server/pkcs11";
@@ -10,14 +11,9 @@ import { destroyInGroup } from "./hsm-keys";
 import { keyCreatedAt, LABEL_PREFIX } from "./key-material";
 import type { CertificateRow } from "./load";
 
-const DEFAULT_GRACE_SECONDS = 3600;
-
 /** Orphans younger than this are left alone: their certificate may still be being created. */
 export function orphanGraceSeconds(): number {
-  const value = Number(process.env.HSM_CONSOLE_ORPHAN_GRACE_SECONDS);
-  return Number.isFinite(value) && value >= 0 && process.env.HSM_CONSOLE_ORPHAN_GRACE_SECONDS !== ""
-    ? value
-    : DEFAULT_GRACE_SECONDS;
+  return env().HSM_CONSOLE_ORPHAN_GRACE_SECONDS;
 }
 
 const LIVE = new Set(["active", "awaiting-certificate"]);

@@ -3,7 +3,11 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 
-/** tRPC codes chosen so that HTTP statuses match ERROR_STATUS in lib/errors.ts. */
+/**
+ * The tRPC (JSON-RPC) code of each HTTP status of ERROR_STATUS in lib/errors.ts, the nearest where
+ * tRPC has none (423, 507). The HTTP status itself is ERROR_STATUS's in tRPC as in REST: the error
+ * formatter (t.ts) puts it in the error's data and trpcResponseMeta answers with it.
+ */
 const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
@@ -12,6 +16,7 @@ const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   409: "CONFLICT",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE_CONTENT",
   423: "CONFLICT",
   429: "TOO_MANY_REQUESTS",
   500: "INTERNAL_SERVER_ERROR",
@@ -39,6 +44,20 @@ export function toTrpcError(error: AppError): TRPCError {
     message: error.message,
     cause: error,
   });
+}
+
+/**
+ * HTTP status of a tRPC response, from the statuses the error formatter gave each call: one status
+ * when every call agrees (as REST answers that code), 207 for a mixed batch, as tRPC itself does.
+ */
+export function trpcResponseMeta({ data }: { data: readonly unknown[] }): { status?: number } {
+  const statuses = new Set(
+    data.map(
+      (item) => (item as { error?: { data?: { httpStatus?: number } } }).error?.data?.httpStatus ?? 200,
+    ),
+  );
+  if (statuses.size === 0) return {};
+  return { status: statuses.size === 1 ? [...statuses][0] : 207 };
 }
 
 /** Any error, as the AppError the client will see. Unknown errors become a generic INTERNAL. */

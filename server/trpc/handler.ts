@@ -4,6 +4,7 @@ import { env } from "@/server/config/env";
 import { errorResponse } from "@/server/http/error-response";
 import { type GuardedRequest, guardRequest } from "@/server/http/request-guard";
 import { contextFrom } from "./context";
+import { trpcResponseMeta } from "./errors";
 import { appRouter } from "./router";
 
 /** The client batches at most this many calls; the server refuses larger batches. */
@@ -30,6 +31,7 @@ export async function handleTrpcRequest(req: Request): Promise<Response> {
     router: appRouter,
     createContext: ({ resHeaders }) => contextFrom(guarded, resHeaders),
     maxBatchSize: MAX_BATCH_SIZE,
+    responseMeta: trpcResponseMeta,
     allowMethodOverride: false,
   });
 }

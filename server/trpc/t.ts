@@ -21,7 +21,9 @@ export const t = initTRPC
         code: shape.code,
         data: {
           code: shape.data.code,
-          httpStatus: shape.data.httpStatus,
+          // ERROR_STATUS's status, as REST answers (tRPC's own table lacks 423 and 507); tRPC's
+          // for its own refusals that are no AppError (a GET on a mutation: 405).
+          httpStatus: app.code === "INTERNAL" ? shape.data.httpStatus : app.status,
           path: shape.data.path,
           appCode: app.code,
           field: app.field ?? null,

@@ -3,7 +3,7 @@ import readline from "node:readline";
 import { registerAllCommands } from "./commands";
 import { type CliConfig, loadConfig } from "./config";
 import { CliError } from "./errors";
-import { runLine } from "./run-line";
+import { runLine } from "./registry";
 import { Session } from "./session";
 import { interactiveShell } from "./shell";
 import { endsInQuote, statements } from "./tokenize";

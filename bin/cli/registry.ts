@@ -1,7 +1,9 @@
 import { usage } from "./errors";
 import type { Session } from "./session";
+import { words } from "./tokenize";
 
 /**
+ * The command registry and what the shell does with it: run a line, complete a line.
  * A top-level command ("show", "configure", ...). Commands live one per file under
  * bin/cli/commands/ and are listed in bin/cli/commands/index.ts.
  */
@@ -29,4 +31,33 @@ export function findCommand(verb: string): Command {
   const command = COMMANDS.get(verb);
   if (!command) throw usage(`Unknown command "${verb}". Type "help" for the list of commands.`);
   return command;
+}
+
+/** Runs one command line: the open sub-mode first, then the command registry. */
+export async function runLine(line: string, session: Session, globalJson = false): Promise<void> {
+  const all = words(line);
+  const args = all.filter((w) => w !== "--json");
+  session.json = globalJson || args.length !== all.length;
+  if (!args.length) return;
+  if (session.mode && (await session.mode.handle(args, session))) return;
+  const [verb, ...rest] = args;
+  await findCommand(verb!).run(rest, session);
+}
+
+/** Tab completion: verbs, then what the command (or the open sub-mode) proposes. */
+export async function completions(line: string, session: Session): Promise<[string[], string]> {
+  const typed = words(line);
+  if (line === "" || /\s$/.test(line)) typed.push("");
+  const current = typed.at(-1) ?? "";
+  let candidates: string[];
+  if (session.mode) {
+    candidates = session.mode.complete(typed);
+  } else if (typed.length <= 1) {
+    candidates = [...commands().map((c) => c.verb), "exit", "quit"];
+  } else {
+    const command = commands().find((c) => c.verb === typed[0]);
+    candidates = (await command?.complete?.(typed.slice(1), session)) ?? [];
+  }
+  const hits = candidates.filter((c) => c.startsWith(current));
+  return [hits.map((h) => `${h} `), current];
 }

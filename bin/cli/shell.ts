@@ -1,11 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { completions } from "./complete";
 import { configDir } from "./config";
 import { CliError } from "./errors";
 import { isSecretField } from "./fields";
-import { runLine } from "./run-line";
+import { completions, runLine } from "./registry";
 import type { Session } from "./session";
 import { words } from "./tokenize";
 

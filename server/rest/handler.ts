@@ -1,11 +1,11 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { env } from "@/server/config/env";
+import { errorEnvelope, errorResponse } from "@/server/http/error-response";
 import { guardRequest } from "@/server/http/request-guard";
 import { contextFrom } from "@/server/trpc/context";
 import { toListResponse } from "./list-items";
 import { callProcedure, procedureDef } from "./procedures";
-import { errorResponse, jsonResponse, methodNotAllowed } from "./respond";
 import { matchRoute, type RestRoute } from "./route";
 
 /**
@@ -125,4 +125,16 @@ function queryValue(value: string): unknown {
 
 function field(item: unknown, key: string): unknown {
   return item && typeof item === "object" ? (item as Record<string, unknown>)[key] : undefined;
+}
+
+/** JSON answers are never cached: they carry tenant data behind a credential. */
+const HEADERS = { "cache-control": "no-store" };
+
+export function jsonResponse(data: unknown, status = 200): Response {
+  return Response.json(data, { status, headers: HEADERS });
+}
+
+export function methodNotAllowed(method: string, name: string): Response {
+  const { body } = errorEnvelope(new AppError("VALIDATION", `${method} is not supported on /api/${name}.`));
+  return new Response(body, { status: 405, headers: { ...HEADERS, "content-type": "application/json" } });
 }

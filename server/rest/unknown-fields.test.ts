@@ -58,7 +58,12 @@ describe("unknown fields are refused with 400 naming them, on REST and tRPC", ()
   it("tRPC inputs with unknown fields, nested ones included, are refused naming them", async () => {
     const { caller } = callerFor(handle.db, admin);
     await expect(
-      caller.users.create({ username: "eve", password: "a-long-password", role: "operator", isRoot: true } as never),
+      caller.users.create({
+        username: "eve",
+        password: "a-long-password",
+        role: "operator",
+        isRoot: true,
+      } as never),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { field: "isRoot" } });
     await expect(
       caller.virtualServices.create({

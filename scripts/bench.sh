@@ -5,8 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
+source scripts/lib/build.sh
 ensure_debs "${RUNTIME_DEBS[@]}"
 ensure_node_modules
+# The compiled PKCS#11 worker, measured against a tsx-started one (server/pkcs11/bench/worker-start.bench.ts).
+ensure_server_build
 status=0
 while IFS= read -r file; do
   echo "# $file"

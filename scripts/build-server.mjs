@@ -3,10 +3,13 @@
 // Output: build/ (git-ignored), one CommonJS file per entry. Dependencies stay external (native
 // addons, Next, the database drivers are loaded from node_modules as they are); the `@/` alias is
 // resolved from tsconfig.json. Run by scripts/lib/build.sh when a source changed.
+// Usage: node scripts/build-server.mjs [outdir]   (default build/; inside the project, so that
+// the external packages resolve from its node_modules)
 import path from "node:path";
 import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
+const outdir = process.argv[2] ?? "build";
 
 /** Output names are read elsewhere: scripts/launch.ts, server/pkcs11/worker-command.ts, bin/hsm-console. */
 const entries = [
@@ -28,7 +31,7 @@ const serverOnly = {
 const result = await build({
   absWorkingDir: root,
   entryPoints: entries,
-  outdir: "build",
+  outdir,
   outExtension: { ".js": ".cjs" },
   bundle: true,
   platform: "node",
@@ -41,4 +44,4 @@ const result = await build({
   metafile: true,
 });
 const inputs = Object.keys(result.metafile.inputs).length;
-console.log(`[build] esbuild: ${entries.length} entries from ${inputs} sources into build/`);
+console.log(`[build] esbuild: ${entries.length} entries from ${inputs} sources into ${outdir}/`);

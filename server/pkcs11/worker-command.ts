@@ -25,12 +25,14 @@ const ENTRIES: Record<WorkerKind, string[]> = {
   source: "server/pkcs11/worker/entry.ts".split("/"),
 };
 
-export function workerCommand(kind: WorkerKind = preferredKind()): WorkerCommand {
-  const entry = path.join(process.cwd(), ...ENTRIES[kind]);
-  return { kind, entry, execArgv: kind === "source" ? ["--import", "tsx"] : [] };
+/** The project root is the working directory (of `npm start`, `next dev`, vitest and the benches). */
+export function workerCommand(kind?: WorkerKind, root = process.cwd()): WorkerCommand {
+  const chosen = kind ?? preferredKind(root);
+  const entry = path.join(root, ...ENTRIES[chosen]);
+  return { kind: chosen, entry, execArgv: chosen === "source" ? ["--import", "tsx"] : [] };
 }
 
-function preferredKind(): WorkerKind {
-  const compiled = path.join(process.cwd(), ...ENTRIES.compiled);
+function preferredKind(root: string): WorkerKind {
+  const compiled = path.join(root, ...ENTRIES.compiled);
   return env().NODE_ENV === "production" && fs.existsSync(compiled) ? "compiled" : "source";
 }

@@ -10,6 +10,19 @@ export interface CliConfig {
   fingerprint?: string;
 }
 
+/**
+ * The CLI's own environment (it is a client of the console, not the console: server/config is not
+ * its configuration). Read here only; empty values count as unset.
+ */
+export function envOverrides(env: NodeJS.ProcessEnv = process.env): CliConfig {
+  return {
+    ...(env.HSM_CONSOLE_CONTROLLER ? { controller: env.HSM_CONSOLE_CONTROLLER } : {}),
+    ...(env.HSM_CONSOLE_TOKEN ? { token: env.HSM_CONSOLE_TOKEN } : {}),
+    ...(env.HSM_CONSOLE_CA ? { ca: path.resolve(env.HSM_CONSOLE_CA) } : {}),
+    ...(env.HSM_CONSOLE_FINGERPRINT ? { fingerprint: env.HSM_CONSOLE_FINGERPRINT } : {}),
+  };
+}
+
 /** ~/.config/hsm-console (or $XDG_CONFIG_HOME/hsm-console): config and shell history. */
 export function configDir(): string {
   const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config");

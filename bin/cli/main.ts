@@ -1,7 +1,7 @@
 import path from "node:path";
 import readline from "node:readline";
 import { registerAllCommands } from "./commands";
-import { type CliConfig, loadConfig } from "./config";
+import { type CliConfig, envOverrides, loadConfig } from "./config";
 import { CliError } from "./errors";
 import { runLine } from "./registry";
 import { Session } from "./session";
@@ -80,10 +80,11 @@ async function main(argv: string[]): Promise<number> {
   registerAllCommands();
   const options = parseArgs(argv);
   const config = loadConfig();
+  const fromEnv = envOverrides();
   const session = new Session({
-    controller: options.controller || process.env.HSM_CONSOLE_CONTROLLER || config.controller,
-    token: options.token || process.env.HSM_CONSOLE_TOKEN || config.token,
-    ...trustFrom(options, config),
+    controller: options.controller || fromEnv.controller || config.controller,
+    token: options.token || fromEnv.token || config.token,
+    ...trustFrom(options, fromEnv, config),
   });
   if (options.script !== undefined) return runScript(statements(options.script), session, options.json);
   if (options.rest.length) return runScript([options.rest.map(quote).join(" ")], session, options.json);
@@ -92,10 +93,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** A trust given on the command line or in the environment replaces the saved one entirely. */
-function trustFrom(options: Options, config: CliConfig): { ca?: string; fingerprint?: string } {
-  const fingerprint = options.fingerprint || process.env.HSM_CONSOLE_FINGERPRINT;
-  const ca =
-    options.ca || (process.env.HSM_CONSOLE_CA ? path.resolve(process.env.HSM_CONSOLE_CA) : undefined);
+function trustFrom(
+  options: Options,
+  fromEnv: CliConfig,
+  config: CliConfig,
+): { ca?: string; fingerprint?: string } {
+  const fingerprint = options.fingerprint || fromEnv.fingerprint;
+  const ca = options.ca || fromEnv.ca;
   if (fingerprint) return { fingerprint };
   if (ca) return { ca };
   return {

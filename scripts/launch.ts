@@ -18,7 +18,7 @@ async function main(): Promise<void> {
 
   let lab: Lab | null = null;
   try {
-    lab = await startLabFromEnv(data, { LAB_APPLIANCES: String(labCount) });
+    lab = await startLabFromEnv(data, { ...process.env, LAB_APPLIANCES: String(labCount) });
   } catch (error) {
     // The lab is a convenience for trying the console; a real HSM needs none of it.
     console.error(`[hsm-console] the lab appliances did not start: ${(error as Error).message}`);

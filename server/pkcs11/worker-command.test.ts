@@ -65,14 +65,16 @@ describe("compiled worker", () => {
 
   it("production with a compiled entry picks it; otherwise, or without one, the sources under tsx", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "worker-root-"));
-    const saved = process.env.NODE_ENV;
+    // NODE_ENV is typed read-only; the test sets it as a host would.
+    const environment = process.env as Record<string, string | undefined>;
+    const saved = environment.NODE_ENV;
     try {
       expect(workerCommand(undefined, root)).toMatchObject({ kind: "source", execArgv: ["--import", "tsx"] });
       expect(workerCommand(undefined, root).entry).toBe(path.join(root, "server/pkcs11/worker/entry.ts"));
       fs.mkdirSync(path.join(root, "build"));
       fs.writeFileSync(path.join(root, "build/pkcs11-worker.cjs"), "");
       expect(workerCommand(undefined, root).kind).toBe("source"); // NODE_ENV=test: the build may be stale
-      process.env.NODE_ENV = "production";
+      environment.NODE_ENV = "production";
       expect(workerCommand(undefined, root)).toEqual({
         kind: "compiled",
         entry: path.join(root, "build/pkcs11-worker.cjs"),
@@ -81,7 +83,7 @@ describe("compiled worker", () => {
       fs.rmSync(path.join(root, "build"), { recursive: true });
       expect(workerCommand(undefined, root).kind).toBe("source");
     } finally {
-      process.env.NODE_ENV = saved;
+      environment.NODE_ENV = saved;
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

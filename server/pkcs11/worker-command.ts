@@ -28,11 +28,13 @@ const ENTRIES: Record<WorkerKind, string[]> = {
 /** The project root is the working directory (of `npm start`, `next dev`, vitest and the benches). */
 export function workerCommand(kind?: WorkerKind, root = process.cwd()): WorkerCommand {
   const chosen = kind ?? preferredKind(root);
-  const entry = path.join(root, ...ENTRIES[chosen]);
+  const entry = path.join(/* turbopackIgnore: true */ root, ...ENTRIES[chosen]);
   return { kind: chosen, entry, execArgv: chosen === "source" ? ["--import", "tsx"] : [] };
 }
 
 function preferredKind(root: string): WorkerKind {
-  const compiled = path.join(root, ...ENTRIES.compiled);
-  return env().NODE_ENV === "production" && fs.existsSync(compiled) ? "compiled" : "source";
+  const compiled = path.join(/* turbopackIgnore: true */ root, ...ENTRIES.compiled);
+  return env().NODE_ENV === "production" && fs.existsSync(/* turbopackIgnore: true */ compiled)
+    ? "compiled"
+    : "source";
 }

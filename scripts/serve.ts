@@ -1,6 +1,8 @@
 import next from "next";
 import { env } from "../server/config/env";
 import { createConsoleServer } from "../server/http/console-server";
+import { UPLOAD_PATH } from "../server/http/body-limit";
+import { handlePackageUpload } from "../server/http/package-upload";
 import { ensureConsoleTls } from "../server/http/tls/console-certificate";
 
 /**
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
     keyPem: tls.keyPem,
     trustProxy,
     handle: (req, res) => void handle(req, res),
+    // Uploads bypass Next's body adapter, which buffers the whole body (see web-bridge.ts).
+    webRoutes: { [UPLOAD_PATH]: (req) => handlePackageUpload(req) },
   });
   server.listener.listen(port, host, () =>
     console.log(`[hsm-console] listening on https://localhost:${port}`),

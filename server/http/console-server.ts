@@ -5,6 +5,7 @@ import { bodyCap, prefersConnectionClose, tooLarge } from "./body-limit";
 import { errorEnvelope } from "./error-response";
 import { allowedOrigins } from "./origins";
 import { PEER_HEADER, peerAddress } from "./peer-address";
+import { serveWebRoute, type WebHandler } from "./web-bridge";
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -13,6 +14,8 @@ export interface ConsoleServerOptions {
   keyPem: string;
   trustProxy: boolean;
   handle: NodeHandler;
+  /** POST routes served here with a pulled body instead of by Next (large uploads). */
+  webRoutes?: Record<string, WebHandler>;
 }
 
 /** Browsers remember for a year to use HTTPS only. */
@@ -43,6 +46,7 @@ export function createConsoleServer(options: ConsoleServerOptions): ConsoleServe
     if (refuseDeclaredSize(req, res)) return;
     // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
     if (expectsContinue) res.writeContinue();
+    if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
     options.handle(req, res);
   };
   const secure = https.createServer({ cert: options.certPem, key: options.keyPem }, (req, res) =>

@@ -45,7 +45,10 @@ export const MENU: MenuSection[] = [
     groups: [
       {
         label: "Settings",
-        links: [{ label: "Upload HSM Packages", href: "/administration/settings/hsm-packages" }],
+        links: [
+          { label: "Upload HSM Packages", href: "/administration/settings/hsm-packages" },
+          { label: "Console Certificate", href: "/administration/settings/console-certificate" },
+        ],
       },
       {
         label: null,

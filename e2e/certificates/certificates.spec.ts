@@ -4,31 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { E2E_DATA } from "../../playwright.config";
+import { createCertificate, LIST } from "../support/create-certificate";
 
-const LIST = "/templates/security/ssl-certificates";
 const softhsmEnv = { ...process.env, SOFTHSM2_CONF: path.join(E2E_DATA, "softhsm", "softhsm2.conf") };
-
-async function createCertificate(
-  page: Page,
-  name: string,
-  type: "Self-signed" | "CSR (signed by a certificate authority)",
-) {
-  await page.goto(LIST);
-  await page.getByRole("link", { name: "Create application certificate" }).click();
-  const form = page.getByRole("form", { name: "New certificate" });
-  await form.getByLabel("Name", { exact: true }).fill(name);
-  await form.getByLabel("Type", { exact: true }).selectOption({ label: type });
-  await form.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM" });
-  // Key types come from the token's mechanisms.
-  await expect(
-    form.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" }),
-  ).toHaveCount(1);
-  await form.getByLabel("Key", { exact: true }).selectOption({ label: "EC P-256" });
-  await form.getByLabel("Common name (CN)").fill(`${name}.example.test`);
-  await form.getByLabel("DNS names (SAN)").fill(`${name}.example.test`);
-  await form.getByRole("button", { name: "Create certificate" }).click();
-  await expect(page.getByRole("heading", { level: 2 })).toContainText(name);
-}
 
 /** In dir: a test CA (ca.key, ca.pem) signs req.csr into signed.pem for a TLS server name. */
 function signWithTestCa(dir: string, dnsName: string): void {

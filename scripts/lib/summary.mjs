@@ -30,7 +30,9 @@ const exitCode = (file) => {
 };
 const unexplained = (name, rc, failedInReport) => {
   if (rc !== 0 && failedInReport === 0) {
-    console.log(`failed stage: ${name} exited ${rc} without a failing test in its report (see its output above)`);
+    console.log(
+      `failed stage: ${name} exited ${rc} without a failing test in its report (see its output above)`,
+    );
     failed++;
   }
 };

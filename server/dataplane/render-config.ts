@@ -1,5 +1,5 @@
 import { certificateFile, hsmSocketPath, seLayout } from "./layout";
-import type { ServiceEngineSpec, VirtualServiceSpec } from "./types";
+import type { ConsoleFrontOptions, ServiceEngineSpec, VirtualServiceSpec } from "./types";
 import { validateSpec } from "./validate";
 
 export const PKCS11_ENGINE_PATH = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so";
@@ -41,6 +41,24 @@ function upstreamName(vs: VirtualServiceSpec): string {
   return `vs_${vs.id.replace(/-/g, "_")}`;
 }
 
+function frontServerLines(front: ConsoleFrontOptions): string[] {
+  return [
+    // nginx's own code for "plain HTTP sent to an HTTPS port": answered with a redirect only.
+    `    error_page 497 =308 ${front.redirectTo}$request_uri;`,
+    "    client_max_body_size 0;",
+  ];
+}
+
+function frontLocationLines(front: ConsoleFrontOptions): string[] {
+  return [
+    `      proxy_set_header ${front.secretHeader} "${front.secret}";`,
+    "      proxy_request_buffering off;",
+    "      proxy_buffering off;",
+    "      proxy_read_timeout 600s;",
+    "      proxy_send_timeout 600s;",
+  ];
+}
+
 function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): string[] {
   const lines: string[] = [`  # virtual service ${JSON.stringify(vs.name)} (${vs.id})`];
   if (vs.pool.length > 0) {
@@ -60,6 +78,7 @@ function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): 
       lines.push(`    ssl_certificate_key "engine:pkcs11:${engineKeyUri(spec, vs.keyUri)}";`);
       lines.push("    ssl_protocols TLSv1.2 TLSv1.3;");
     }
+    if (vs.front) lines.push(...frontServerLines(vs.front));
     lines.push("    location / {");
     if (vs.pool.length === 0) {
       lines.push('      return 503 "no pool server\\n";');
@@ -70,6 +89,7 @@ function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): 
       lines.push("      proxy_set_header Host $host;");
       lines.push("      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;");
       lines.push("      proxy_set_header X-Forwarded-Proto $scheme;");
+      if (vs.front) lines.push(...frontLocationLines(vs.front));
     }
     lines.push("    }", "  }");
   }

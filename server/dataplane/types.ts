@@ -67,6 +67,20 @@ export interface VirtualServiceSpec {
    */
   keyUri?: string;
   pool: PoolServer[];
+  /** Set only for the console's own HTTPS front (server/http/console-front.ts). */
+  front?: ConsoleFrontOptions;
+}
+
+/**
+ * The console's own HTTPS served by an SE: bodies streamed to the console uncapped (the console
+ * caps them itself), long answers waited for, a secret header that proves to the console's
+ * loopback listener that the request came through the front, and plain HTTP redirected.
+ */
+export interface ConsoleFrontOptions {
+  secretHeader: string;
+  secret: string;
+  /** https://host:port that plain-HTTP requests are sent to (no path). */
+  redirectTo: string;
 }
 
 export interface ServiceEngineSpec {

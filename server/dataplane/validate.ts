@@ -51,6 +51,14 @@ export function validateSpec(spec: ServiceEngineSpec): void {
       if (other) fail(`${f}.ports.${j}.port`, `${key} is already used by virtual service ${other}.`);
       listeners.set(key, vs.name);
     });
+    if (vs.front) {
+      if (!/^x-[a-z0-9-]{1,60}$/.test(vs.front.secretHeader))
+        fail(`${f}.front.secretHeader`, "The front's header name is x- and lowercase letters, digits, dashes.");
+      if (!/^[A-Za-z0-9_-]{32,128}$/.test(vs.front.secret))
+        fail(`${f}.front.secret`, "The front's secret is 32–128 letters, digits, '-' and '_'.");
+      if (!/^https:\/\/[A-Za-z0-9.:[\]-]{1,300}$/.test(vs.front.redirectTo))
+        fail(`${f}.front.redirectTo`, "The front redirects to https://host:port with no path.");
+    }
     if (vs.ports.some((p) => p.ssl)) {
       if (!vs.certificatePem?.includes("BEGIN CERTIFICATE"))
         fail(`${f}.certificatePem`, "SSL is on but no PEM certificate is given.");

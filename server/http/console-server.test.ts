@@ -43,6 +43,12 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
         req.on("data", (d: Buffer) => (entry.body += d.length));
         req.on("end", () => res.end("ok"));
       },
+      webRoutes: {
+        "/web-upload": async (req) => {
+          const size = (await req.arrayBuffer()).byteLength;
+          return Response.json({ size, peer: req.headers.get(PEER_HEADER) }, { status: 201 });
+        },
+      },
     });
     await new Promise<void>((resolve) => server.listener.listen(0, HOST, resolve));
     port = (server.listener.address() as AddressInfo).port;
@@ -116,6 +122,17 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
     const forged = await plain("evil.example");
     expect(forged.headers.location).not.toContain("evil.example");
     expect(forged.headers.location).toMatch(/^https:\/\//);
+  });
+
+  it("serves a web route's POST itself (body pulled, peer address set) and leaves its GET to the app", async () => {
+    seen.length = 0;
+    const posted = await request("/web-upload", { method: "POST", body: Buffer.alloc(512 * 1024) });
+    expect(posted.status).toBe(201);
+    expect(JSON.parse(posted.text)).toEqual({ size: 512 * 1024, peer: CLIENT });
+    expect(seen).toHaveLength(0);
+    const got = await request("/web-upload");
+    expect(got.text).toBe("ok");
+    expect(seen).toHaveLength(1);
   });
 
   it("takes the client address from the socket and drops client-sent forwarding headers", async () => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -5,6 +6,7 @@ import { bodyCap, prefersConnectionClose, tooLarge } from "./body-limit";
 import { errorEnvelope } from "./error-response";
 import { allowedOrigins } from "./origins";
 import { PEER_HEADER, peerAddress } from "./peer-address";
+import { serveWebRoute, type WebHandler } from "./web-bridge";
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -13,11 +15,19 @@ export interface ConsoleServerOptions {
   keyPem: string;
   trustProxy: boolean;
   handle: NodeHandler;
+  /** POST routes served here with a pulled body instead of by Next (large uploads). */
+  webRoutes?: Record<string, WebHandler>;
 }
 
 /** Browsers remember for a year to use HTTPS only. */
 export const HSTS = "max-age=31536000";
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
+/**
+ * Node's default 300 s cap on a whole request cut 250 MB package uploads on a slow link (408). A
+ * request may take as long as its bytes keep coming; a connection silent this long is closed.
+ */
+const IDLE_TIMEOUT_MS = 120_000;
+const TIMEOUTS = { requestTimeout: 0, headersTimeout: 60_000 } as const;
 /** How long a refused body may keep arriving after the answer before the connection is cut. */
 const LINGER_MS = 2_000;
 /** The first byte of every TLS connection is a handshake record; HTTP starts with a method's letter. */
@@ -36,18 +46,30 @@ export interface ConsoleServer {
   close(done?: () => void): void;
 }
 
-export function createConsoleServer(options: ConsoleServerOptions): ConsoleServer {
-  const serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
-    prepare(req, res, options.trustProxy);
+type Serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => void;
+
+/** What every request goes through, on the public listener and behind the HSM-keyed front alike. */
+function requestPipeline(
+  options: Pick<ConsoleServerOptions, "handle" | "webRoutes">,
+  trustProxy: boolean,
+): Serve {
+  return (req, res, expectsContinue) => {
+    prepare(req, res, trustProxy);
     res.setHeader("strict-transport-security", HSTS);
     if (refuseDeclaredSize(req, res)) return;
     // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
     if (expectsContinue) res.writeContinue();
+    if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
     options.handle(req, res);
   };
-  const secure = https.createServer({ cert: options.certPem, key: options.keyPem }, (req, res) =>
+}
+
+export function createConsoleServer(options: ConsoleServerOptions): ConsoleServer {
+  const serve = requestPipeline(options, options.trustProxy);
+  const secure = https.createServer({ cert: options.certPem, key: options.keyPem, ...TIMEOUTS }, (req, res) =>
     serve(req, res, false),
   );
+  secure.setTimeout(IDLE_TIMEOUT_MS);
   secure.on("checkContinue", (req, res) => serve(req, res, true));
   const plain = http.createServer((req, res) => redirectToHttps(req, res));
   // The inner servers never listen themselves: "listening" starts their connection tracking
@@ -71,6 +93,32 @@ export function createConsoleServer(options: ConsoleServerOptions): ConsoleServe
       for (const inner of [secure, plain]) inner.close();
     },
   };
+}
+
+/**
+ * The listener behind the console's HSM-keyed front (server/http/console-front.ts): plain HTTP on
+ * a loopback port, answering only requests that carry the front's secret header, whose forwarded
+ * headers (set by the front, last X-Forwarded-For entry = the real client) are then believed.
+ * Anything else on the machine that connects to the port directly is refused.
+ */
+export function createFrontedServer(
+  options: Pick<ConsoleServerOptions, "handle" | "webRoutes"> & { secretHeader: string; secret: string },
+): http.Server {
+  const serve = requestPipeline(options, true);
+  const expected = Buffer.from(options.secret);
+  const admit = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
+    const given = Buffer.from(String(req.headers[options.secretHeader] ?? ""));
+    delete req.headers[options.secretHeader];
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.writeHead(403, { "content-type": "text/plain", connection: "close" });
+      return void res.end("Use the console's HTTPS address.\n");
+    }
+    serve(req, res, expectsContinue);
+  };
+  const server = http.createServer(TIMEOUTS, (req, res) => admit(req, res, false));
+  server.setTimeout(IDLE_TIMEOUT_MS);
+  server.on("checkContinue", (req, res) => admit(req, res, true));
+  return server;
 }
 
 function prepare(req: http.IncomingMessage, res: http.ServerResponse, trustProxy: boolean): void {

@@ -67,6 +67,13 @@ export const RESOURCES = {
     nameField: "fileName",
     columns: ["fileName", "type", "version", "size", "sha256", "uploadedBy", "uploadedAt"],
   },
+  consolecertificate: {
+    summary:
+      "This node's own HTTPS certificate: POST …/choose {certificateId} (key in Local-SoftHSM; null = the file certificate), from the next start; POST …/status",
+    collectionActions: { status: "consoleTls.status", choose: "consoleTls.choose" },
+    nameField: "name",
+    columns: ["name", "subjectCn", "notAfter", "fingerprint"],
+  },
   hardwaresecuritymodulegroup: {
     summary:
       "HSM groups: network HSM appliances or PKCS#11 modules used together (Avi's HardwareSecurityModuleGroup)",

@@ -4,6 +4,7 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { certificatesRouter } from "./routers/certificates";
+import { consoleTlsRouter } from "./routers/console-tls";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
 import { hsmGroupsRouter } from "./routers/hsm-groups";
 import { hsmPackagesRouter } from "./routers/hsm-packages";
@@ -27,6 +28,7 @@ export const appRouter = router({
   serviceEngines: serviceEnginesRouter,
   virtualServices: virtualServicesRouter,
   certificates: certificatesRouter,
+  consoleTls: consoleTlsRouter,
 });
 
 registerProcedureInputs(appRouter);

@@ -137,7 +137,7 @@ export async function hsmAccessFor(
   return { access: await localModuleAccess(db, group), tokenLabel: null };
 }
 
-async function localModuleAccess(db: Db, group: GroupRow): Promise<HsmAccess> {
+export async function localModuleAccess(db: Db, group: GroupRow): Promise<HsmAccess> {
   const [server] = await db
     .select()
     .from(hsmServers)

@@ -1,0 +1,41 @@
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { pullBody } from "./web-bridge";
+
+/** A source of `count` chunks that counts how many the consumer side has taken from it. */
+function countingSource(count: number): { stream: Readable; taken: () => number } {
+  let taken = 0;
+  const stream = new Readable({
+    highWaterMark: 1,
+    read() {
+      taken++;
+      this.push(taken <= count ? Buffer.alloc(64 * 1024, taken) : null);
+    },
+  });
+  return { stream, taken: () => taken };
+}
+
+describe("the upload body bridge (pulls from the socket only as the handler reads)", () => {
+  it("takes no more than a couple of chunks ahead of a handler that read one", async () => {
+    const source = countingSource(1000);
+    const reader = pullBody(source.stream).getReader();
+    const first = await reader.read();
+    expect(first.value?.[0]).toBe(1);
+    // Let every pending callback run: a pushing adapter would drain all 1000 chunks now.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(source.taken()).toBeLessThanOrEqual(4);
+    await reader.cancel();
+  });
+
+  it("delivers every byte in order and then ends", async () => {
+    const source = countingSource(50);
+    let size = 0;
+    let last = 0;
+    for await (const chunk of pullBody(source.stream) as unknown as AsyncIterable<Uint8Array>) {
+      expect(chunk[0]).toBe(last + 1);
+      last = chunk[0]!;
+      size += chunk.byteLength;
+    }
+    expect(size).toBe(50 * 64 * 1024);
+  });
+});

@@ -1,0 +1,78 @@
+import type http from "node:http";
+import { Readable } from "node:stream";
+import { errorEnvelope } from "./error-response";
+
+/** A route served by the console's own listener with Web Request/Response, ahead of Next. */
+export type WebHandler = (req: Request) => Promise<Response>;
+
+/**
+ * The request body as a Web stream that reads the socket only when the handler asks for more.
+ * Next's own adapter enqueues every chunk as it arrives, so a slow consumer (a tar spooled to
+ * disk) holds the whole body in memory: four 250 MB uploads were a gigabyte of RSS. Pulling keeps
+ * TCP's flow control in charge.
+ */
+export function pullBody(source: Readable): ReadableStream<Uint8Array> {
+  const chunks = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array(next.value as Buffer));
+      },
+      // A handler that stops reading (a refusal) leaves the rest unread: the listener closes the
+      // connection after the answer, so nothing is destroyed here before the answer is written.
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+export function toWebRequest(req: http.IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(`https://console${req.url ?? "/"}`, {
+    method,
+    headers,
+    ...(hasBody ? { body: pullBody(req), duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+export async function writeWebResponse(res: http.ServerResponse, answer: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(answer.status, headers);
+  if (!answer.body) return void res.end();
+  await new Promise<void>((resolve, reject) => {
+    Readable.fromWeb(answer.body as import("node:stream/web").ReadableStream)
+      .on("error", reject)
+      .pipe(res)
+      .on("finish", resolve)
+      .on("error", reject);
+  });
+}
+
+/** Serves `req` with the handler registered for its path, if any; false leaves it to Next. */
+export function serveWebRoute(
+  routes: Record<string, WebHandler>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): boolean {
+  const pathname = new URL(req.url ?? "/", "https://console").pathname;
+  const handler = routes[pathname];
+  if (!handler || req.method !== "POST") return false;
+  handler(toWebRequest(req))
+    .then((answer) => writeWebResponse(res, answer))
+    .catch((error: unknown) => {
+      const { status, body } = errorEnvelope(error);
+      if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
+      res.end(body);
+    });
+  return true;
+}

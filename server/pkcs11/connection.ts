@@ -23,10 +23,6 @@ import type { ConnectionSpec } from "./connection-spec";
 import { IdleStop } from "./idle-stop";
 import { forkWorker } from "./worker-process";
 
-export type { ConnectionSpec } from "./connection-spec";
-
-export { P11_KIT_CLIENT, workerEntryPath } from "./worker-process";
-
 const DEFAULT_TIMEOUT_MS = Number(process.env.HSM_OP_TIMEOUT_MS ?? 10_000);
 
 export interface CallOptions {

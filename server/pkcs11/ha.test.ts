@@ -5,7 +5,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pkcs11Client } from "./client";
-import { HaGroup, type HaMember, wrapTransport } from "./ha";
+import { HaGroup } from "./ha";
+import { type HaMember, wrapTransport } from "./ha-transports";
 import {
   clientFor,
   installCloningKey,

@@ -14,11 +14,6 @@ import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-trans
 import type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
 
-export * from "./ha-transports";
-export { assertCustody } from "./ha-custody";
-export { CLONEABLE_MEANING } from "./ha-types";
-export type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
-
 /** Errors after which another member may succeed. */
 const FAILOVER_CODES = new Set([
   "HSM_UNAVAILABLE",

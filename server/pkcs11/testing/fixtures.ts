@@ -5,7 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Pkcs11Client } from "../client";
-import { type ConnectionSpec, HsmConnection } from "../connection";
+import { HsmConnection } from "../connection";
+import type { ConnectionSpec } from "../connection-spec";
 import { createCloningKey } from "../native/cloning-key";
 import { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "../softhsm";
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { checkValidity } from "@/server/ntls/pinning";
-import { cloneExport, cloneImport } from "@/server/pkcs11/appliance/clone";
-import { retireInTokenDomainKeys } from "@/server/pkcs11/appliance/cloning-domain";
+import { cloneExport, cloneImport } from "./clone";
+import { retireInTokenDomainKeys } from "./cloning-domain";
 import type { ApplianceConfig } from "./config";
 import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
 import { ApplianceError } from "./errors";

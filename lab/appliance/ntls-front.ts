@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import tls from "node:tls";
 import { watchAnswers } from "@/server/ntls/answer-timer";
-import { SOFTHSM_MODULE } from "@/server/pkcs11/appliance/p11";
+import { SOFTHSM_MODULE } from "./softhsm";
 import type { ServerIdentity } from "./server-cert";
 
 /**

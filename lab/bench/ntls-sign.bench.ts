@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { startLab } from "@/lab";
-import { SOFTHSM_MODULE } from "@/server/pkcs11/appliance/p11";
+import { SOFTHSM_MODULE } from "../appliance/softhsm";
 import { connect, makeClient, p11Script, tempDir, uploadCert } from "../test/helpers";
 
 /**

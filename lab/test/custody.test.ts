@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApplianceInfo, type Lab, startLab } from "@/lab";
 import { type CloneEndpoint, cloneExport, cloneImport } from "@/server/ntls/clone-client";
 import type { NtlsConnector } from "@/server/ntls/connector";
-import { SOFTHSM_MODULE } from "@/server/pkcs11/appliance/p11";
-import { ATTACKS, runAttack } from "@/server/pkcs11/testing/attacks";
+import { SOFTHSM_MODULE } from "../appliance/softhsm";
+import { ATTACKS, runAttack } from "../testing/attacks";
 import { connect, makeClient, p11Script, pkcs11Tool, type TestClient, tempDir, uploadCert } from "./helpers";
 
 /**

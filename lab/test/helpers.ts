@@ -129,10 +129,10 @@ export function rest(
   });
 }
 
-/** An independent PKCS#11 client for the lab tests; pkcs11js stays inside server/pkcs11. */
-const P11_SCRIPT = path.join(__dirname, "..", "..", "server", "pkcs11", "testing", "p11-script.ts");
+/** An independent PKCS#11 client for the lab tests; pkcs11js in its own process, apart from the console. */
+const P11_SCRIPT = path.join(__dirname, "..", "testing", "p11-script.ts");
 
-/** Runs server/pkcs11/testing/p11-script.ts (pkcs11js through p11-kit-client.so) in its own process. */
+/** Runs lab/testing/p11-script.ts (pkcs11js through p11-kit-client.so) in its own process. */
 export async function p11Script(
   socketPath: string,
   req: Record<string, unknown>,

@@ -5,7 +5,7 @@ import { assertCustody } from "./ha-custody";
 import { type HaMember, wrapTransport } from "./ha-transports";
 import { readDomainKeyTemplates } from "./native/cloning-key";
 import { SOFTHSM_LIBRARY } from "./softhsm";
-import { ATTACKS, type AttackResult, runAttack } from "./testing/attacks";
+import { ATTACKS, type AttackResult, runAttack } from "@/lab/testing/attacks";
 import {
   clientFor,
   installCloningKey,

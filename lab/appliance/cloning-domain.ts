@@ -118,7 +118,6 @@ function sessionDomainKey(value: Buffer): pkcs11js.Template {
   ];
 }
 
-
 function findVaultKey(ctx: TokenContext, name: string): Buffer | undefined {
   const [h] = findObjects(ctx, [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },

@@ -2,11 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { startLab } from "@/lab";
 import { SOFTHSM_MODULE } from "../appliance/softhsm";
-import { connect, makeClient, p11Script, tempDir, uploadCert } from "../test/helpers";
+import { makeClient, openNtlsLink, uploadCert } from "../testing/clients";
+import { p11Script } from "../testing/pkcs11";
+import { tempDir } from "../testing/run";
 
 /**
  * ECDSA P-256 and RSA-2048 signatures per second, one sequential client: SoftHSM loaded directly versus
- * through the NTLS path (p11-kit-client → connector → mTLS → front → p11-kit remote → SoftHSM).
+ * through the NTLS path (p11-kit-client → the lab's test NTLS link → mTLS → front → p11-kit remote → SoftHSM).
  * Prints `name: value` lines; the ratio is the number that matters (same run, same machine).
  *   node --import tsx lab/bench/ntls-sign.bench.ts [count]
  */
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
     uploadCert(hsm, client);
     await lab.lunash("hsm1", "client register -c bench -i 10.0.0.99");
     await lab.lunash("hsm1", "client assignPartition -c bench -p par43");
-    const conn = await connect(hsm, client, dir);
+    const conn = await openNtlsLink(hsm, client, dir);
     try {
       for (const [type, idHex, n] of [
         ["EC", "b0", count],

@@ -3,18 +3,10 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import {
-  connect,
-  makeClient,
-  p11Session,
-  pkcs11Tool,
-  run,
-  tempDir,
-  uploadCert,
-  visibleTokens,
-  waitForLog,
-} from "./helpers";
+import { makeClient, type NtlsLink, openNtlsLink, uploadCert } from "../testing/clients";
+import { p11Session, pkcs11Tool, visibleTokens } from "../testing/pkcs11";
+import { run, tempDir } from "../testing/run";
+import { waitForLog } from "../testing/test-lab";
 
 /** Direct children of a process (the appliance's p11-kit remote processes). */
 async function children(pid: number): Promise<number[]> {
@@ -26,8 +18,8 @@ async function children(pid: number): Promise<number[]> {
 describe("appliance faults", () => {
   let dir: string;
   let lab: Lab;
-  let c1: NtlsConnector;
-  let c2: NtlsConnector;
+  let c1: NtlsLink;
+  let c2: NtlsLink;
 
   const hsm = (i: number) => lab.appliances[i]!;
   const pin = (i: number) => hsm(i).partitions[0]!.password;
@@ -52,8 +44,8 @@ describe("appliance faults", () => {
       await lab.lunash(name, "client register -c se -i 10.0.0.7");
       await lab.lunash(name, `client assignPartition -c se -p ${hsm(i).partitions[0]!.label}`);
     }
-    c1 = await connect(hsm(0), client, dir);
-    c2 = await connect(hsm(1), client, dir);
+    c1 = await openNtlsLink(hsm(0), client, dir);
+    c2 = await openNtlsLink(hsm(1), client, dir);
     const gen = await pkcs11Tool(c1.socketPath, [
       ...["--token-label", "par43", "--login", "--pin", pin(0)],
       ...["--keypairgen", "--key-type", "EC:prime256v1", "--id", "42"],

@@ -60,7 +60,9 @@ function main(): unknown {
         key,
         Object.values(types).map((type) => ({ type })),
       );
-      return Object.fromEntries(Object.keys(types).map((k, i) => [k, Buffer.isBuffer(got[i]?.value) && got[i].value[0] === 1]));
+      return Object.fromEntries(
+        Object.keys(types).map((k, i) => [k, Buffer.isBuffer(got[i]?.value) && got[i].value[0] === 1]),
+      );
     }
     if (req.op === "bench") return bench(p11, session, key, req.count ?? 1000, req.type ?? "EC");
     const data = Buffer.from(req.dataB64 ?? "", "base64");

@@ -2,20 +2,13 @@ import { createHash, createPublicKey, verify } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import { checkNtlsRegistration } from "@/server/ntls/registration-check";
-import {
-  connect,
-  makeClient,
-  P11_KIT_CLIENT,
-  pkcs11Tool,
-  run,
-  type TestClient,
-  uploadCert,
-  useTestLab,
-  visibleTokens,
-  waitForLog,
-} from "./helpers";
+import { type TestClient, uploadCert } from "@/lab/testing/clients";
+import { P11_KIT_CLIENT, pkcs11Tool, visibleTokens } from "@/lab/testing/pkcs11";
+import { run } from "@/lab/testing/run";
+import { useTestLab, waitForLog } from "@/lab/testing/test-lab";
+import type { NtlsConnector } from "../connector";
+import { checkNtlsRegistration } from "../registration-check";
+import { connect, makeClient } from "../testing/lab-client";
 
 /**
  * The document's Step 2 for real: register a client, assign a partition, and a PKCS#11 client

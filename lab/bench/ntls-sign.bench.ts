@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { startLab } from "@/lab";
 import { SOFTHSM_MODULE } from "../appliance/softhsm";
@@ -12,11 +13,24 @@ import { tempDir } from "../testing/run";
  * Prints `name: value` lines; the ratio is the number that matters (same run, same machine).
  *   node --import tsx lab/bench/ntls-sign.bench.ts [count]
  */
+const HANDSHAKE_LIMIT_MS = 1000;
+
+/** How long the front keeps a peer that connects and never starts TLS (the lab test checks the log). */
+function silentPeerDropped(ntls: { host: string; port: number }): Promise<number> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const socket = net.connect(ntls.port, ntls.host);
+    socket.on("error", () => undefined);
+    socket.once("close", () => resolve(performance.now() - t0));
+  });
+}
+
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 2000);
   const dir = tempDir("lab-bench");
   const lab = await startLab({
     dataDir: dir,
+    handshakeTimeoutMs: HANDSHAKE_LIMIT_MS,
     appliances: [
       { name: "hsm1", host: "127.0.85.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
     ],
@@ -28,6 +42,8 @@ async function main(): Promise<void> {
     uploadCert(hsm, client);
     await lab.lunash("hsm1", "client register -c bench -i 10.0.0.99");
     await lab.lunash("hsm1", "client assignPartition -c bench -p par43");
+    console.log(`lab_front_silent_peer_dropped_ms: ${(await silentPeerDropped(hsm.ntls)).toFixed(0)}`);
+    console.log(`lab_front_handshake_limit_ms: ${HANDSHAKE_LIMIT_MS}`);
     const conn = await openNtlsLink(hsm, client, dir);
     try {
       for (const [type, idHex, n] of [

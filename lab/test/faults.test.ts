@@ -99,9 +99,8 @@ describe("appliance faults", () => {
     expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
     held.destroy();
 
-    const t0 = Date.now();
-    expect((await visibleTokens(c1.socketPath)).ok).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // The client fails by itself (the link is closed), it does not hang until run() kills it.
+    expect(await visibleTokens(c1.socketPath)).toMatchObject({ ok: false, timedOut: false });
 
     expect((await visibleTokens(c2.socketPath)).labels).toEqual(["par40"]);
     const gen = await pkcs11Tool(c2.socketPath, [
@@ -120,12 +119,11 @@ describe("appliance faults", () => {
   });
 
   it("the front drops a peer that connects and never starts TLS", async () => {
-    const t0 = Date.now();
     const socket = net.connect(hsm(1).ntls.port, hsm(1).ntls.host);
     await new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    const waited = Date.now() - t0;
-    expect(waited).toBeGreaterThanOrEqual(900);
-    expect(waited).toBeLessThan(5000);
+    // Dropped by its handshake limit (the log says so), not by anything else.
+    const log = /handshake failed from \S+: TLS handshake timeout/;
+    expect(await waitForLog(hsm(1), log)).toMatch(log);
   });
 
   it("the front ends a link whose HSM side stops answering", async () => {
@@ -138,13 +136,10 @@ describe("appliance faults", () => {
       if (stopped === undefined) await new Promise((r) => setTimeout(r, 20));
     }
     process.kill(stopped, "SIGSTOP"); // p11-kit remote (and so the HSM) hangs
-    const t0 = Date.now();
     const closed = new Promise<void>((resolve) => raw.once("close", () => resolve()));
     raw.on("error", () => undefined);
     raw.write(Buffer.from([0])); // p11-kit's protocol version byte: a request awaiting an answer
     await closed;
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
-    expect(Date.now() - t0).toBeLessThan(5000);
     const log = /no answer from the HSM within 500 ms/;
     expect(await waitForLog(hsm(1), log)).toMatch(log);
     // And the wedged child is reaped (SIGKILL after the grace period), not left behind.

@@ -103,6 +103,7 @@ export async function openNtlsLink(
         remote.destroy();
       });
     }
+    remote.setNoDelay(true); // small RPC round trips: no Nagle delay
     local.pipe(remote).pipe(local);
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));

@@ -18,10 +18,10 @@ export function pkcs11Tool(socketPath: string, args: string[]): Promise<RunResul
 /** Token labels a PKCS#11 client sees through a connector (pkcs11-tool -L). */
 export async function visibleTokens(
   socketPath: string,
-): Promise<{ ok: boolean; labels: string[]; out: string }> {
+): Promise<{ ok: boolean; labels: string[]; out: string; timedOut: boolean }> {
   const r = await pkcs11Tool(socketPath, ["-L"]);
   const labels = [...r.stdout.matchAll(/token label\s*:\s*(\S+)/g)].map((m) => m[1] ?? "");
-  return { ok: r.code === 0, labels, out: r.stdout + r.stderr };
+  return { ok: r.code === 0, labels, out: r.stdout + r.stderr, timedOut: r.timedOut };
 }
 
 /** An independent PKCS#11 client for the lab tests; pkcs11js in its own process, apart from the console. */

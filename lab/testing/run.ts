@@ -12,6 +12,8 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Killed by `run` at `timeoutMs`: the command hung instead of ending by itself. */
+  timedOut: boolean;
 }
 
 /** Async on purpose: an NTLS link may run in this process and must keep relaying meanwhile. */
@@ -24,7 +26,7 @@ export function run(
   return new Promise((resolve) => {
     execFile(cmd, args, { env: { ...process.env, ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      resolve({ code, stdout: String(stdout), stderr: String(stderr), timedOut: error?.killed === true });
     });
   });
 }

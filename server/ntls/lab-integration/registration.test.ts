@@ -155,14 +155,13 @@ describe("client registration gates NTLS access", () => {
     expect(verify("sha256", fs.readFileSync(msg), key, fs.readFileSync(sig))).toBe(true);
   });
 
-  it("refuses a certificate that is not registered, quickly", async () => {
+  it("refuses a certificate that is not registered: the client fails at once instead of hanging", async () => {
     const stranger = await makeClient("stranger");
     const conn = track(await connect(hsm(), stranger, t.dir()));
-    const t0 = Date.now();
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
     expect(seen.labels).toEqual([]);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(seen.timedOut).toBe(false); // ended by the closed link, not killed by run()
     const log = /refused .*not registered/;
     expect(await waitForLog(hsm(), log)).toMatch(log);
     // The console can ask why, with the same identity, on the admin API.

@@ -6,9 +6,8 @@ import path from "node:path";
 import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "@/server/testing/manual-clock";
-import { createClientCertificate } from "./client-cert";
 import { type NtlsConnector, startNtlsConnector } from "./connector";
-import { createSelfSigned, type SelfSignedResult } from "./self-signed";
+import { createClientCertificate, createSelfSigned, type SelfSignedResult } from "./self-signed";
 
 /**
  * The connector against plain TLS peers: pinning, client identity, and bounded waits. The waits run

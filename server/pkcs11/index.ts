@@ -13,7 +13,7 @@ export type { ConnectionSpec } from "./connection-spec";
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";
 export { HaGroup, type HaGroupOptions } from "./ha";
-export { assertCustody } from "./ha-custody";
+export { assertCustody, CLONEABLE_MEANING, type MemberCustody } from "./ha-custody";
 export {
   type CloneApi,
   type CloneEndpoint,
@@ -23,7 +23,7 @@ export {
   type ReplicationTransport,
   wrapTransport,
 } from "./ha-transports";
-export { CLONEABLE_MEANING, type MemberCustody, type MemberHealth, type ReplicationReport } from "./ha-types";
+export type { MemberHealth, ReplicationReport } from "./ha-types";
 export {
   closeAllConnections,
   closeConnection,

@@ -9,9 +9,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { createClientCertificate } from "../client-cert";
 import { startNtlsConnector } from "../connector";
-import { createSelfSigned } from "../self-signed";
+import { createClientCertificate, createSelfSigned } from "../self-signed";
 
 const LIMIT_MS = 300;
 

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ApplianceInfo } from "@/lab";
 import type { TestClient } from "@/lab/testing/clients";
-import { createClientCertificate } from "../client-cert";
 import { type NtlsConnector, startNtlsConnector } from "../connector";
+import { createClientCertificate } from "../self-signed";
 
 /**
  * The console's NTLS client against lab appliances (integration tests): client identities made

@@ -1,7 +1,6 @@
 import { X509Certificate } from "node:crypto";
-import { checkValidity } from "@/server/ntls/pinning";
-import { cloneExport, cloneImport } from "@/server/pkcs11/appliance/clone";
-import { retireInTokenDomainKeys } from "@/server/pkcs11/appliance/cloning-domain";
+import { cloneExport, cloneImport } from "./clone";
+import { retireInTokenDomainKeys } from "./cloning-domain";
 import type { ApplianceConfig } from "./config";
 import { type DomainKey, domainFromSecret, randomDomain, wipe } from "./domain-key";
 import { ApplianceError } from "./errors";
@@ -101,8 +100,8 @@ export class Appliance {
     }
     const client = this.registry.findByFingerprint(cert.fingerprint256);
     if (!client) return { ok: false, reason: `certificate ${cert.fingerprint256} is not registered` };
-    const validity = checkValidity(cert);
-    if (!validity.ok) return { ok: false, reason: `client ${client.name}: ${validity.reason}` };
+    const outOfDate = datesRefusal(cert, new Date());
+    if (outOfDate) return { ok: false, reason: `client ${client.name}: ${outOfDate}` };
     return { ok: true, client };
   }
 
@@ -173,4 +172,11 @@ export class Appliance {
         : [];
     });
   }
+}
+
+/** Why NTLS refuses a registered certificate outside its validity dates (undefined: within them). */
+function datesRefusal(cert: X509Certificate, now: Date): string | undefined {
+  if (now.getTime() < Date.parse(cert.validFrom)) return `certificate not valid before ${cert.validFrom}`;
+  if (now.getTime() > Date.parse(cert.validTo)) return `certificate expired on ${cert.validTo}`;
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { AppError, type AppErrorCode } from "@/lib/errors";
 /**
  * An appliance refusal, in the appliance's words. The shell prints it Luna-style with a
  * non-zero Command Result; the REST API maps `code` to an HTTP status with the same message.
- * An AppError, like the refusals of the in-HSM operations (server/pkcs11/appliance).
+ * An AppError, like the refusals of the in-HSM operations (clone.ts, cloning-domain.ts).
  */
 export class ApplianceError extends AppError {
   constructor(

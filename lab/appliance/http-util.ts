@@ -31,7 +31,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  // Appliance refusals and those of the in-HSM operations (server/pkcs11/appliance) alike.
+  // Appliance refusals and those of the in-HSM operations (clone.ts, cloning-domain.ts, softhsm.ts) alike.
   if (error instanceof AppError) {
     sendJson(res, ERROR_STATUS[error.code], { code: error.code, message: error.message });
   } else {

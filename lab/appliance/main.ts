@@ -8,7 +8,7 @@ import { NtlsFront } from "./ntls-front";
 import { appliancePaths } from "./paths";
 import { ensureAdminCredentials } from "./secrets";
 import { ensureServerCert } from "./server-cert";
-import { ensureSofthsmConf } from "./softhsm-conf";
+import { ensureSofthsmConf } from "./softhsm";
 
 /**
  * One appliance = this process (NTLS front, admin API, console socket) plus one `p11-kit remote`

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import tls from "node:tls";
-import { watchAnswers } from "@/server/ntls/answer-timer";
-import { SOFTHSM_MODULE } from "@/server/pkcs11/appliance/p11";
+import { SOFTHSM_MODULE } from "./softhsm";
 import type { ServerIdentity } from "./server-cert";
 
 /**
@@ -121,11 +120,13 @@ export class NtlsFront {
       }
     };
     socket.setTimeout(this.opts.idleTimeoutMs, end);
-    const stopWatching = watchAnswers(socket, child.stdout!, this.opts.answerTimeoutMs, () => {
+    const watch = new AnswerWatch(this.opts.answerTimeoutMs, () => {
       this.opts.log(`ntls: ${auth.client}: no answer from the HSM within ${this.opts.answerTimeoutMs} ms`);
       end();
     });
-    socket.once("close", stopWatching);
+    socket.on("data", watch.requested);
+    child.stdout!.on("data", watch.answered);
+    socket.once("close", watch.answered);
     socket.setKeepAlive(true, 30_000);
     socket.setNoDelay(true); // small RPC round trips: no Nagle delay
 
@@ -141,4 +142,33 @@ export class NtlsFront {
     socket.on("error", end);
     socket.on("close", end);
   }
+}
+
+/**
+ * "The HSM stopped answering", seen from the appliance: armed when request bytes arrive from the
+ * client while no answer is awaited, disarmed by the first answer bytes of `p11-kit remote`. A link
+ * with nothing outstanding is never cut by it (an idle service engine keeps its session). The
+ * appliance's own, apart from the console connector's watch (server/ntls), on purpose: one bug in
+ * a shared timer would pass both sides' tests.
+ */
+class AnswerWatch {
+  private awaiting: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly limitMs: number,
+    private readonly onSilence: () => void,
+  ) {}
+
+  readonly requested = (): void => {
+    if (this.awaiting) return;
+    this.awaiting = setTimeout(() => {
+      this.awaiting = undefined;
+      this.onSilence();
+    }, this.limitMs);
+  };
+
+  readonly answered = (): void => {
+    clearTimeout(this.awaiting);
+    this.awaiting = undefined;
+  };
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { VAULT_LABEL } from "@/server/pkcs11/appliance/cloning-domain";
-import { withToken } from "@/server/pkcs11/appliance/p11";
+import { VAULT_LABEL } from "./cloning-domain";
+import { withToken } from "./softhsm";
 import type { DomainKey } from "./domain-key";
 import { ApplianceError } from "./errors";
 import { readJson, writeJsonAtomic } from "./json-file";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import { createSelfSigned } from "@/server/ntls/self-signed";
 import type { ApplianceConfig } from "./config";
 import type { AppliancePaths } from "./paths";
+import { opensslSelfSigned } from "./self-signed";
 
 export interface ServerIdentity {
   certPem: string;
@@ -30,7 +30,7 @@ export async function regenerateServerCert(
   paths: AppliancePaths,
   config: ApplianceConfig,
 ): Promise<ServerIdentity> {
-  const made = await createSelfSigned({ commonName: config.name, ips: [config.host] });
+  const made = await opensslSelfSigned(config.name, config.host);
   // Key first, then certificate: a crash in between leaves a mismatched pair that the next
   // start would detect as a TLS error, not a silently wrong identity.
   fs.writeFileSync(`${paths.serverKey}.tmp`, made.keyPem, { mode: 0o600 });

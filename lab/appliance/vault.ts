@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { domainKeyValue, storeDomainKey, VAULT_LABEL } from "@/server/pkcs11/appliance/cloning-domain";
+import { domainKeyValue, storeDomainKey, VAULT_LABEL } from "./cloning-domain";
 import type { DomainKey } from "./domain-key";
 import { ApplianceError } from "./errors";
 import { readJson, writeJsonAtomic } from "./json-file";
@@ -14,7 +14,7 @@ interface VaultFile {
 }
 
 /**
- * The appliance's own token for its cloning-domain keys (server/pkcs11/appliance/cloning-domain.ts
+ * The appliance's own token for its cloning-domain keys (cloning-domain.ts
  * says why): never a partition, never assigned to a client, its PINs only in vault.json (0600).
  */
 export class DomainVault {

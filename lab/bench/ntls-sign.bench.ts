@@ -1,20 +1,36 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { startLab } from "@/lab";
-import { SOFTHSM_MODULE } from "@/server/pkcs11/appliance/p11";
-import { connect, makeClient, p11Script, tempDir, uploadCert } from "../test/helpers";
+import { SOFTHSM_MODULE } from "../appliance/softhsm";
+import { makeClient, openNtlsLink, uploadCert } from "../testing/clients";
+import { p11Script } from "../testing/pkcs11";
+import { tempDir } from "../testing/run";
 
 /**
  * ECDSA P-256 and RSA-2048 signatures per second, one sequential client: SoftHSM loaded directly versus
- * through the NTLS path (p11-kit-client → connector → mTLS → front → p11-kit remote → SoftHSM).
+ * through the NTLS path (p11-kit-client → the lab's test NTLS link → mTLS → front → p11-kit remote → SoftHSM).
  * Prints `name: value` lines; the ratio is the number that matters (same run, same machine).
  *   node --import tsx lab/bench/ntls-sign.bench.ts [count]
  */
+const HANDSHAKE_LIMIT_MS = 1000;
+
+/** How long the front keeps a peer that connects and never starts TLS (the lab test checks the log). */
+function silentPeerDropped(ntls: { host: string; port: number }): Promise<number> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const socket = net.connect(ntls.port, ntls.host);
+    socket.on("error", () => undefined);
+    socket.once("close", () => resolve(performance.now() - t0));
+  });
+}
+
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 2000);
   const dir = tempDir("lab-bench");
   const lab = await startLab({
     dataDir: dir,
+    handshakeTimeoutMs: HANDSHAKE_LIMIT_MS,
     appliances: [
       { name: "hsm1", host: "127.0.85.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
     ],
@@ -26,7 +42,9 @@ async function main(): Promise<void> {
     uploadCert(hsm, client);
     await lab.lunash("hsm1", "client register -c bench -i 10.0.0.99");
     await lab.lunash("hsm1", "client assignPartition -c bench -p par43");
-    const conn = await connect(hsm, client, dir);
+    console.log(`lab_front_silent_peer_dropped_ms: ${(await silentPeerDropped(hsm.ntls)).toFixed(0)}`);
+    console.log(`lab_front_handshake_limit_ms: ${HANDSHAKE_LIMIT_MS}`);
+    const conn = await openNtlsLink(hsm, client, dir);
     try {
       for (const [type, idHex, n] of [
         ["EC", "b0", count],

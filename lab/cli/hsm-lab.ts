@@ -1,14 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { appliancePaths } from "../appliance/paths";
+import { appliancePaths, resolveDataDir } from "../appliance/paths";
 import { readApplianceInfo } from "../lifecycle/appliance-info";
 import { ControlClient } from "../lifecycle/control-client";
 import { labCountFromEnv } from "../lifecycle/lab-options";
 import { labSocketPath } from "../lifecycle/lab-socket";
 import { startLab } from "../lifecycle/start-lab";
 import { printLabSummary } from "../lifecycle/summary";
-import { resolveDataDir } from "./data-dir";
 
 const HSM_LAB_HELP = `Usage: lab/bin/hsm-lab COMMAND [options]
 

@@ -2,9 +2,8 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { readConfig } from "../appliance/config";
-import { appliancePaths } from "../appliance/paths";
+import { appliancePaths, resolveDataDir } from "../appliance/paths";
 import { ControlClient } from "../lifecycle/control-client";
-import { resolveDataDir } from "./data-dir";
 
 /**
  * lunash for a lab appliance, as `ssh admin@<hsm>` gives on a real one:

@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
-import { run, tempDir } from "./helpers";
+import { run, tempDir } from "../testing/run";
 
 const BIN = path.join(__dirname, "..", "bin");
 const HOSTS = { hsm1: "127.0.128.11", hsm2: "127.0.128.13" };

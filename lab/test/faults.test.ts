@@ -3,18 +3,10 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import {
-  connect,
-  makeClient,
-  p11Session,
-  pkcs11Tool,
-  run,
-  tempDir,
-  uploadCert,
-  visibleTokens,
-  waitForLog,
-} from "./helpers";
+import { makeClient, type NtlsLink, openNtlsLink, uploadCert } from "../testing/clients";
+import { p11Session, pkcs11Tool, visibleTokens } from "../testing/pkcs11";
+import { run, tempDir } from "../testing/run";
+import { waitForLog } from "../testing/test-lab";
 
 /** Direct children of a process (the appliance's p11-kit remote processes). */
 async function children(pid: number): Promise<number[]> {
@@ -26,8 +18,8 @@ async function children(pid: number): Promise<number[]> {
 describe("appliance faults", () => {
   let dir: string;
   let lab: Lab;
-  let c1: NtlsConnector;
-  let c2: NtlsConnector;
+  let c1: NtlsLink;
+  let c2: NtlsLink;
 
   const hsm = (i: number) => lab.appliances[i]!;
   const pin = (i: number) => hsm(i).partitions[0]!.password;
@@ -36,8 +28,10 @@ describe("appliance faults", () => {
     dir = tempDir("lab-fault");
     lab = await startLab({
       dataDir: dir,
-      handshakeTimeoutMs: 1000,
-      answerTimeoutMs: 500,
+      // Limits well above a legitimate handshake or answer on a busy machine: the tests wait for
+      // the front's own events (closed link, log line), never for a duration.
+      handshakeTimeoutMs: 5000,
+      answerTimeoutMs: 5000,
       appliances: [
         { name: "hsm1", host: "127.0.84.11", ntlsPort: 11792, adminPort: 18443, partitions: ["par43"] },
         { name: "hsm2", host: "127.0.84.13", ntlsPort: 11792, adminPort: 18443, partitions: ["par40"] },
@@ -52,8 +46,8 @@ describe("appliance faults", () => {
       await lab.lunash(name, "client register -c se -i 10.0.0.7");
       await lab.lunash(name, `client assignPartition -c se -p ${hsm(i).partitions[0]!.label}`);
     }
-    c1 = await connect(hsm(0), client, dir);
-    c2 = await connect(hsm(1), client, dir);
+    c1 = await openNtlsLink(hsm(0), client, dir);
+    c2 = await openNtlsLink(hsm(1), client, dir);
     const gen = await pkcs11Tool(c1.socketPath, [
       ...["--token-label", "par43", "--login", "--pin", pin(0)],
       ...["--keypairgen", "--key-type", "EC:prime256v1", "--id", "42"],
@@ -107,9 +101,8 @@ describe("appliance faults", () => {
     expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
     held.destroy();
 
-    const t0 = Date.now();
-    expect((await visibleTokens(c1.socketPath)).ok).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // The client fails by itself (the link is closed), it does not hang until run() kills it.
+    expect(await visibleTokens(c1.socketPath)).toMatchObject({ ok: false, timedOut: false });
 
     expect((await visibleTokens(c2.socketPath)).labels).toEqual(["par40"]);
     const gen = await pkcs11Tool(c2.socketPath, [
@@ -128,12 +121,11 @@ describe("appliance faults", () => {
   });
 
   it("the front drops a peer that connects and never starts TLS", async () => {
-    const t0 = Date.now();
     const socket = net.connect(hsm(1).ntls.port, hsm(1).ntls.host);
     await new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    const waited = Date.now() - t0;
-    expect(waited).toBeGreaterThanOrEqual(900);
-    expect(waited).toBeLessThan(5000);
+    // Dropped by its handshake limit (the log says so), not by anything else.
+    const log = /handshake failed from \S+: TLS handshake timeout/;
+    expect(await waitForLog(hsm(1), log)).toMatch(log);
   });
 
   it("the front ends a link whose HSM side stops answering", async () => {
@@ -146,14 +138,11 @@ describe("appliance faults", () => {
       if (stopped === undefined) await new Promise((r) => setTimeout(r, 20));
     }
     process.kill(stopped, "SIGSTOP"); // p11-kit remote (and so the HSM) hangs
-    const t0 = Date.now();
     const closed = new Promise<void>((resolve) => raw.once("close", () => resolve()));
     raw.on("error", () => undefined);
     raw.write(Buffer.from([0])); // p11-kit's protocol version byte: a request awaiting an answer
     await closed;
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
-    expect(Date.now() - t0).toBeLessThan(5000);
-    const log = /no answer from the HSM within 500 ms/;
+    const log = /no answer from the HSM within 5000 ms/;
     expect(await waitForLog(hsm(1), log)).toMatch(log);
     // And the wedged child is reaped (SIGKILL after the grace period), not left behind.
     while ((await children(pid)).includes(stopped)) await new Promise((r) => setTimeout(r, 50));

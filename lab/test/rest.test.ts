@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { connect, makeClient, rest, uploadCert, useTestLab, visibleTokens } from "./helpers";
+import { makeClient, openNtlsLink, rest, uploadCert } from "../testing/clients";
+import { visibleTokens } from "../testing/pkcs11";
+import { useTestLab } from "../testing/test-lab";
 
 /** The Luna 7-shaped REST API and the shell change one registration state. */
 describe("admin REST API", () => {
@@ -44,7 +46,7 @@ describe("admin REST API", () => {
     expect(link.status).toBe(201);
     expect((await t.lab().lunash("hsm1", "client show -c se-1")).output).toMatch(/Partitions:\s+"par43"/);
 
-    const conn = await connect(hsm(), client, t.dir());
+    const conn = await openNtlsLink(hsm(), client, t.dir());
     connectors.push(conn);
     expect((await visibleTokens(conn.socketPath)).labels).toEqual(["par43"]);
 

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
-import { makeClient, run, tempDir, uploadCert } from "./helpers";
+import { makeClient, uploadCert } from "../testing/clients";
+import { run, tempDir } from "../testing/run";
 
 const LUNASH = path.join(__dirname, "..", "bin", "lunash");
 

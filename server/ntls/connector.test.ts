@@ -5,11 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createClientCertificate } from "./client-cert";
+import { ManualClock } from "@/server/testing/manual-clock";
 import { type NtlsConnector, startNtlsConnector } from "./connector";
-import { createSelfSigned, type SelfSignedResult } from "./self-signed";
+import { createClientCertificate, createSelfSigned, type SelfSignedResult } from "./self-signed";
 
-/** The connector against plain TLS peers: pinning, client identity, and bounded waits. */
+/**
+ * The connector against plain TLS peers: pinning, client identity, and bounded waits. The waits run
+ * on a manual clock (a limit passes when the test says); their real durations are measured in
+ * bench/connector-timeouts.bench.ts.
+ */
 describe("NTLS connector", () => {
   let dir: string;
   let server: SelfSignedResult;
@@ -59,20 +63,26 @@ describe("NTLS connector", () => {
     return c;
   };
 
-  /** Sends `payload` through the connector; resolves with what came back before the close. */
-  const roundTrip = (socketPath: string, payload: string, holdMs = 0) =>
-    new Promise<{ data: string; closedAfterMs: number }>((resolve) => {
-      const t0 = Date.now();
-      const s = net.connect(socketPath);
-      let data = "";
-      s.on("data", (d) => {
-        data += d;
-        if (data === payload && holdMs === 0) s.end();
-      });
-      s.on("close", () => resolve({ data, closedAfterMs: Date.now() - t0 }));
-      s.on("error", () => undefined);
-      s.write(payload);
+  /** Sends `payload` through the connector; `closed` resolves with what came back before the close. */
+  const send = (socketPath: string, payload: string, hold = false) => {
+    const s = net.connect(socketPath);
+    let data = "";
+    let isClosed = false;
+    s.on("data", (d) => {
+      data += d;
+      if (data === payload && !hold) s.end();
     });
+    s.on("error", () => undefined);
+    const closed = new Promise<{ data: string }>((resolve) =>
+      s.on("close", () => {
+        isClosed = true;
+        resolve({ data });
+      }),
+    );
+    s.write(payload);
+    return { closed, isClosed: () => isClosed };
+  };
+  const roundTrip = (socketPath: string, payload: string) => send(socketPath, payload).closed;
 
   it("relays bytes over mTLS to the pinned server, presenting the client certificate", async () => {
     const c = await start();
@@ -98,24 +108,34 @@ describe("NTLS connector", () => {
       for (const s of held) s.destroy();
       return new Promise<void>((r) => silent.close(() => r()));
     });
-    const c = await start({ port: (silent.address() as net.AddressInfo).port, handshakeTimeoutMs: 300 });
-    const r = await roundTrip(c.socketPath, "x");
-    expect(r.data).toBe("");
-    expect(r.closedAfterMs).toBeGreaterThanOrEqual(250);
-    expect(r.closedAfterMs).toBeLessThan(3000);
+    const clock = new ManualClock();
+    const port = (silent.address() as net.AddressInfo).port;
+    const c = await start({ port, handshakeTimeoutMs: 300, clock });
+    const r = send(c.socketPath, "x");
+    await clock.armed(300);
+    expect(r.isClosed()).toBe(false); // before the limit: still waiting for the handshake
+    clock.advance(300);
+    expect((await r.closed).data).toBe("");
 
-    // And p11-kit-client gets an error instead of hanging forever.
-    const t0 = Date.now();
-    const code = await new Promise<number>((resolve) =>
+    // And p11-kit-client gets an error (the connector closes its socket) instead of hanging forever.
+    const tool = new Promise<{ failed: boolean; killed: boolean }>((resolve) =>
       execFile(
         "pkcs11-tool",
         ["--module", "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so", "-L"],
-        { env: { ...process.env, P11_KIT_SERVER_ADDRESS: `unix:path=${c.socketPath}` }, timeout: 10_000 },
-        (error) => resolve(error ? 1 : 0),
+        { env: { ...process.env, P11_KIT_SERVER_ADDRESS: `unix:path=${c.socketPath}` }, timeout: 60_000 },
+        (error) => resolve({ failed: error !== null, killed: error?.killed ?? false }),
       ),
     );
-    expect(code).not.toBe(0);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    let settled = false;
+    void tool.finally(() => {
+      settled = true;
+    });
+    // Each connection p11-kit-client opens waits for its handshake until the limit passes.
+    while (!settled) {
+      await Promise.race([clock.armed(300), tool]);
+      clock.advance(300);
+    }
+    expect(await tool).toEqual({ failed: true, killed: false });
   });
 
   it("cuts a link whose appliance does not answer a request within idleTimeoutMs", async () => {
@@ -128,15 +148,18 @@ describe("NTLS connector", () => {
     cleanup.push(() => {
       mute.close();
     });
-    const c = await start({ port: (mute.address() as net.AddressInfo).port, idleTimeoutMs: 300 });
-    const r = await roundTrip(c.socketPath, "request", 1);
-    expect(r.data).toBe("");
-    expect(r.closedAfterMs).toBeGreaterThanOrEqual(250);
-    expect(r.closedAfterMs).toBeLessThan(3000);
+    const clock = new ManualClock();
+    const c = await start({ port: (mute.address() as net.AddressInfo).port, idleTimeoutMs: 300, clock });
+    const r = send(c.socketPath, "request", true);
+    await clock.armed(300); // the request reached the appliance: its answer is awaited
+    expect(r.isClosed()).toBe(false);
+    clock.advance(300);
+    expect((await r.closed).data).toBe("");
   });
 
   it("keeps an idle link with no request outstanding (idle service engines keep their session)", async () => {
-    const c = await start({ idleTimeoutMs: 200 });
+    const clock = new ManualClock();
+    const c = await start({ idleTimeoutMs: 200, clock });
     const s = net.connect(c.socketPath);
     const received: string[] = [];
     let closed = false;
@@ -149,8 +172,9 @@ describe("NTLS connector", () => {
     };
     s.write("one");
     await answered(1);
-    // Proving that nothing happens needs time to pass: three idle timeouts.
-    await new Promise((r) => setTimeout(r, 600));
+    // Answered, nothing outstanding: no limit is armed, so however long the link idles nothing cuts it.
+    expect(clock.pending()).toEqual([]);
+    clock.advance(60_000);
     expect(closed).toBe(false);
     s.write("two");
     await answered(2);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import net from "node:net";
+import type { Readable } from "node:stream";
 import tls from "node:tls";
-import { watchAnswers } from "./answer-timer";
 import { checkPinned, parsePem } from "./pinning";
 
 /**
@@ -13,7 +13,7 @@ import { checkPinned, parsePem } from "./pinning";
  *
  * p11-kit has no timeouts of its own (a peer that accepts and never answers blocks the calling
  * thread forever), so every hop here is bounded: the TLS handshake (`handshakeTimeoutMs`), and
- * the appliance's silence while a request is outstanding (`idleTimeoutMs`, see answer-timer.ts).
+ * the appliance's silence while a request is outstanding (`idleTimeoutMs`, see watchAnswers).
  * A link with no request outstanding stays open (TCP keepalive watches it), so an idle nginx
  * worker keeps its session. Closing the local socket makes p11-kit-client fail the pending call
  * with CKR_DEVICE_ERROR, and the caller re-initialises.
@@ -38,7 +38,19 @@ export interface NtlsConnectorOptions {
    * may fail over (p11-kit clients never recover a lost link on their own).
    */
   onRemoteLost?: (reason: string) => void;
+  /** The timers of both limits: the system's; tests pass a manual clock to decide when they pass. */
+  clock?: ConnectorClock;
 }
+
+export interface ConnectorClock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemTimers: ConnectorClock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export interface NtlsConnector {
   socketPath: string;
@@ -60,6 +72,7 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
   });
   const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const clock = opts.clock ?? systemTimers;
   const live = new Set<net.Socket>();
   let closing = false;
 
@@ -82,16 +95,16 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
       opts.onRemoteLost?.(reason);
     };
     const destroyBoth = () => {
-      clearTimeout(handshakeTimer);
+      clock.clearTimeout(handshakeTimer);
       local.destroy();
       remote.destroy();
     };
-    const handshakeTimer = setTimeout(() => {
+    const handshakeTimer = clock.setTimeout(() => {
       remoteLost("NTLS handshake timed out");
       destroyBoth();
     }, handshakeTimeoutMs);
     remote.once("secureConnect", () => {
-      clearTimeout(handshakeTimer);
+      clock.clearTimeout(handshakeTimer);
       const check = checkPinned(pinned, remote.getPeerCertificate().raw);
       if (!check.ok) {
         remoteLost("the appliance presented another certificate");
@@ -100,7 +113,7 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
       remote.setKeepAlive(true, 30_000);
       // PKCS#11 RPC is small request/response messages: Nagle + delayed ACK would add ~40 ms each.
       remote.setNoDelay(true);
-      const stopWatching = watchAnswers(local, remote, idleTimeoutMs, () => {
+      const stopWatching = watchAnswers(local, remote, idleTimeoutMs, clock, () => {
         remoteLost("the appliance stopped answering");
         destroyBoth();
       });
@@ -146,6 +159,40 @@ export async function startNtlsConnector(opts: NtlsConnectorOptions): Promise<Nt
         for (const s of live) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * "A peer that never answers" for a request/response protocol (PKCS#11 RPC): the timer runs only
+ * while a request is outstanding — from the first request bytes until the first answer bytes —
+ * and fires if the answer does not come within `timeoutMs`. A link with nothing outstanding
+ * is never cut for idleness: an nginx worker may sit idle for hours and must keep its session
+ * (TCP keepalive detects a peer that died meanwhile).
+ */
+function watchAnswers(
+  requests: Readable,
+  answers: Readable,
+  timeoutMs: number,
+  clock: ConnectorClock,
+  onTimeout: () => void,
+): () => void {
+  let timer: unknown;
+  const clear = () => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+  };
+  const onRequest = () => {
+    timer ??= clock.setTimeout(() => {
+      timer = undefined;
+      onTimeout();
+    }, timeoutMs);
+  };
+  requests.on("data", onRequest);
+  answers.on("data", clear);
+  return () => {
+    clear();
+    requests.off("data", onRequest);
+    answers.off("data", clear);
   };
 }
 

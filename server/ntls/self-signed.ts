@@ -3,9 +3,10 @@ import { createHash, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
 /**
- * Self-signed certificates for both ends of the NTLS link: the appliance's server.pem and the
- * clients' <name>.pem. Both sides pin certificates exactly (no CA chain), so self-signed is
- * what a Luna appliance and `vtl createCert` produce too.
+ * Self-signed certificates as the console makes them: the clients' <name>.pem (and in tests an
+ * appliance's server.pem). Both sides pin certificates exactly (no CA chain), so self-signed is
+ * what a Luna appliance and `vtl createCert` produce too. The lab makes its own with openssl
+ * (lab/appliance/self-signed.ts), so that a bug here cannot pass the lab's tests as well.
  */
 export interface SelfSignedOptions {
   commonName: string;
@@ -77,6 +78,27 @@ export async function createSelfSigned(opts: SelfSignedOptions): Promise<SelfSig
     keyPem: `${keyPem}\n`,
     fingerprint: fingerprintOfDer(cert.rawData),
   };
+}
+
+/**
+ * A client identity for NTLS, like `vtl createCert -n <client>` writes <client>.pem and
+ * <client>Key.pem: the console issues its own (hsm-groups/client-certs.ts), tests use it directly.
+ */
+export interface ClientCertificateOptions {
+  /** The client name the appliance will know it by (often its IP address, as in the document). */
+  name: string;
+  notBefore?: Date;
+  notAfter?: Date;
+  keyAlgorithm?: "EC" | "RSA";
+}
+
+export function createClientCertificate(opts: ClientCertificateOptions): Promise<SelfSignedResult> {
+  return createSelfSigned({
+    commonName: opts.name,
+    ...(opts.notBefore ? { notBefore: opts.notBefore } : {}),
+    ...(opts.notAfter ? { notAfter: opts.notAfter } : {}),
+    ...(opts.keyAlgorithm ? { keyAlgorithm: opts.keyAlgorithm } : {}),
+  });
 }
 
 export function fingerprintOfDer(der: ArrayBuffer | Uint8Array): string {

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "./clock";
 import { timeoutError } from "./errors";
 
 /**
@@ -8,7 +9,10 @@ export class CallSlots {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Calls waiting for a slot. */
   get queued(): number {
@@ -26,15 +30,15 @@ export class CallSlots {
     if (this.tryAcquire()) return;
     await new Promise<void>((resolve, reject) => {
       const grant = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.active++;
         resolve();
       };
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
         reject(timeoutError(op, timeoutMs));
-      }, deadline - Date.now());
+      }, deadline - this.clock.now());
       this.waiting.push(grant);
     });
   }

@@ -8,7 +8,7 @@ import type { ChildProcess } from "node:child_process";
 import { AppError } from "../../lib/errors";
 import { env } from "../config/env";
 import { CallSlots } from "./call-slots";
-import { withDeadline } from "./deadline";
+import { type Clock, systemClock, withDeadline } from "./clock";
 import { fromWire, timeoutError, unavailableError } from "./errors";
 import {
   decodeBytes,
@@ -24,9 +24,6 @@ import type { ConnectionSpec } from "./connection-spec";
 import { IdleStop } from "./idle-stop";
 import { forkWorker } from "./worker-process";
 
-export type { ConnectionSpec } from "./connection-spec";
-
-export { P11_KIT_CLIENT } from "./worker-process";
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -37,7 +34,7 @@ interface Pending {
   child: ChildProcess;
   resolve: (value: unknown) => void;
   reject: (error: AppError) => void;
-  timer: NodeJS.Timeout;
+  timer: unknown;
 }
 
 export class HsmConnection {
@@ -58,8 +55,12 @@ export class HsmConnection {
   lastError: string | undefined;
   private readonly slots: CallSlots;
 
-  constructor(readonly spec: ConnectionSpec) {
-    this.slots = new CallSlots(spec.maxConcurrent ?? 16);
+  /** `clock`: the system's; tests pass a manual one to decide when a deadline passes. */
+  constructor(
+    readonly spec: ConnectionSpec,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.slots = new CallSlots(spec.maxConcurrent ?? 16, clock);
     this.idle = new IdleStop(spec.idleStopMs ?? 0, () => {
       const child = this.child;
       if (this.active > 0 || this.pending.size > 0 || !child) return;
@@ -106,18 +107,23 @@ export class HsmConnection {
     options: CallOptions,
   ): Promise<WorkerOps[K]["result"]> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    if (!this.slots.tryAcquire()) await this.slots.acquire(Date.now() + timeoutMs, op, timeoutMs);
+    if (!this.slots.tryAcquire()) await this.slots.acquire(this.clock.now() + timeoutMs, op, timeoutMs);
     try {
       // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
       const startMs = this.spec.startTimeoutMs ?? 30_000;
       const child =
         this.ready && this.child?.connected
           ? this.child
-          : await withDeadline(this.worker(), Date.now() + startMs, () => {
-              this.kill("start timed out");
-              return timeoutError("start the HSM worker", startMs);
-            });
-      const result = await this.send(child, op, args, Date.now() + timeoutMs, timeoutMs);
+          : await withDeadline(
+              this.worker(),
+              this.clock.now() + startMs,
+              () => {
+                this.kill("start timed out");
+                return timeoutError("start the HSM worker", startMs);
+              },
+              this.clock,
+            );
+      const result = await this.send(child, op, args, this.clock.now() + timeoutMs, timeoutMs);
       if (op === "login")
         this.pins.set(
           (args as WorkerOps["login"]["args"]).token.label,
@@ -150,14 +156,14 @@ export class HsmConnection {
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const timer = setTimeout(
+      const timer = this.clock.setTimeout(
         () => {
           if (!this.pending.delete(id)) return;
           reject(timeoutError(op, timeoutMs));
           // A synchronous PKCS#11 call may be blocked forever (dead peer): only killing frees it.
           this.kill(`"${op}" timed out`);
         },
-        Math.max(0, deadline - Date.now()),
+        Math.max(0, deadline - this.clock.now()),
       );
       this.pending.set(id, { op, child, resolve, reject, timer });
       if (this.pending.size === 1) this.refChannel(child, true);
@@ -195,7 +201,7 @@ export class HsmConnection {
       const pending = this.pending.get(id);
       if (!pending) continue;
       this.pending.delete(id);
-      clearTimeout(pending.timer);
+      this.clock.clearTimeout(pending.timer);
       pending.reject(unavailableError("worker not reachable"));
     }
   }
@@ -252,7 +258,7 @@ export class HsmConnection {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
-    clearTimeout(pending.timer);
+    this.clock.clearTimeout(pending.timer);
     if (this.pending.size === 0) this.refChannel(pending.child, false);
     if (message.ok) pending.resolve(decodeBytes(message.result));
     else pending.reject(fromWire(message.error));
@@ -264,7 +270,7 @@ export class HsmConnection {
     for (const [id, pending] of this.pending) {
       if (pending.child !== child) continue;
       this.pending.delete(id);
-      clearTimeout(pending.timer);
+      this.clock.clearTimeout(pending.timer);
       pending.reject(unavailableError(reason));
     }
   }

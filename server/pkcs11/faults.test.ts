@@ -1,9 +1,14 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pkcs11Client } from "./client";
+import { ManualClock } from "@/server/testing/manual-clock";
 import { clientFor, P11KitServer, type SoftHsmFixture, softHsmFixture, USER_PIN } from "./testing/fixtures";
 
-/** Network appliances: p11-kit servers over SoftHSM tokens, reached through p11-kit-client.so. */
+/**
+ * Network appliances: p11-kit servers over SoftHSM tokens, reached through p11-kit-client.so.
+ * Connection `a` runs on a manual clock: its timeout passes when the test says (how long a hung
+ * call really takes to fail is measured in bench/hung-call.bench.ts).
+ */
 let hsm: SoftHsmFixture;
 let serverA: P11KitServer;
 let serverB: P11KitServer;
@@ -12,6 +17,7 @@ let b: Pkcs11Client;
 const tokenA = { label: "net-a" };
 const tokenB = { label: "net-b" };
 const TIMEOUT = 3_000;
+const clock = new ManualClock();
 const sign = (c: Pkcs11Client, token: { label: string }) =>
   c.sign({ token, idHex: "0a", algorithm: "ECDSA", hash: "SHA-256", data: Buffer.from("ping") });
 
@@ -20,8 +26,9 @@ beforeAll(async () => {
   serverA = new P11KitServer(path.join(hsm.dir, "a.sock"), hsm.confPath, tokenA.label);
   serverB = new P11KitServer(path.join(hsm.dir, "b.sock"), hsm.confPath, tokenB.label);
   await Promise.all([serverA.start(), serverB.start()]);
-  a = clientFor({ name: "net-a", socketPath: serverA.socketPath, timeoutMs: TIMEOUT });
-  b = clientFor({ name: "net-b", socketPath: serverB.socketPath, timeoutMs: TIMEOUT });
+  a = clientFor({ name: "net-a", socketPath: serverA.socketPath, timeoutMs: TIMEOUT }, clock);
+  // b's clock never moves: a busy machine cannot time its calls out.
+  b = clientFor({ name: "net-b", socketPath: serverB.socketPath, timeoutMs: TIMEOUT }, new ManualClock());
   for (const [c, token] of [
     [a, tokenA],
     [b, tokenB],
@@ -44,21 +51,27 @@ describe("network appliance faults", () => {
     expect(slots.map((s) => s.token?.label)).toEqual(["net-a"]);
   });
 
-  it("SIGSTOP: the call fails with a timeout within the timeout while another connection answers", async () => {
+  it("SIGSTOP: the call fails with a timeout when its deadline passes, while another connection answers", async () => {
     serverA.signal("SIGSTOP");
     try {
-      const started = Date.now();
+      let settled = false;
       const stuck = sign(a, tokenA).then(
-        () => ({ ok: true, at: Date.now() - started }),
-        (e: { code?: string }) => ({ ok: false, code: e.code, at: Date.now() - started }),
+        () => ({ ok: true }),
+        (e: { code?: string; details?: unknown }) => ({ ok: false, code: e.code, details: e.details }),
       );
+      void stuck.finally(() => {
+        settled = true;
+      });
+      await clock.armed(TIMEOUT); // the call is sent: its deadline runs
       const other = await sign(b, tokenB);
-      const otherAt = Date.now() - started;
       expect(other.length).toBeGreaterThan(0);
-      const result = await stuck;
-      expect(result).toMatchObject({ ok: false, code: "HSM_TIMEOUT" });
-      expect(result.at).toBeLessThan(TIMEOUT + 1_500);
-      expect(otherAt).toBeLessThan(result.at);
+      expect(settled).toBe(false); // the hung appliance holds only its own caller
+      clock.advance(TIMEOUT);
+      expect(await stuck).toEqual({
+        ok: false,
+        code: "HSM_TIMEOUT",
+        details: { operation: "sign", timeoutMs: TIMEOUT },
+      });
     } finally {
       serverA.signal("SIGCONT");
     }

@@ -1,5 +1,18 @@
 import { AppError } from "../../lib/errors";
-import { CLONEABLE_MEANING, type MemberCustody } from "./ha-types";
+
+/**
+ * Whether a member's token can keep HA keys inside the HSM. "cloneable": its cloning-domain key
+ * does not stop a partition user from unwrapping an HA key as non-sensitive, i.e. anyone with
+ * the partition password can copy the key out in plaintext (measured, see probeCustody).
+ */
+export interface MemberCustody {
+  member: string;
+  cloneable: boolean;
+  reason: string;
+}
+
+export const CLONEABLE_MEANING =
+  "Cloneable: this HSM does not stop a partition user from unwrapping an HA key as non-sensitive, so anyone with the partition password can copy the key out of the HSM in plaintext.";
 
 /**
  * The HA set-up gate: refuses when a member would make HA keys cloneable (measured by

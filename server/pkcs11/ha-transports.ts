@@ -6,7 +6,7 @@
 import { AppError } from "../../lib/errors";
 import type { Pkcs11Client } from "./client";
 import { toAppError } from "./errors";
-import type { MemberCustody } from "./ha-types";
+import type { MemberCustody } from "./ha-custody";
 import type { ReplicaBlob, TokenRef } from "./types";
 
 export interface HaMember {

@@ -4,8 +4,10 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "@/server/testing/manual-clock";
 import type { Pkcs11Client } from "./client";
-import { HaGroup, type HaMember, wrapTransport } from "./ha";
+import { HaGroup } from "./ha";
+import { type HaMember, wrapTransport } from "./ha-transports";
 import {
   clientFor,
   installCloningKey,
@@ -24,6 +26,9 @@ const run = promisify(execFile);
 describe("HA over local members (AES key wrap under the cloning-domain key)", () => {
   const fixtures: SoftHsmFixture[] = [];
   const members: HaMember[] = [];
+  /** Per member: its timeouts pass when a test advances its clock, never because the machine is busy. */
+  const clocks = new Map<string, ManualClock>();
+  const TIMEOUT = 2_000;
   let group: HaGroup;
 
   beforeAll(async () => {
@@ -32,7 +37,9 @@ describe("HA over local members (AES key wrap under the cloning-domain key)", ()
       const hsm = await softHsmFixture([label]);
       fixtures.push(hsm);
       await installCloningKey(hsm, [label], CLONING_KEY, domainKey);
-      const client = clientFor(hsm.spec(label, { timeoutMs: 2_000 }));
+      const clock = new ManualClock();
+      clocks.set(label, clock);
+      const client = clientFor(hsm.spec(label, { timeoutMs: TIMEOUT }), clock);
       await client.login({ label }, USER_PIN);
       members.push({ name: label, client, token: { label } });
     }
@@ -120,7 +127,11 @@ describe("HA over local members (AES key wrap under the cloning-domain key)", ()
     process.kill(pid, "SIGSTOP");
     try {
       const data = Buffer.from("failover");
-      const sig = await group.sign({ idHex: "e1", algorithm: "ECDSA", hash: "SHA-256", data });
+      const signing = group.sign({ idHex: "e1", algorithm: "ECDSA", hash: "SHA-256", data });
+      const clock = clocks.get(first.name) as ManualClock;
+      await clock.armed(TIMEOUT); // the call waits on the stopped member…
+      clock.advance(TIMEOUT); // …until its timeout passes: the group fails over
+      const sig = await signing;
       const spki = await group.getPublicKey(group.virtualToken, "e1");
       expect(
         nodeVerify("sha256", data, createPublicKey({ key: spki, format: "der", type: "spki" }), sig),
@@ -177,11 +188,12 @@ describe("HA over network appliances (p11-kit)", () => {
       const server = new P11KitServer(path.join(hsm.dir, `${label}.sock`), hsm.confPath, label);
       await server.start();
       servers.push(server);
-      const client: Pkcs11Client = clientFor({
-        name: label,
-        socketPath: server.socketPath,
-        timeoutMs: 3_000,
-      });
+      // A killed appliance fails calls at once: no test here waits for a timeout, so a clock
+      // that never moves keeps a busy machine from timing calls out.
+      const client: Pkcs11Client = clientFor(
+        { name: label, socketPath: server.socketPath, timeoutMs: 3_000 },
+        new ManualClock(),
+      );
       await client.login({ label }, USER_PIN);
       // The key is present on both appliances (as their clone operation would leave it).
       await client.importPrivateKey({ token: { label }, idHex: "c0", label: "shared", pkcs8 });

@@ -11,13 +11,9 @@ import { AppError } from "../../lib/errors";
 import type { KeySigner } from "./client";
 import { toAppError } from "./errors";
 import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-transports";
-import type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
+import type { MemberCustody } from "./ha-custody";
+import type { MemberHealth, ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
-
-export * from "./ha-transports";
-export { assertCustody } from "./ha-custody";
-export { CLONEABLE_MEANING } from "./ha-types";
-export type { MemberCustody, MemberHealth, ReplicationReport } from "./ha-types";
 
 /** Errors after which another member may succeed. */
 const FAILOVER_CODES = new Set([

@@ -4,34 +4,26 @@
  * PKCS#11 work runs in one supervised worker process per module connection (see README.md).
  */
 import { Pkcs11Client } from "./client";
-import type { ConnectionSpec } from "./connection";
+import type { ConnectionSpec } from "./connection-spec";
 import { getConnection } from "./manager";
 
 export { type KeySigner, Pkcs11Client, type TestKeyResult, testKey } from "./client";
-export {
-  type CallOptions,
-  type ConnectionSpec,
-  HsmConnection,
-  P11_KIT_CLIENT,
-} from "./connection";
+export { type CallOptions, HsmConnection } from "./connection";
+export type { ConnectionSpec } from "./connection-spec";
 export { CKR_TABLE, ckrOf, toAppError } from "./errors";
 export { offeredKeySpecs } from "./formats";
+export { HaGroup, type HaGroupOptions } from "./ha";
+export { assertCustody, CLONEABLE_MEANING, type MemberCustody } from "./ha-custody";
 export {
-  assertCustody,
-  CLONEABLE_MEANING,
   type CloneApi,
   type CloneEndpoint,
   cloneTransport,
-  HaGroup,
-  type HaGroupOptions,
   type HaMember,
-  type MemberCustody,
-  type MemberHealth,
   type ReplicationBlob,
-  type ReplicationReport,
   type ReplicationTransport,
   wrapTransport,
-} from "./ha";
+} from "./ha-transports";
+export type { MemberHealth, ReplicationReport } from "./ha-types";
 export {
   closeAllConnections,
   closeConnection,
@@ -41,6 +33,7 @@ export {
 } from "./manager";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
 export * from "./types";
+export { P11_KIT_CLIENT } from "./worker-process";
 export { onToken, type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
 export {
   type CertificateInput,

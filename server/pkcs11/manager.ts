@@ -5,7 +5,8 @@
  */
 import { AppError } from "../../lib/errors";
 import { env } from "../config/env";
-import { type ConnectionSpec, HsmConnection } from "./connection";
+import { HsmConnection } from "./connection";
+import type { ConnectionSpec } from "./connection-spec";
 
 interface ManagerState {
   connections: Map<string, HsmConnection>;

@@ -5,7 +5,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Pkcs11Client } from "../client";
-import { type ConnectionSpec, HsmConnection } from "../connection";
+import type { Clock } from "../clock";
+import { HsmConnection } from "../connection";
+import type { ConnectionSpec } from "../connection-spec";
 import { createCloningKey } from "../native/cloning-key";
 import { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "../softhsm";
 
@@ -48,8 +50,9 @@ export async function softHsmFixture(labels: string[]): Promise<SoftHsmFixture> 
   };
 }
 
-export function clientFor(spec: ConnectionSpec): Pkcs11Client {
-  return new Pkcs11Client(new HsmConnection(spec));
+/** A client of its own connection; `clock` decides when its deadlines pass (default: the system's). */
+export function clientFor(spec: ConnectionSpec, clock?: Clock): Pkcs11Client {
+  return new Pkcs11Client(new HsmConnection(spec, clock));
 }
 
 /**

@@ -9,6 +9,7 @@ import { AppError } from "../../../lib/errors";
 import { ckrOf, isCkr } from "../errors";
 import type { TokenRef, WorkerStats } from "../types";
 import { TokenState } from "./token";
+import type { TokenHost } from "./token-host";
 
 const RECOVER_ON = new Set([
   "CKR_DEVICE_ERROR",
@@ -26,7 +27,7 @@ export interface ModuleOptions {
   maxSessionsPerToken: number;
 }
 
-export class ModuleHost {
+export class ModuleHost implements TokenHost {
   readonly pkcs11 = new pk.PKCS11();
   private loaded = false;
   private initialized = false;

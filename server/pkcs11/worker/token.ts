@@ -7,7 +7,7 @@ import * as pk from "pkcs11js";
 import { AppError } from "../../../lib/errors";
 import { isCkr, toAppError } from "../errors";
 import type { LoginResult, PinFlags, TokenRef } from "../types";
-import type { ModuleHost } from "./module";
+import type { TokenHost } from "./token-host";
 
 type Handle = Buffer;
 
@@ -19,7 +19,7 @@ export class TokenState {
   readonly handles = new Map<string, { handle: Handle; meta?: unknown }>();
 
   constructor(
-    private readonly host: ModuleHost,
+    private readonly host: TokenHost,
     readonly ref: Required<TokenRef>,
     readonly slot: Handle,
     private readonly maxSessions: number,

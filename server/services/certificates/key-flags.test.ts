@@ -77,7 +77,7 @@ describe("key flags shown per member are the token's", () => {
   }
 
   async function independentFlags(hsm: SoftHsmFixture, token: string, idHex: string): Promise<KeyFlags> {
-    const script = path.join(process.cwd(), "server/pkcs11/testing/p11-script.ts");
+    const script = path.join(process.cwd(), "lab/testing/p11-script.ts");
     const req = { op: "flags", module: SOFTHSM_LIBRARY, token, pin: USER_PIN, idHex };
     const { stdout } = await run(process.execPath, ["--import", "tsx", script, JSON.stringify(req)], {
       env: { ...process.env, SOFTHSM2_CONF: hsm.confPath },

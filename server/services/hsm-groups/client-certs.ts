@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import { hsmClients } from "@/server/db/schema";
-import { createClientCertificate } from "@/server/ntls/client-cert";
+import { createClientCertificate } from "@/server/ntls/self-signed";
 
 export interface ClientIdentity {
   kind: "console" | "service-engine";

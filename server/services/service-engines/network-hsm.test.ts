@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "@/lab";
-import { tempDir } from "@/lab/test/helpers";
+import { tempDir } from "@/lab/testing/run";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { resetEnvForTests } from "@/server/config/env";
 import { type EchoServer, seLayout, startEchoServer } from "@/server/dataplane";

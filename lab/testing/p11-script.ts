@@ -5,7 +5,7 @@ import * as pkcs11js from "pkcs11js";
  * A tiny, independent PKCS#11 client for the lab tests, run as its own process (pkcs11js calls
  * are synchronous and would stall a connector running in the test process). It does what
  * pkcs11-tool cannot: generate a key pair with CKA_WRAP_WITH_TRUSTED, and read back attributes.
- *   P11_KIT_SERVER_ADDRESS=unix:path=… node --import tsx server/pkcs11/testing/p11-script.ts '<json>'
+ *   P11_KIT_SERVER_ADDRESS=unix:path=… node --import tsx lab/testing/p11-script.ts '<json>'
  * Prints one JSON line.
  */
 interface Request {
@@ -60,7 +60,9 @@ function main(): unknown {
         key,
         Object.values(types).map((type) => ({ type })),
       );
-      return Object.fromEntries(Object.keys(types).map((k, i) => [k, Buffer.isBuffer(got[i]?.value) && got[i].value[0] === 1]));
+      return Object.fromEntries(
+        Object.keys(types).map((k, i) => [k, Buffer.isBuffer(got[i]?.value) && got[i].value[0] === 1]),
+      );
     }
     if (req.op === "bench") return bench(p11, session, key, req.count ?? 1000, req.type ?? "EC");
     const data = Buffer.from(req.dataB64 ?? "", "base64");

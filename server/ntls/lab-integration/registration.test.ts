@@ -2,20 +2,13 @@ import { createHash, createPublicKey, verify } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import { checkNtlsRegistration } from "@/server/ntls/registration-check";
-import {
-  connect,
-  makeClient,
-  P11_KIT_CLIENT,
-  pkcs11Tool,
-  run,
-  type TestClient,
-  uploadCert,
-  useTestLab,
-  visibleTokens,
-  waitForLog,
-} from "./helpers";
+import { type TestClient, uploadCert } from "@/lab/testing/clients";
+import { P11_KIT_CLIENT, pkcs11Tool, visibleTokens } from "@/lab/testing/pkcs11";
+import { run } from "@/lab/testing/run";
+import { useTestLab, waitForLog } from "@/lab/testing/test-lab";
+import type { NtlsConnector } from "../connector";
+import { checkNtlsRegistration } from "../registration-check";
+import { connect, makeClient } from "../testing/lab-client";
 
 /**
  * The document's Step 2 for real: register a client, assign a partition, and a PKCS#11 client
@@ -162,14 +155,13 @@ describe("client registration gates NTLS access", () => {
     expect(verify("sha256", fs.readFileSync(msg), key, fs.readFileSync(sig))).toBe(true);
   });
 
-  it("refuses a certificate that is not registered, quickly", async () => {
+  it("refuses a certificate that is not registered: the client fails at once instead of hanging", async () => {
     const stranger = await makeClient("stranger");
     const conn = track(await connect(hsm(), stranger, t.dir()));
-    const t0 = Date.now();
     const seen = await visibleTokens(conn.socketPath);
     expect(seen.ok).toBe(false);
     expect(seen.labels).toEqual([]);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(seen.timedOut).toBe(false); // ended by the closed link, not killed by run()
     const log = /refused .*not registered/;
     expect(await waitForLog(hsm(), log)).toMatch(log);
     // The console can ask why, with the same identity, on the admin API.

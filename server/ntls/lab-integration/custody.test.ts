@@ -2,11 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApplianceInfo, type Lab, startLab } from "@/lab";
-import { type CloneEndpoint, cloneExport, cloneImport } from "@/server/ntls/clone-client";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import { SOFTHSM_MODULE } from "@/server/pkcs11/appliance/p11";
-import { ATTACKS, runAttack } from "@/server/pkcs11/testing/attacks";
-import { connect, makeClient, p11Script, pkcs11Tool, type TestClient, tempDir, uploadCert } from "./helpers";
+import { SOFTHSM_MODULE } from "@/lab/appliance/softhsm";
+import { ATTACKS, runAttack } from "@/lab/testing/attacks";
+import { type TestClient, uploadCert } from "@/lab/testing/clients";
+import { p11Script, pkcs11Tool } from "@/lab/testing/pkcs11";
+import { tempDir } from "@/lab/testing/run";
+import { type CloneEndpoint, cloneExport, cloneImport } from "../clone-client";
+import type { NtlsConnector } from "../connector";
+import { connect, makeClient } from "../testing/lab-client";
 
 /**
  * Key custody on lab appliances (issue #13): the appliance clones inside itself, so a partition

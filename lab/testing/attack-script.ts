@@ -5,7 +5,7 @@ import * as pk from "pkcs11js";
  * The extraction-attack suite's attacker: a partition user with only the partition password,
  * running ONE attack with any PKCS#11 call it likes, in its own process (its own login, like a
  * second application on the token). Never part of the console.
- *   SOFTHSM2_CONF=… node --import tsx server/pkcs11/testing/attack-script.ts '<json>'
+ *   SOFTHSM2_CONF=… node --import tsx lab/testing/attack-script.ts '<json>'
  * Prints one JSON line: {"outcome":"refused","ckr":"CKR_…","step":"…"} or
  * {"outcome":"leaked","what":"…"} (lengths only; never key material).
  */

@@ -1,7 +1,7 @@
 import * as pkcs11js from "pkcs11js";
 import { AppError } from "@/lib/errors";
 import { withDomainKeySession } from "./cloning-domain";
-import { ckrName, findObjects, isTrue, readAttributes, type TokenContext } from "./p11";
+import { ckrName, findObjects, isTrue, readAttributes, type TokenContext } from "./softhsm";
 
 /**
  * HSM-to-HSM cloning of one key pair (by CKA_ID), relayed by a client that only ever holds

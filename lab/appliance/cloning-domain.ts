@@ -1,7 +1,6 @@
 import * as pkcs11js from "pkcs11js";
 import { AppError } from "@/lib/errors";
-import { isCkr } from "../errors";
-import { findObjects, isTrue, readAttributes, type TokenContext, withToken } from "./p11";
+import { findObjects, isTrue, logIn, readAttributes, type TokenContext, withToken } from "./softhsm";
 
 /**
  * Where the lab appliance keeps its cloning-domain keys, and how it uses them: INSIDE the
@@ -78,7 +77,7 @@ export function withDomainKeySession<T>(
       value.fill(0);
     }
     try {
-      loginUser(ctx, partition.label, password);
+      logIn(ctx, partition.label, { user: "USER", pin: password });
       return fn(ctx, domainKey);
     } finally {
       ctx.p11.C_DestroyObject(ctx.session, domainKey);
@@ -117,16 +116,6 @@ function sessionDomainKey(value: Buffer): pkcs11js.Template {
     { type: pkcs11js.CKA_VERIFY, value: false },
     { type: pkcs11js.CKA_DERIVE, value: false },
   ];
-}
-
-function loginUser(ctx: TokenContext, label: string, password: string): void {
-  try {
-    ctx.p11.C_Login(ctx.session, pkcs11js.CKU_USER, password);
-  } catch (error) {
-    if (isCkr(error, "CKR_PIN_INCORRECT"))
-      throw new AppError("HSM_PIN_INCORRECT", `Incorrect password for partition ${label}.`);
-    throw error;
-  }
 }
 
 function findVaultKey(ctx: TokenContext, name: string): Buffer | undefined {

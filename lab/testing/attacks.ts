@@ -24,7 +24,7 @@ export const ATTACKS: Attack[] = [
   "read-domain-value",
 ];
 
-const SCRIPT = path.join(process.cwd(), "server/pkcs11/testing/attack-script.ts");
+const SCRIPT = path.join(process.cwd(), "lab/testing/attack-script.ts");
 
 export function runAttack(req: AttackRequest, env: Record<string, string>): Promise<AttackResult> {
   return new Promise((resolve, reject) => {

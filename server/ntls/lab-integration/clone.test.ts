@@ -4,9 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApplianceInfo, type Lab, startLab } from "@/lab";
 import { AppError } from "@/lib/errors";
-import { type CloneEndpoint, cloneExport, cloneImport } from "@/server/ntls/clone-client";
-import type { NtlsConnector } from "@/server/ntls/connector";
-import { connect, makeClient, p11Script, pkcs11Tool, type TestClient, tempDir, uploadCert } from "./helpers";
+import type { TestClient } from "@/lab/testing/clients";
+import { uploadCert } from "@/lab/testing/clients";
+import { p11Script, pkcs11Tool } from "@/lab/testing/pkcs11";
+import { tempDir } from "@/lab/testing/run";
+import { type CloneEndpoint, cloneExport, cloneImport } from "../clone-client";
+import type { NtlsConnector } from "../connector";
+import { connect, makeClient } from "../testing/lab-client";
 
 /**
  * HA key replication: a key pair cloned hsm1 → hsm2 inside one cloning domain signs on hsm2,

@@ -16,7 +16,8 @@ import { settled } from "../certificates/test-support";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { seDataDir } from "./se-folder";
-import { SeSupervisor, setSupervisor } from "./supervisor";
+import { SeSupervisor } from "./supervisor";
+import { setSupervisor } from "./supervisor-registry";
 import { randomPort } from "./testing";
 
 /**

@@ -4,13 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { and, eq } from "drizzle-orm";
-import type { EchoServer } from "@/server/dataplane";
+import type { EchoServer, ServiceEngineOptions } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { hsmGroups, sslCertificates } from "@/server/db/schema";
 import { closeAllConnections, createSelfSignedCertificate, pkcs11Uri } from "@/server/pkcs11";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
-import { SeSupervisor, setSupervisor } from "./supervisor";
+import { SeSupervisor } from "./supervisor";
+import { setSupervisor } from "./supervisor-registry";
 
 /** Test helpers (not shipped in any route): certificates in the built-in HSM and file scans. */
 
@@ -93,9 +94,9 @@ export async function pollFor<T>(fn: () => Promise<T | undefined>, timeoutMs: nu
   }
 }
 
-/** The process's supervisor for a test, with fast health checks. */
-export function testSupervisor(db: Db): SeSupervisor {
-  const supervisor = new SeSupervisor(db, { health: { intervalMs: 500, timeoutMs: 2000 } });
+/** The process's supervisor for a test, with fast health checks (and the test's hooks, if any). */
+export function testSupervisor(db: Db, hooks: Pick<ServiceEngineOptions, "inRestartGap"> = {}): SeSupervisor {
+  const supervisor = new SeSupervisor(db, { health: { intervalMs: 500, timeoutMs: 2000 }, ...hooks });
   setSupervisor(supervisor);
   return supervisor;
 }

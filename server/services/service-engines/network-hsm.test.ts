@@ -20,8 +20,8 @@ import { ensureDefaultSeGroup } from "./bootstrap";
 import { seDataDir } from "./se-folder";
 import { SeSupervisor } from "./supervisor";
 import { setSupervisor } from "./supervisor-registry";
-import { filesContaining, randomPort } from "./testing";
-import { labServers } from "./testing-ha-lab";
+import { filesContaining, randomPort } from "./testing/fixtures";
+import { labServers } from "./testing/ha-lab";
 
 const run = promisify(execFile);
 const NODE = "console-93";

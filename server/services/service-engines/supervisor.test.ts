@@ -31,7 +31,7 @@ import {
   servedFingerprint,
   stopSeTest,
   testSupervisor,
-} from "./testing";
+} from "./testing/fixtures";
 
 const run = promisify(execFile);
 

@@ -12,13 +12,13 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir as privateDataDir } from "@/server/testing/test-env";
-import { settled } from "../certificates/test-support";
-import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
-import { ensureDefaultSeGroup } from "./bootstrap";
-import { seDataDir } from "./se-folder";
-import { SeSupervisor } from "./supervisor";
-import { setSupervisor } from "./supervisor-registry";
-import { randomPort } from "./testing";
+import { settled } from "../../certificates/test-support";
+import { ensureLocalHsm } from "../../hsm-groups/local-softhsm";
+import { ensureDefaultSeGroup } from "../bootstrap";
+import { seDataDir } from "../se-folder";
+import { SeSupervisor } from "../supervisor";
+import { setSupervisor } from "../supervisor-registry";
+import { randomPort } from "./fixtures";
 
 /**
  * Test and benchmark fixture (not shipped in any route): the document's steps with two lab

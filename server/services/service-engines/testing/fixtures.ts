@@ -3,15 +3,15 @@ import crypto, { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { and, eq } from "drizzle-orm";
 import type { EchoServer, ServiceEngineOptions } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { hsmGroups, sslCertificates } from "@/server/db/schema";
+import { builtInGroup } from "@/server/aggregates/hsm-groups";
+import { sslCertificates } from "@/server/db/schema";
 import { closeAllConnections, createSelfSignedCertificate, pkcs11Uri } from "@/server/pkcs11";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
-import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
-import { SeSupervisor } from "./supervisor";
-import { setSupervisor } from "./supervisor-registry";
+import { LOCAL_HSM_GROUP } from "../../hsm-groups/local-softhsm";
+import { SeSupervisor } from "../supervisor";
+import { setSupervisor } from "../supervisor-registry";
 
 /** Test helpers (not shipped in any route): certificates in the built-in HSM and file scans. */
 
@@ -20,10 +20,7 @@ import { setSupervisor } from "./supervisor-registry";
  * Local-SoftHSM group, a certificate signed through it, an "active" ssl_certificates row.
  */
 export async function createHsmCertificate(db: Db, tenantId: string, name: string, cn: string) {
-  const [group] = await db
-    .select()
-    .from(hsmGroups)
-    .where(and(eq(hsmGroups.name, LOCAL_HSM_GROUP), eq(hsmGroups.builtIn, true)));
+  const group = await builtInGroup(db, LOCAL_HSM_GROUP);
   const access = await openHsmGroup(db, group!.tenantId, group!.id);
   const member = access.members[0]!;
   const idHex = crypto.randomBytes(4).toString("hex");

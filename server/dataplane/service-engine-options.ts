@@ -1,3 +1,4 @@
+import type { Backoff } from "./backoff";
 import type { HealthOptions } from "./health";
 import type { RunAs } from "./process";
 import type { ServiceEngineSpec, ServiceEngineStatus } from "./types";
@@ -8,8 +9,11 @@ export interface ServiceEngineOptions {
   runAs?: RunAs | null;
   /** Handshake probes that detect a lost HSM connection; false turns them off. */
   health?: HealthOptions | false;
-  /** Delay before automatic restarts: initialMs doubling up to maxMs. */
-  backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Delay before automatic restarts: initialMs doubling up to maxMs, or a Backoff of the caller's
+   * (a test reads the delays it chose instead of timing the restarts).
+   */
+  backoff?: { initialMs?: number; maxMs?: number } | Backoff;
   /** Key lookups and `nginx -t`; a hung HSM counts as a failed check. Default 10 s. */
   checkTimeoutMs?: number;
   /** nginx start and reload. Default 15 s. */
@@ -21,6 +25,11 @@ export interface ServiceEngineOptions {
    */
   ownerRecovers?: (spec: ServiceEngineSpec) => boolean;
   onStateChange?: (status: ServiceEngineStatus) => void;
+  /**
+   * Awaited inside a full restart while this SE's nginx is stopped, before it starts again: a test
+   * looks at the others (do they serve the VIP?) at that moment instead of sampling a clock.
+   */
+  inRestartGap?: (spec: ServiceEngineSpec) => Promise<void>;
 }
 
 /** What apply() did with a new spec. */

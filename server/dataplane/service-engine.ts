@@ -50,7 +50,8 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
     this.#spec = spec;
     this.#options = options;
     this.#runAs = options.runAs === undefined ? seUserFor(spec.name) : options.runAs;
-    this.#backoff = new Backoff(options.backoff?.initialMs, options.backoff?.maxMs);
+    const backoff = options.backoff;
+    this.#backoff = backoff instanceof Backoff ? backoff : new Backoff(backoff?.initialMs, backoff?.maxMs);
   }
 
   get spec(): ServiceEngineSpec {
@@ -120,6 +121,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
       this.#backoff.reset();
       await this.#stopNginx();
       await this.#stopHsm();
+      await this.#options.inRestartGap?.(this.#spec);
       await this.#startOrCleanUp(this.#pending ?? this.#spec);
       return this.status();
     });

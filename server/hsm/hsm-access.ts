@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
+import { loadGroup } from "@/server/aggregates/hsm-groups";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import { hsmClients, hsmGroups, hsmServers } from "@/server/db/schema";
+import { type hsmGroups, hsmClients, type hsmServers } from "@/server/db/schema";
 import { cloneExport, cloneImport } from "@/server/ntls/clone-client";
 import {
   cloneTransport,
@@ -46,18 +47,7 @@ const LAB_ADMIN_PORT = 8443;
  * certificate), logged in, and the HA virtual slot when HA is on. Tenant-checked.
  */
 export async function openHsmGroup(db: Db, tenantId: string, groupId: string): Promise<HsmGroupAccess> {
-  const [group] = await db
-    .select()
-    .from(hsmGroups)
-    .where(and(eq(hsmGroups.id, groupId), eq(hsmGroups.tenantId, tenantId)));
-  if (!group) throw new AppError("NOT_FOUND", "This HSM group does not exist in your tenant.");
-  const servers = await db
-    .select()
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, group.id))
-    .orderBy(asc(hsmServers.position));
-  if (servers.length === 0)
-    throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers. Add one first.`);
+  const { group, servers } = await loadGroup(db, tenantId, groupId);
   const identity = isNetworkHsm(group.type) ? await consoleIdentity(db, group) : null;
   const members = await Promise.all(servers.map((server) => memberFor(group, server, identity)));
   await Promise.all(members.map((m) => loginOnce(m)));

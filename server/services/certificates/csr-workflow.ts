@@ -7,7 +7,7 @@ import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import { createCsr } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { refreshForCertificate } from "../service-engines/supervisor";
+import { refreshForCertificate } from "../service-engines/supervisor-registry";
 import { certificateColumns } from "./certificate-columns";
 import { createCertificate } from "./create-certificate";
 import { FIELD_OF, splitChain } from "./import-input";

@@ -9,7 +9,7 @@ import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { ensureDefaultSeGroup } from "../service-engines/bootstrap";
 import type { SeSupervisor } from "../service-engines/supervisor";
-import { randomPort, servedFingerprint, stopSeTest, testSupervisor } from "../service-engines/testing";
+import { randomPort, servedFingerprint, stopSeTest, testSupervisor } from "../service-engines/testing/fixtures";
 import { localGroup, settled } from "./test-support";
 
 describe("a renewed certificate used by a virtual service reaches its service engines", () => {

@@ -1,9 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { DEFAULT_CLIENT_VALIDITY_DAYS } from "@/lib/schemas/hsm-group";
+import { activeClient, groupById, updateClient } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmClients, hsmGroups } from "@/server/db/schema";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
 
@@ -18,26 +17,19 @@ export async function addTrustedClient(
   client: { name: string; ip: string; network?: "management" | "dedicated" },
   validityDays = DEFAULT_CLIENT_VALIDITY_DAYS,
 ): Promise<{ id: string; name: string }> {
-  const [group] = await db.select().from(hsmGroups).where(eq(hsmGroups.id, groupId));
+  const group = await groupById(db, groupId);
   if (!group) throw new AppError("NOT_FOUND", "This HSM group does not exist.");
   if (!isNetworkHsm(group.type)) return { id: groupId, name: client.name };
-  const [existing] = await db
-    .select({ id: hsmClients.id })
-    .from(hsmClients)
-    .where(
-      and(eq(hsmClients.groupId, groupId), eq(hsmClients.name, client.name), isNull(hsmClients.replacedAt)),
-    );
+  const existing = await activeClient(db, groupId, { name: client.name });
   if (existing) return { id: existing.id, name: client.name };
   const issued = await issueClientCert(
     { kind: "service-engine", name: client.name, ip: client.ip },
     validityDays,
   );
   return db.transaction(async (tx) => {
-    const txDb = tx as unknown as Db;
-    const row = await insertClientCert(txDb, groupId, issued);
-    if (client.network === "dedicated")
-      await tx.update(hsmClients).set({ network: "dedicated" }).where(eq(hsmClients.id, row.id));
-    await refreshChrystokiConfs(txDb, groupId);
+    const row = await insertClientCert(tx, groupId, issued);
+    if (client.network === "dedicated") await updateClient(tx, row.id, { network: "dedicated" });
+    await refreshChrystokiConfs(tx, groupId);
     return { id: row.id, name: row.name };
   });
 }

@@ -7,7 +7,7 @@ import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { toAppError } from "@/server/trpc/errors";
-import { expiredServerPem, networkGroupInput, serverPem } from "./test-fixtures";
+import { expiredServerPem, networkGroupInput, serverPem } from "./testing/fixtures";
 
 let handle: DbHandle;
 let admin: SessionUser;

@@ -1,11 +1,10 @@
-import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import type { CreateHsmGroupValues } from "@/lib/schemas/hsm-group";
 import { parseModuleEnv } from "@/lib/schemas/module-env";
+import { nameTaken } from "@/server/aggregates/hsm-groups";
 import { parseServerCertificate } from "@/server/certs";
-import type { Db } from "@/server/db";
-import { hsmGroups } from "@/server/db/schema";
+import type { DbOrTx } from "@/server/db";
 import { checkModule } from "@/server/hsm/module-allow-list";
 
 /**
@@ -43,22 +42,12 @@ export function checkGroupInput<
 }
 
 export async function assertNameFree(
-  db: Db,
+  db: DbOrTx,
   tenantId: string,
   name: string,
   exceptId?: string,
 ): Promise<void> {
-  const [taken] = await db
-    .select({ id: hsmGroups.id })
-    .from(hsmGroups)
-    .where(
-      and(
-        eq(hsmGroups.tenantId, tenantId),
-        eq(hsmGroups.name, name),
-        ...(exceptId ? [ne(hsmGroups.id, exceptId)] : []),
-      ),
-    );
-  if (taken)
+  if (await nameTaken(db, tenantId, name, exceptId))
     throw new AppError("CONFLICT", `An HSM group named "${name}" already exists. Choose another name.`, {
       field: "name",
     });

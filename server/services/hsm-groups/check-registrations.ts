@@ -1,12 +1,20 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { AppError } from "@/lib/errors";
 import type { REGISTRATION_STATES } from "@/lib/hsm-types";
 import { decryptSecret } from "@/server/crypto/secrets";
-import type { Db } from "@/server/db";
-import { hsmClientRegistrations, hsmClients, hsmServers } from "@/server/db/schema";
+import {
+  activeClients,
+  type ClientRow,
+  clientsOf,
+  deleteClient,
+  findGroup,
+  registeredCount,
+  type ServerRow,
+  saveRegistration,
+  serversOf,
+} from "@/server/aggregates/hsm-groups";
+import type { DbOrTx } from "@/server/db";
 import { checkNtlsRegistration } from "@/server/ntls/registration-check";
 import type { Actor } from "../actor";
-import { findGroup } from "./to-hsm-group";
 
 type Status = (typeof REGISTRATION_STATES)[number];
 
@@ -21,16 +29,13 @@ export function adminPortOf(server: { adminApiUrl: string | null }): number {
  * assigned to it. Stores the result per client and server.
  */
 export async function checkRegistrations(
-  db: Db,
+  db: DbOrTx,
   actor: Actor,
   id: string,
 ): Promise<{ id: string; name: string; checked: number }> {
   const group = await findGroup(db, actor.tenantId, id);
-  const servers = await db.select().from(hsmServers).where(eq(hsmServers.groupId, group.id));
-  const clients = await db
-    .select()
-    .from(hsmClients)
-    .where(and(eq(hsmClients.groupId, group.id), isNull(hsmClients.replacedAt)));
+  const servers = await serversOf(db, group.id);
+  const clients = await activeClients(db, group.id);
   const jobs = clients.flatMap((client) => servers.map((server) => checkClientOnServer(db, client, server)));
   await Promise.all(jobs);
   await dropRegisteredReplacements(db, group.id);
@@ -39,26 +44,16 @@ export async function checkRegistrations(
 
 /** Checks one client on one server and records the result (the download page and SE list show it). */
 export async function checkClientOnServer(
-  db: Db,
-  client: typeof hsmClients.$inferSelect,
-  server: typeof hsmServers.$inferSelect,
+  db: DbOrTx,
+  client: ClientRow,
+  server: ServerRow,
 ): Promise<{ status: Status; detail: string }> {
   const result = await checkOne(server, client);
-  const values = { ...result, checkedAt: new Date() };
-  await db
-    .insert(hsmClientRegistrations)
-    .values({ clientId: client.id, serverId: server.id, ...values })
-    .onConflictDoUpdate({
-      target: [hsmClientRegistrations.clientId, hsmClientRegistrations.serverId],
-      set: values,
-    });
+  await saveRegistration(db, { clientId: client.id, serverId: server.id, ...result, checkedAt: new Date() });
   return result;
 }
 
-async function checkOne(
-  server: typeof hsmServers.$inferSelect,
-  client: typeof hsmClients.$inferSelect,
-): Promise<{ status: Status; detail: string }> {
+async function checkOne(server: ServerRow, client: ClientRow): Promise<{ status: Status; detail: string }> {
   if (!server.address || !server.serverCertPem)
     return { status: "unreachable", detail: "This HSM has no address or server certificate." };
   try {
@@ -93,21 +88,12 @@ async function checkOne(
 }
 
 /** A rotated-out certificate stays listed until its replacement is registered on every server. */
-async function dropRegisteredReplacements(db: Db, groupId: string): Promise<void> {
-  const all = await db.select().from(hsmClients).where(eq(hsmClients.groupId, groupId));
-  const servers = await db
-    .select({ id: hsmServers.id })
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, groupId));
+async function dropRegisteredReplacements(db: DbOrTx, groupId: string): Promise<void> {
+  const all = await clientsOf(db, groupId);
+  const servers = await serversOf(db, groupId);
   for (const old of all.filter((c) => c.replacedAt)) {
     const current = all.find((c) => !c.replacedAt && c.kind === old.kind && c.name === old.name);
     if (!current) continue;
-    const regs = await db
-      .select()
-      .from(hsmClientRegistrations)
-      .where(
-        and(eq(hsmClientRegistrations.clientId, current.id), eq(hsmClientRegistrations.status, "registered")),
-      );
-    if (regs.length >= servers.length) await db.delete(hsmClients).where(eq(hsmClients.id, old.id));
+    if ((await registeredCount(db, current.id)) >= servers.length) await deleteClient(db, old.id);
   }
 }

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { encryptSecret } from "@/server/crypto/secrets";
-import type { Db } from "@/server/db";
-import { hsmClients } from "@/server/db/schema";
+import { insertClient } from "@/server/aggregates/hsm-groups";
+import type { DbOrTx } from "@/server/db";
 import { createClientCertificate } from "@/server/ntls/self-signed";
 
 export interface ClientIdentity {
@@ -44,19 +44,7 @@ export async function issueClientCert(
   };
 }
 
-export async function insertClientCert(db: Db, groupId: string, issued: IssuedClientCert) {
-  const [row] = await db
-    .insert(hsmClients)
-    .values({
-      groupId,
-      kind: issued.kind,
-      name: issued.name,
-      ip: issued.ip,
-      certPem: issued.certPem,
-      keyEnc: issued.keyEnc,
-      fingerprint: issued.fingerprint,
-      notAfter: issued.notAfter,
-    })
-    .returning();
-  return row!;
+export function insertClientCert(db: DbOrTx, groupId: string, issued: IssuedClientCert) {
+  const { kind, name, ip, certPem, keyEnc, fingerprint, notAfter } = issued;
+  return insertClient(db, { groupId, kind, name, ip, certPem, keyEnc, fingerprint, notAfter });
 }

@@ -1,39 +1,22 @@
 import { isIP } from "node:net";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { shellQuote } from "@/lib/shell-quote";
 import { AppError } from "@/lib/errors";
 import type { ClientsPage } from "@/lib/schemas/hsm-client";
+import { clientOf, clientsOf, findGroup, registrationsOf, serversOf } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmClientRegistrations, hsmClients, hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { lineDiff } from "./chrystoki-conf";
-import { certInfo, findGroup } from "./to-hsm-group";
+import { certInfo } from "./to-hsm-group";
 
 /** Everything the download page shows: one row per client and server, with the commands to run. */
 export async function getClientsPage(db: Db, actor: Actor, id: string): Promise<ClientsPage> {
   const group = await findGroup(db, actor.tenantId, id);
-  const servers = await db
-    .select()
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, group.id))
-    .orderBy(asc(hsmServers.position));
-  const clients = await db
-    .select()
-    .from(hsmClients)
-    .where(eq(hsmClients.groupId, group.id))
-    .orderBy(asc(hsmClients.name), asc(hsmClients.createdAt));
-  const regs =
-    clients.length === 0
-      ? []
-      : await db
-          .select()
-          .from(hsmClientRegistrations)
-          .where(
-            inArray(
-              hsmClientRegistrations.clientId,
-              clients.map((c) => c.id),
-            ),
-          );
+  const servers = await serversOf(db, group.id);
+  const clients = await clientsOf(db, group.id, "name");
+  const regs = await registrationsOf(
+    db,
+    clients.map((c) => c.id),
+  );
   const reg = (clientId: string, serverId: string) =>
     regs.find((r) => r.clientId === clientId && r.serverId === serverId);
   return {
@@ -78,11 +61,7 @@ export async function getClientsPage(db: Db, actor: Actor, id: string): Promise<
 /** One client certificate of a group (tenant-checked), for the download route. */
 export async function findClient(db: Db, actor: Pick<Actor, "tenantId">, groupId: string, clientId: string) {
   const group = await findGroup(db, actor.tenantId, groupId);
-  const [client] = await db
-    .select()
-    .from(hsmClients)
-    .where(and(eq(hsmClients.id, clientId), eq(hsmClients.groupId, group.id)));
-  return client ?? null;
+  return clientOf(db, group.id, clientId);
 }
 
 /**
@@ -97,11 +76,7 @@ export async function clientCertificateByName(
   name: string,
 ) {
   const group = await findGroup(db, actor.tenantId, groupId);
-  const rows = await db
-    .select({ name: hsmClients.name, certPem: hsmClients.certPem, replacedAt: hsmClients.replacedAt })
-    .from(hsmClients)
-    .where(eq(hsmClients.groupId, group.id))
-    .orderBy(asc(hsmClients.name), desc(hsmClients.createdAt));
+  const rows = await clientsOf(db, group.id, "name-newest-first");
   // A rotated client keeps its old rows (replacedAt set); the newest current one is the live one.
   const found = rows.find((c) => c.name === name && !c.replacedAt) ?? rows.find((c) => c.name === name);
   if (!found) {

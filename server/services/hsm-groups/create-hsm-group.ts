@@ -1,14 +1,14 @@
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { type CreateHsmGroupInput, type HsmGroup, ZCreateHsmGroupInput } from "@/lib/schemas/hsm-group";
+import { insertGroup, insertServers } from "@/server/aggregates/hsm-groups";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import { hsmGroups, hsmServers } from "@/server/db/schema";
+import { consoleNode } from "@/server/hsm/console-node";
 import type { Actor } from "../actor";
+import { markRestartRequired } from "../service-engines/restart-required";
 import { assertNameFree, checkGroupInput } from "./check-group-input";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
-import { consoleNode } from "@/server/hsm/console-node";
-import { markSeGroupsRestartRequired } from "./restart-required";
 import { toHsmGroup } from "./to-hsm-group";
 
 /** Creates a group with its servers and, for network HSMs, this console node's client certificate. */
@@ -19,22 +19,19 @@ export async function createHsmGroup(db: Db, actor: Actor, raw: CreateHsmGroupIn
     ? await issueClientCert({ kind: "console", ...consoleNode() }, input.clientValidityDays)
     : null;
   const group = await db.transaction(async (tx) => {
-    const txDb = tx as unknown as Db;
-    await assertNameFree(txDb, actor.tenantId, input.name);
-    const [row] = await tx
-      .insert(hsmGroups)
-      .values({
-        tenantId: actor.tenantId,
-        name: input.name,
-        type: input.type,
-        isHa: input.isHa,
-        moduleLibrary: input.moduleLibrary ?? null,
-        moduleEnv: input.moduleEnv ?? null,
-      })
-      .returning();
-    await tx.insert(hsmServers).values(
+    await assertNameFree(tx, actor.tenantId, input.name);
+    const row = (await insertGroup(tx, {
+      tenantId: actor.tenantId,
+      name: input.name,
+      type: input.type,
+      isHa: input.isHa,
+      moduleLibrary: input.moduleLibrary ?? null,
+      moduleEnv: input.moduleEnv ?? null,
+    }))!;
+    await insertServers(
+      tx,
       input.servers.map((s, position) => ({
-        groupId: row!.id,
+        groupId: row.id,
         position,
         address: network ? (s.address ?? null) : null,
         port: network ? s.port : null,
@@ -44,10 +41,10 @@ export async function createHsmGroup(db: Db, actor: Actor, raw: CreateHsmGroupIn
         adminApiUrl: s.adminApiUrl || null,
       })),
     );
-    if (consoleCert) await insertClientCert(txDb, row!.id, consoleCert);
-    await refreshChrystokiConfs(txDb, row!.id);
-    await markSeGroupsRestartRequired(txDb, row!.id, `HSM group "${input.name}" was created.`);
-    return row!;
+    if (consoleCert) await insertClientCert(tx, row.id, consoleCert);
+    await refreshChrystokiConfs(tx, row.id);
+    await markRestartRequired(tx, { hsmGroupId: row.id }, `HSM group "${input.name}" was created.`);
+    return row;
   });
   return toHsmGroup(db, group);
 }

@@ -9,7 +9,7 @@ import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { toAppError } from "@/server/trpc/errors";
-import { networkGroupInput, serverPem } from "./test-fixtures";
+import { networkGroupInput, serverPem } from "./testing/fixtures";
 
 /** Write-only secrets stay with the endpoint they were given for. */
 describe("secrets bound to their endpoint", () => {

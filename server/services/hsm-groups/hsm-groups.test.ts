@@ -16,7 +16,7 @@ import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { lineDiff, renderChrystokiConf } from "./chrystoki-conf";
-import { networkGroupInput, serverPem } from "./test-fixtures";
+import { networkGroupInput, serverPem } from "./testing/fixtures";
 
 let handle: DbHandle;
 let admin: SessionUser;

@@ -1,22 +1,22 @@
-import { asc, eq } from "drizzle-orm";
 import { canChange } from "@/lib/roles";
 import type { HsmGroup } from "@/lib/schemas/hsm-group";
+import { findGroup, groupChoices, groupsOfTenant } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmGroups } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { findGroup, toHsmGroup } from "./to-hsm-group";
+import { toHsmGroup } from "./to-hsm-group";
 
 export async function listHsmGroups(db: Db, actor: Actor): Promise<HsmGroup[]> {
-  const rows = await db
-    .select()
-    .from(hsmGroups)
-    .where(eq(hsmGroups.tenantId, actor.tenantId))
-    .orderBy(asc(hsmGroups.name));
+  const rows = await groupsOfTenant(db, actor.tenantId);
   return Promise.all(rows.map(async (row) => forRole(actor, await toHsmGroup(db, row))));
 }
 
 export async function getHsmGroup(db: Db, actor: Actor, id: string): Promise<HsmGroup> {
   return forRole(actor, await toHsmGroup(db, await findGroup(db, actor.tenantId, id)));
+}
+
+/** The tenant's HSM groups (id, name, type, number of servers; no secrets) for a select. */
+export function hsmGroupChoices(db: Db, actor: Actor) {
+  return groupChoices(db, actor.tenantId);
 }
 
 /** The library environment (paths of the host's HSM configuration) is for security roles only. */

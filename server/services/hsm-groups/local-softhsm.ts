@@ -1,9 +1,16 @@
 import fs from "node:fs";
-import { and, eq } from "drizzle-orm";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import { randomToken } from "@/server/crypto/tokens";
+import {
+  builtInGroup,
+  insertGroup,
+  insertLocalTokenIfMissing,
+  insertServers,
+  localToken,
+  setLocalTokenSerial,
+  updateServersOf,
+} from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmGroups, hsmServers, localHsmTokens } from "@/server/db/schema";
 import { createSoftHsmEnvironment, initSoftHsmToken, pkcs11, SOFTHSM_LIBRARY } from "@/server/pkcs11";
 import { localSoftHsmDir, localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
@@ -20,19 +27,16 @@ const PENDING = "pending";
  */
 export async function ensureLocalHsm(db: Db): Promise<{ label: string; serial: string; created: boolean }> {
   const { tokenDir } = await createSoftHsmEnvironment(localSoftHsmDir());
-  let [row] = await db.select().from(localHsmTokens).where(eq(localHsmTokens.label, LOCAL_HSM_LABEL));
+  let row = await localToken(db, LOCAL_HSM_LABEL);
   if (!row) {
-    await db
-      .insert(localHsmTokens)
-      .values({
-        label: LOCAL_HSM_LABEL,
-        serial: PENDING,
-        libraryPath: SOFTHSM_LIBRARY,
-        userPinEnc: encryptSecret(randomToken(18), "local_hsm_tokens.user_pin"),
-        soPinEnc: encryptSecret(randomToken(18), "local_hsm_tokens.so_pin"),
-      })
-      .onConflictDoNothing();
-    [row] = await db.select().from(localHsmTokens).where(eq(localHsmTokens.label, LOCAL_HSM_LABEL));
+    await insertLocalTokenIfMissing(db, {
+      label: LOCAL_HSM_LABEL,
+      serial: PENDING,
+      libraryPath: SOFTHSM_LIBRARY,
+      userPinEnc: encryptSecret(randomToken(18), "local_hsm_tokens.user_pin"),
+      soPinEnc: encryptSecret(randomToken(18), "local_hsm_tokens.so_pin"),
+    });
+    row = await localToken(db, LOCAL_HSM_LABEL);
   }
   if (!row) throw new Error("The local HSM token row could not be written");
   const userPin = decryptSecret(row.userPinEnc, "local_hsm_tokens.user_pin");
@@ -53,8 +57,7 @@ export async function ensureLocalHsm(db: Db): Promise<{ label: string; serial: s
   } else if (serial === PENDING) {
     serial = await serialFromToken();
   }
-  if (serial !== row.serial)
-    await db.update(localHsmTokens).set({ serial }).where(eq(localHsmTokens.id, row.id));
+  if (serial !== row.serial) await setLocalTokenSerial(db, row.id, serial);
   await ensureBuiltInGroup(db, serial, userPin);
   return { label: LOCAL_HSM_LABEL, serial, created };
 }
@@ -73,40 +76,31 @@ async function serialFromToken(): Promise<string> {
 async function ensureBuiltInGroup(db: Db, serial: string, userPin: string): Promise<void> {
   const tenantId = await ensureDefaultTenant(db);
   await db.transaction(async (tx) => {
-    const [group] = await tx
-      .insert(hsmGroups)
-      .values({
+    const group = await insertGroup(
+      tx,
+      {
         tenantId,
         name: LOCAL_HSM_GROUP,
         type: "pkcs11-module",
         builtIn: true,
         moduleLibrary: SOFTHSM_LIBRARY,
-      })
-      .onConflictDoNothing()
-      .returning();
+      },
+      true,
+    );
     if (group) {
-      await tx.insert(hsmServers).values({
-        groupId: group.id,
-        position: 0,
-        partition: LOCAL_HSM_LABEL,
-        partitionSerial: serial,
-        partitionPasswordEnc: encryptSecret(userPin, "hsm_servers.partition_password"),
-      });
+      await insertServers(tx, [
+        {
+          groupId: group.id,
+          position: 0,
+          partition: LOCAL_HSM_LABEL,
+          partitionSerial: serial,
+          partitionPasswordEnc: encryptSecret(userPin, "hsm_servers.partition_password"),
+        },
+      ]);
       return;
     }
     // Re-initialised token (data folder restored without tokens): keep the group, refresh the serial.
-    const [existing] = await tx
-      .select({ id: hsmGroups.id })
-      .from(hsmGroups)
-      .where(
-        and(
-          eq(hsmGroups.tenantId, tenantId),
-          eq(hsmGroups.name, LOCAL_HSM_GROUP),
-          eq(hsmGroups.builtIn, true),
-        ),
-      );
-    if (existing) {
-      await tx.update(hsmServers).set({ partitionSerial: serial }).where(eq(hsmServers.groupId, existing.id));
-    }
+    const existing = await builtInGroup(tx, LOCAL_HSM_GROUP, tenantId);
+    if (existing) await updateServersOf(tx, existing.id, { partitionSerial: serial });
   });
 }

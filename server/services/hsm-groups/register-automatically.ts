@@ -1,15 +1,19 @@
 import crypto from "node:crypto";
 import { isIP } from "node:net";
-import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type RegisterAutomaticallyInput, ZRegisterAutomaticallyInput } from "@/lib/schemas/hsm-client";
 import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
+import {
+  activeClients,
+  findGroup,
+  type ServerRow,
+  serverOf,
+  updateServer,
+} from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmClients, hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { type AdminApi, adminError, adminRequest } from "./appliance-admin";
 import { checkRegistrations } from "./check-registrations";
-import { findGroup } from "./to-hsm-group";
 
 type Outcome = "registered" | "already-registered" | "re-registered";
 const CLIENTS = "/api/lunasa/ntls/clients";
@@ -27,10 +31,7 @@ const sameFingerprint = (a: unknown, b: string) =>
 export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterAutomaticallyInput) {
   const input = ZRegisterAutomaticallyInput.parse(raw);
   const group = await findGroup(db, actor.tenantId, input.id);
-  const [server] = await db
-    .select()
-    .from(hsmServers)
-    .where(and(eq(hsmServers.id, input.serverId), eq(hsmServers.groupId, group.id)));
+  const server = await serverOf(db, group.id, input.serverId);
   if (!server?.serverCertPem)
     throw new AppError("NOT_FOUND", "This HSM is not part of the group or has no server certificate.", {
       field: "serverId",
@@ -44,10 +45,7 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
   if (hsms.status !== 200) throw adminError(hsms, "Reading the appliance's HSM");
   const serial = (hsms.body as { hsms?: { id: string }[] }).hsms?.[0]?.id;
   if (!serial) throw new AppError("HSM_ERROR", "The appliance lists no HSM.");
-  const clients = await db
-    .select()
-    .from(hsmClients)
-    .where(and(eq(hsmClients.groupId, group.id), isNull(hsmClients.replacedAt)));
+  const clients = await activeClients(db, group.id);
   const registered: { client: string; outcome: Outcome }[] = [];
   for (const client of clients) {
     const path = `${CLIENTS}/${encodeURIComponent(client.name)}`;
@@ -78,25 +76,22 @@ export async function registerAutomatically(db: Db, actor: Actor, raw: RegisterA
       throw adminError(link, `Assigning ${server.partition} to ${client.name}`);
     registered.push({ client: client.name, outcome });
   }
-  await db
-    .update(hsmServers)
-    .set({
-      adminApiUrl: input.adminApiUrl,
-      ...(input.remember
-        ? {
-            adminCredentialsEnc: encryptSecret(
-              JSON.stringify({
-                username: api.username,
-                password: api.password,
-                url: input.adminApiUrl,
-                serverCert: certDigest(server.serverCertPem),
-              } satisfies RememberedCredentials),
-              "hsm_servers.admin_credentials",
-            ),
-          }
-        : {}),
-    })
-    .where(eq(hsmServers.id, server.id));
+  await updateServer(db, server.id, {
+    adminApiUrl: input.adminApiUrl,
+    ...(input.remember
+      ? {
+          adminCredentialsEnc: encryptSecret(
+            JSON.stringify({
+              username: api.username,
+              password: api.password,
+              url: input.adminApiUrl,
+              serverCert: certDigest(server.serverCertPem),
+            } satisfies RememberedCredentials),
+            "hsm_servers.admin_credentials",
+          ),
+        }
+      : {}),
+  });
   await checkRegistrations(db, actor, group.id);
   return { id: group.id, name: group.name, registered };
 }
@@ -119,7 +114,7 @@ function certDigest(pem: string): string {
  */
 function credentials(
   input: { username: string; password: string; adminApiUrl: string },
-  server: typeof hsmServers.$inferSelect & { serverCertPem: string },
+  server: ServerRow & { serverCertPem: string },
 ): { username: string; password: string } {
   if (input.password) return { username: input.username, password: input.password };
   if (!server.adminCredentialsEnc)

@@ -1,8 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_CLIENT_VALIDITY_DAYS } from "@/lib/schemas/hsm-group";
+import { serversOf, updateClient } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmClients, hsmServers } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
@@ -26,20 +25,13 @@ export async function rotateClientCert(db: Db, actor: Actor, input: { id: string
     DEFAULT_CLIENT_VALIDITY_DAYS,
   );
   const fresh = await db.transaction(async (tx) => {
-    const txDb = tx as unknown as Db;
-    await tx
-      .update(hsmClients)
-      .set({ replacedAt: new Date() })
-      .where(and(eq(hsmClients.id, old.id)));
-    const row = await insertClientCert(txDb, input.id, issued);
-    await refreshChrystokiConfs(txDb, input.id);
+    await updateClient(tx, old.id, { replacedAt: new Date() });
+    const row = await insertClientCert(tx, input.id, issued);
+    await refreshChrystokiConfs(tx, input.id);
     return row;
   });
   // The connectors present the old certificate: drop them so the next use presents the new one.
-  const servers = await db
-    .select({ id: hsmServers.id })
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, input.id));
+  const servers = await serversOf(db, input.id);
   await Promise.all(servers.map((s) => closeNtlsConnector(s.id)));
   return { id: input.id, name: fresh.name, clientId: fresh.id, fingerprint: fresh.fingerprint };
 }

@@ -1,14 +1,13 @@
 import tls from "node:tls";
-import { and, asc, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { parseServerCertificate } from "@/server/certs";
+import { findGroup, serverOf, serversOf, updateServer } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { hsmServers } from "@/server/db/schema";
-import type { Actor } from "../actor";
 import { forgetLogins } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
-import { markSeGroupsRestartRequired } from "./restart-required";
-import { certInfo, findGroup } from "./to-hsm-group";
+import type { Actor } from "../actor";
+import { markRestartRequired } from "../service-engines/restart-required";
+import { certInfo } from "./to-hsm-group";
 
 /**
  * What the appliance presents now, read with a TLS handshake that verifies nothing (it only
@@ -36,11 +35,7 @@ export function presentedCertificate(host: string, port: number, timeoutMs = 5_0
 
 export async function serverCertStatus(db: Db, actor: Actor, id: string) {
   const group = await findGroup(db, actor.tenantId, id);
-  const servers = await db
-    .select()
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, group.id))
-    .orderBy(asc(hsmServers.position));
+  const servers = await serversOf(db, group.id);
   return Promise.all(
     servers
       .filter((s) => s.address && s.port)
@@ -77,10 +72,7 @@ export async function trustServerCert(
   input: { id: string; serverId: string; fingerprint: string },
 ) {
   const group = await findGroup(db, actor.tenantId, input.id);
-  const [server] = await db
-    .select()
-    .from(hsmServers)
-    .where(and(eq(hsmServers.id, input.serverId), eq(hsmServers.groupId, group.id)));
+  const server = await serverOf(db, group.id, input.serverId);
   if (!server?.address || !server.port)
     throw new AppError("NOT_FOUND", "This HSM is not part of the group.", { field: "serverId" });
   const pem = await presentedCertificate(server.address, server.port);
@@ -94,10 +86,10 @@ export async function trustServerCert(
       },
     );
   await db.transaction(async (tx) => {
-    await tx.update(hsmServers).set({ serverCertPem: summary.pem }).where(eq(hsmServers.id, server.id));
-    await markSeGroupsRestartRequired(
-      tx as unknown as Db,
-      group.id,
+    await updateServer(tx, server.id, { serverCertPem: summary.pem });
+    await markRestartRequired(
+      tx,
+      { hsmGroupId: group.id },
       `The server certificate of ${server.address} changed.`,
     );
   });

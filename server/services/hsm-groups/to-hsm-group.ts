@@ -1,21 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
 import type { HsmGroup, ServerCertInfo } from "@/lib/schemas/hsm-group";
-import type { Db } from "@/server/db";
-import { hsmClients, hsmGroups, hsmServers, serviceEngineGroups, tenants } from "@/server/db/schema";
+import { clientsOf, type GroupRow, ownerName, referrersOf, serversOf } from "@/server/aggregates/hsm-groups";
+import type { DbOrTx } from "@/server/db";
 import { parsePem } from "@/server/ntls/pinning";
-
-type GroupRow = typeof hsmGroups.$inferSelect;
-
-/** The group row, tenant-checked: another tenant's group does not exist. */
-export async function findGroup(db: Db, tenantId: string, id: string): Promise<GroupRow> {
-  const [row] = await db
-    .select()
-    .from(hsmGroups)
-    .where(and(eq(hsmGroups.id, id), eq(hsmGroups.tenantId, tenantId)));
-  if (!row) throw new AppError("NOT_FOUND", "This HSM group does not exist in your tenant.");
-  return row;
-}
 
 /** Subject, SHA-256 fingerprint and expiry of a stored PEM (no validity check: it may have expired since). */
 export function certInfo(pem: string | null): ServerCertInfo | null {
@@ -33,25 +19,11 @@ export function certInfo(pem: string | null): ServerCertInfo | null {
 }
 
 /** The API view of a group: servers, clients and referrers, and never a secret. */
-export async function toHsmGroup(db: Db, group: GroupRow): Promise<HsmGroup> {
-  const [tenant] = await db
-    .select({ name: tenants.name })
-    .from(tenants)
-    .where(eq(tenants.id, group.tenantId));
-  const servers = await db
-    .select()
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, group.id))
-    .orderBy(asc(hsmServers.position));
-  const clients = await db
-    .select()
-    .from(hsmClients)
-    .where(eq(hsmClients.groupId, group.id))
-    .orderBy(asc(hsmClients.createdAt));
-  const seGroups = await db
-    .select({ id: serviceEngineGroups.id, name: serviceEngineGroups.name })
-    .from(serviceEngineGroups)
-    .where(eq(serviceEngineGroups.hsmGroupId, group.id));
+export async function toHsmGroup(db: DbOrTx, group: GroupRow): Promise<HsmGroup> {
+  const tenantName = await ownerName(db, group);
+  const servers = await serversOf(db, group.id);
+  const clients = await clientsOf(db, group.id);
+  const { seGroups } = await referrersOf(db, group.id);
   return {
     id: group.id,
     name: group.name,
@@ -61,7 +33,7 @@ export async function toHsmGroup(db: Db, group: GroupRow): Promise<HsmGroup> {
     builtIn: group.builtIn,
     moduleLibrary: group.moduleLibrary,
     moduleEnv: group.moduleEnv,
-    tenantName: tenant?.name ?? "",
+    tenantName,
     servers: servers.map((s) => ({
       id: s.id,
       position: s.position,

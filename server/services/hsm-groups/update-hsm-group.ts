@@ -1,20 +1,29 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { type HsmGroup, type UpdateHsmGroupInput, ZUpdateHsmGroupInput } from "@/lib/schemas/hsm-group";
+import {
+  activeClient,
+  deleteServers,
+  findGroup,
+  type GroupRow,
+  insertServers,
+  type ServerRow,
+  serversOf,
+  updateGroup,
+  updateServer,
+} from "@/server/aggregates/hsm-groups";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import { closeGroupConnections } from "@/server/pkcs11";
-import { hsmClients, hsmGroups, hsmServers } from "@/server/db/schema";
-import type { Actor } from "../actor";
-import { assertNameFree, checkGroupInput } from "./check-group-input";
-import { refreshChrystokiConfs } from "./chrystoki-store";
-import { insertClientCert, issueClientCert } from "./client-certs";
 import { consoleNode } from "@/server/hsm/console-node";
 import { forgetGroupLogins } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
-import { markSeGroupsRestartRequired } from "./restart-required";
-import { findGroup, toHsmGroup } from "./to-hsm-group";
+import { closeGroupConnections } from "@/server/pkcs11";
+import type { Actor } from "../actor";
+import { markRestartRequired } from "../service-engines/restart-required";
+import { assertNameFree, checkGroupInput } from "./check-group-input";
+import { refreshChrystokiConfs } from "./chrystoki-store";
+import { insertClientCert, issueClientCert } from "./client-certs";
+import { toHsmGroup } from "./to-hsm-group";
 
 /**
  * Changes a group. Servers keep their id (and password when none is typed, unless their endpoint
@@ -25,7 +34,7 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
   const input = checkGroupInput(ZUpdateHsmGroupInput.parse(raw));
   const current = await findGroup(db, actor.tenantId, input.id);
   if (current.builtIn) assertBuiltInKept(current, input);
-  const existing = await db.select().from(hsmServers).where(eq(hsmServers.groupId, current.id));
+  const existing = await serversOf(db, current.id);
   const byId = new Map(existing.map((s) => [s.id, s]));
   input.servers.forEach((s, i) => {
     if (s.id && !byId.has(s.id))
@@ -34,12 +43,7 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
       });
   });
   const network = isNetworkHsm(input.type);
-  const [activeConsole] = await db
-    .select({ id: hsmClients.id })
-    .from(hsmClients)
-    .where(
-      and(eq(hsmClients.groupId, current.id), eq(hsmClients.kind, "console"), isNull(hsmClients.replacedAt)),
-    );
+  const activeConsole = await activeClient(db, current.id, { kind: "console" });
   const consoleCert =
     network && !activeConsole
       ? await issueClientCert({ kind: "console", ...consoleNode() }, input.clientValidityDays)
@@ -47,21 +51,15 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
   const kept = new Set(input.servers.flatMap((s) => (s.id ? [s.id] : [])));
   const touched = existing.filter((s) => !kept.has(s.id)).map((s) => s.id);
   const group = await db.transaction(async (tx) => {
-    const txDb = tx as unknown as Db;
-    await assertNameFree(txDb, actor.tenantId, input.name, current.id);
-    const [row] = await tx
-      .update(hsmGroups)
-      .set({
-        name: input.name,
-        type: input.type,
-        isHa: input.isHa,
-        moduleLibrary: input.moduleLibrary ?? null,
-        moduleEnv: input.moduleEnv ?? null,
-        updatedAt: new Date(),
-      })
-      .where(eq(hsmGroups.id, current.id))
-      .returning();
-    if (touched.length > 0) await tx.delete(hsmServers).where(inArray(hsmServers.id, touched));
+    await assertNameFree(tx, actor.tenantId, input.name, current.id);
+    const row = await updateGroup(tx, current.id, {
+      name: input.name,
+      type: input.type,
+      isHa: input.isHa,
+      moduleLibrary: input.moduleLibrary ?? null,
+      moduleEnv: input.moduleEnv ?? null,
+    });
+    await deleteServers(tx, touched);
     for (const [position, s] of input.servers.entries()) {
       const values = {
         position,
@@ -78,25 +76,20 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
       if (before) {
         if (changed(before, values)) touched.push(before.id);
         const moved = endpointMoved(before, values, position);
-        await tx
-          .update(hsmServers)
-          .set({
-            ...values,
-            ...(moved || before.adminApiUrl !== values.adminApiUrl ? { adminCredentialsEnc: null } : {}),
-          })
-          .where(eq(hsmServers.id, before.id));
-      } else {
-        await tx.insert(hsmServers).values({
+        await updateServer(tx, before.id, {
           ...values,
-          groupId: current.id,
-          partitionPasswordEnc: values.partitionPasswordEnc ?? "",
+          ...(moved || before.adminApiUrl !== values.adminApiUrl ? { adminCredentialsEnc: null } : {}),
         });
+      } else {
+        await insertServers(tx, [
+          { ...values, groupId: current.id, partitionPasswordEnc: values.partitionPasswordEnc ?? "" },
+        ]);
       }
     }
-    if (consoleCert) await insertClientCert(txDb, current.id, consoleCert);
-    await refreshChrystokiConfs(txDb, current.id);
-    await markSeGroupsRestartRequired(txDb, current.id, `HSM group "${input.name}" was changed.`);
-    return row!;
+    if (consoleCert) await insertClientCert(tx, current.id, consoleCert);
+    await refreshChrystokiConfs(tx, current.id);
+    await markRestartRequired(tx, { hsmGroupId: current.id }, `HSM group "${input.name}" was changed.`);
+    return row;
   });
   // A changed group gets new workers: the old ones (a library, environment or server it no longer has) stop.
   await closeGroupConnections(current.id);
@@ -111,7 +104,7 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
  * its remembered admin credentials are dropped (by the caller).
  */
 function endpointMoved(
-  before: typeof hsmServers.$inferSelect,
+  before: ServerRow,
   after: {
     address: string | null;
     port: number | null;
@@ -134,7 +127,7 @@ function endpointMoved(
 }
 
 function changed(
-  before: typeof hsmServers.$inferSelect,
+  before: ServerRow,
   after: {
     address: string | null;
     port: number | null;
@@ -154,7 +147,7 @@ function changed(
 
 /** The built-in Local-SoftHSM group: its token and library are the console's own. */
 function assertBuiltInKept(
-  current: typeof hsmGroups.$inferSelect,
+  current: GroupRow,
   input: { name: string; type: string; moduleLibrary?: string | undefined; moduleEnv?: object | undefined },
 ): void {
   if (input.name !== current.name)

@@ -5,7 +5,8 @@ import type { Db } from "@/server/db";
 import { hsmPackages } from "@/server/db/schema";
 import type { Actor } from "@/server/services/actor";
 import { DEFAULT_TENANT } from "../bootstrap/ensure-default-tenant";
-import { markRestartRequired } from "./mark-restart";
+import { markRestartRequired } from "../service-engines/restart-required";
+import { GROUP_TYPES_OF_PACKAGE } from "./package-types";
 
 /**
  * Packages are shared by every tenant and console node (they are software, not configuration);
@@ -46,7 +47,8 @@ export async function deleteHsmPackage(
     const [row] = await tx.delete(hsmPackages).where(eq(hsmPackages.id, id)).returning();
     if (!row)
       throw new AppError("NOT_FOUND", "This HSM package does not exist (it may have been deleted already).");
-    await markRestartRequired(tx, row.type, `HSM package ${row.fileName} was deleted: restart to remove it.`);
+    const reason = `HSM package ${row.fileName} was deleted: restart to remove it.`;
+    await markRestartRequired(tx, { hsmTypes: GROUP_TYPES_OF_PACKAGE[row.type] }, reason);
     return { id: row.id, name: row.fileName };
   });
 }

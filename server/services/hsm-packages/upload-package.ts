@@ -8,8 +8,8 @@ import {
   inspectHsmPackage,
 } from "@/server/packages";
 import type { Actor } from "@/server/services/actor";
-import { markRestartRequired } from "./mark-restart";
-import { CHUNK_BYTES, MAX_PACKAGE_BYTES } from "./package-types";
+import { markRestartRequired } from "../service-engines/restart-required";
+import { CHUNK_BYTES, GROUP_TYPES_OF_PACKAGE, MAX_PACKAGE_BYTES } from "./package-types";
 import { SpoolFile } from "./spool-file";
 
 export interface UploadPackageInput {
@@ -84,6 +84,13 @@ async function store(
       await tx.insert(hsmPackageChunks).values({ packageId: row.id, seq: seq++, data });
     }
     const reason = `HSM package ${name} (${input.type} ${report.version ?? "unknown version"}) uploaded: restart to install it.`;
-    return { id: row.id, restartRequired: await markRestartRequired(tx, input.type, reason) };
+    return {
+      id: row.id,
+      restartRequired: await markRestartRequired(
+        tx,
+        { hsmTypes: GROUP_TYPES_OF_PACKAGE[input.type] },
+        reason,
+      ),
+    };
   });
 }

@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import type { Db } from "@/server/db";
-import { serviceEngineGroups, serviceEngines } from "@/server/db/schema";
+import { insertEngineIfMissing, insertSeGroupIfMissing, seGroupByName } from "@/server/aggregates/se-groups";
+import type { DbOrTx } from "@/server/db";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
 import { consoleNode } from "@/server/hsm/console-node";
 
@@ -15,13 +14,10 @@ export function seName(groupName: string, index: number): string {
  * Avi's Default-Cloud comes with Default-Group; here it runs one SE (se-1) on this console node.
  * Idempotent and safe for several nodes starting at once (inserts that conflict do nothing).
  */
-export async function ensureDefaultSeGroup(db: Db): Promise<{ groupId: string }> {
+export async function ensureDefaultSeGroup(db: DbOrTx): Promise<{ groupId: string }> {
   const tenantId = await ensureDefaultTenant(db);
-  await db.insert(serviceEngineGroups).values({ tenantId, name: DEFAULT_SE_GROUP }).onConflictDoNothing();
-  const [group] = await db
-    .select()
-    .from(serviceEngineGroups)
-    .where(and(eq(serviceEngineGroups.tenantId, tenantId), eq(serviceEngineGroups.name, DEFAULT_SE_GROUP)));
+  await insertSeGroupIfMissing(db, { tenantId, name: DEFAULT_SE_GROUP });
+  const group = await seGroupByName(db, tenantId, DEFAULT_SE_GROUP);
   if (!group) throw new Error("Default-Group could not be written");
   await ensureSeCount(db, group.id, group.name, group.seCount);
   return { groupId: group.id };
@@ -29,16 +25,18 @@ export async function ensureDefaultSeGroup(db: Db): Promise<{ groupId: string }>
 
 /** Creates the missing SEs of a group (on this node); surplus ones are removed by the caller. */
 export async function ensureSeCount(
-  db: Db,
+  db: DbOrTx,
   groupId: string,
   groupName: string,
   count: number,
 ): Promise<void> {
   const node = consoleNode();
   for (let i = 1; i <= count; i++) {
-    await db
-      .insert(serviceEngines)
-      .values({ groupId, name: seName(groupName, i), nodeName: node.name, managementIp: node.ip })
-      .onConflictDoNothing();
+    await insertEngineIfMissing(db, {
+      groupId,
+      name: seName(groupName, i),
+      nodeName: node.name,
+      managementIp: node.ip,
+    });
   }
 }

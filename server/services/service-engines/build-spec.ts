@@ -4,25 +4,19 @@ import { isNetworkHsm } from "@/lib/hsm-types";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { HsmAccess, ServiceEngineSpec, VirtualServiceSpec } from "@/server/dataplane";
 import { onToken } from "@/server/pkcs11";
+import { builtInGroup, type GroupRow, groupById, serversOf } from "@/server/aggregates/hsm-groups";
+import { type SeRow, seGroupById } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
-import {
-  hsmGroups,
-  hsmServers,
-  serviceEngineGroups,
-  type serviceEngines,
-  sslCertificates,
-  virtualServices,
-} from "@/server/db/schema";
+// Virtual services and certificates are other aggregates (their modules come with that work).
+import { sslCertificates, virtualServices } from "@/server/db/schema";
 import { localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
 import { checkModule } from "@/server/hsm/module-allow-list";
 import { seDataDir } from "./se-folder";
 
-type SeRow = typeof serviceEngines.$inferSelect;
 type VsRow = typeof virtualServices.$inferSelect;
 type CertRow = typeof sslCertificates.$inferSelect;
-type GroupRow = typeof hsmGroups.$inferSelect;
 
 /** A spec for one member of the SE's HSM group (member null: a local module group). */
 export interface SpecCandidate {
@@ -43,7 +37,7 @@ export async function specCandidates(
   refused: string[],
   mode: MemberMode = "restart",
 ): Promise<{ hsmGroup: string; candidates: AsyncIterable<SpecCandidate> }> {
-  const [group] = await db.select().from(serviceEngineGroups).where(eq(serviceEngineGroups.id, se.groupId));
+  const group = await seGroupById(db, se.groupId);
   if (!group) throw new AppError("NOT_FOUND", `The group of service engine ${se.name} is gone.`);
   const services = await db
     .select()
@@ -106,12 +100,7 @@ function toVsSpec(vs: VsRow, certs: Map<string, CertRow>, tokenLabel: string | n
 
 /** The SE group's HSM group; none referenced = the built-in Local-SoftHSM (plain VSs still run). */
 async function hsmGroupOf(db: Db, hsmGroupId: string | null): Promise<GroupRow> {
-  const [group] = hsmGroupId
-    ? await db.select().from(hsmGroups).where(eq(hsmGroups.id, hsmGroupId))
-    : await db
-        .select()
-        .from(hsmGroups)
-        .where(and(eq(hsmGroups.name, LOCAL_HSM_GROUP), eq(hsmGroups.builtIn, true)));
+  const group = hsmGroupId ? await groupById(db, hsmGroupId) : await builtInGroup(db, LOCAL_HSM_GROUP);
   if (!group) throw new AppError("NOT_FOUND", "The HSM group of this service engine group does not exist.");
   return group;
 }
@@ -138,11 +127,7 @@ export async function hsmAccessFor(
 }
 
 export async function localModuleAccess(db: Db, group: GroupRow): Promise<HsmAccess> {
-  const [server] = await db
-    .select()
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, group.id))
-    .orderBy(asc(hsmServers.position));
+  const [server] = await serversOf(db, group.id);
   if (!server) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   if (!group.moduleLibrary)
     throw new AppError("CONFLICT", `HSM group "${group.name}" has no PKCS#11 library configured.`);

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret } from "@/server/crypto/secrets";
 import { hsmServers } from "@/server/db/schema";
-import { pollFor, randomPort } from "./testing";
-import { type HaLab, startHaLab } from "./testing-ha-lab";
-import { TrafficLoop } from "./testing-traffic";
+import { pollFor, randomPort } from "./testing/fixtures";
+import { type HaLab, startHaLab } from "./testing/ha-lab";
+import { TrafficLoop } from "./testing/traffic";
 
 const HOSTS = { hsm1: "127.0.123.11", hsm2: "127.0.123.13" };
 

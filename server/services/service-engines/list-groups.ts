@@ -1,34 +1,16 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { ServiceEngineGroupView } from "@/lib/schemas/service-engines";
+import { activeClient, registrationsByServer } from "@/server/aggregates/hsm-groups";
+import { enginesOf, seGroupsOfTenant } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
-import {
-  hsmClientRegistrations,
-  hsmClients,
-  hsmGroups,
-  hsmServers,
-  serviceEngineGroups,
-  serviceEngines,
-} from "@/server/db/schema";
 import type { Actor } from "../actor";
 
 export async function listSeGroups(db: Db, actor: Actor): Promise<ServiceEngineGroupView[]> {
-  const groups = await db
-    .select({ group: serviceEngineGroups, hsmGroupName: hsmGroups.name, hsmType: hsmGroups.type })
-    .from(serviceEngineGroups)
-    .leftJoin(hsmGroups, eq(hsmGroups.id, serviceEngineGroups.hsmGroupId))
-    .where(eq(serviceEngineGroups.tenantId, actor.tenantId))
-    .orderBy(asc(serviceEngineGroups.name));
+  const groups = await seGroupsOfTenant(db, actor.tenantId);
   if (groups.length === 0) return [];
-  const engines = await db
-    .select()
-    .from(serviceEngines)
-    .where(
-      inArray(
-        serviceEngines.groupId,
-        groups.map((g) => g.group.id),
-      ),
-    )
-    .orderBy(asc(serviceEngines.name));
+  const engines = await enginesOf(
+    db,
+    groups.map((g) => g.group.id),
+  );
   const result: ServiceEngineGroupView[] = [];
   for (const { group, hsmGroupName, hsmType } of groups) {
     const ses = engines.filter((e) => e.groupId === group.id);
@@ -62,25 +44,10 @@ export async function listSeGroups(db: Db, actor: Actor): Promise<ServiceEngineG
 /** A local module needs no client registration; a network HSM needs this SE's own registered client. */
 async function registrationOf(db: Db, hsmGroupId: string, seName: string, local: boolean): Promise<string> {
   if (local) return "not needed (local PKCS#11 module)";
-  const [client] = await db
-    .select({ id: hsmClients.id })
-    .from(hsmClients)
-    .where(
-      and(
-        eq(hsmClients.groupId, hsmGroupId),
-        eq(hsmClients.kind, "service-engine"),
-        eq(hsmClients.name, seName),
-        isNull(hsmClients.replacedAt),
-      ),
-    );
+  const client = await activeClient(db, hsmGroupId, { kind: "service-engine", name: seName });
   if (!client) return "no client certificate yet";
   // Named per HSM ("hsm1: registered, hsm2: refused"): a bare list of states hides which one failed.
-  const regs = await db
-    .select({ status: hsmClientRegistrations.status, address: hsmServers.address })
-    .from(hsmClientRegistrations)
-    .innerJoin(hsmServers, eq(hsmServers.id, hsmClientRegistrations.serverId))
-    .where(eq(hsmClientRegistrations.clientId, client.id))
-    .orderBy(asc(hsmServers.position));
+  const regs = await registrationsByServer(db, client.id);
   if (regs.length === 0) return "not checked";
   return regs.map((r) => `${r.address ?? "module"}: ${r.status}`).join(", ");
 }

@@ -1,21 +1,23 @@
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
-import { and, asc, eq, isNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { HsmAccess } from "@/server/dataplane";
+import {
+  activeClient,
+  type ClientRow,
+  type GroupRow,
+  type ServerRow,
+  serversOf,
+} from "@/server/aggregates/hsm-groups";
+import type { SeRow } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
-import { type hsmGroups, hsmClients, hsmServers, type serviceEngines } from "@/server/db/schema";
 import { addTrustedClient } from "../hsm-groups/add-trusted-client";
 import { checkClientOnServer } from "../hsm-groups/check-registrations";
 import { consoleNode } from "@/server/hsm/console-node";
 import { presentedCertificate } from "../hsm-groups/server-cert-probe";
 import { seDataDir } from "./se-folder";
 import { currentSeMember, ensureSeNtls, seNtlsSocketPath } from "./se-ntls";
-
-type GroupRow = typeof hsmGroups.$inferSelect;
-type SeRow = typeof serviceEngines.$inferSelect;
-type ServerRow = typeof hsmServers.$inferSelect;
 
 /** A member answers when its NTLS front presents the pinned server.pem within this time. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -32,17 +34,7 @@ export function seClientAddress(se: Pick<SeRow, "name" | "managementIp">): strin
 /** The SE's own client of the group (Avi's node_info for an SE): made on first use. */
 export async function ensureSeClient(db: Db, groupId: string, se: Pick<SeRow, "name" | "managementIp">) {
   await addTrustedClient(db, groupId, { name: se.name, ip: seClientAddress(se) });
-  const [client] = await db
-    .select()
-    .from(hsmClients)
-    .where(
-      and(
-        eq(hsmClients.groupId, groupId),
-        eq(hsmClients.kind, "service-engine"),
-        eq(hsmClients.name, se.name),
-        isNull(hsmClients.replacedAt),
-      ),
-    );
+  const client = await activeClient(db, groupId, { kind: "service-engine", name: se.name });
   if (!client) throw new AppError("CONFLICT", `Service engine ${se.name} has no client certificate.`);
   return client;
 }
@@ -77,11 +69,7 @@ export async function* networkHsmMembers(
   mode: MemberMode = "restart",
 ): AsyncGenerator<MemberAccess> {
   const client = await ensureSeClient(db, group.id, se);
-  const servers = await db
-    .select()
-    .from(hsmServers)
-    .where(eq(hsmServers.groupId, group.id))
-    .orderBy(asc(hsmServers.position));
+  const servers = await serversOf(db, group.id);
   if (servers.length === 0) throw new AppError("CONFLICT", `HSM group "${group.name}" has no HSM servers.`);
   const current = currentSeMember(se.name);
   const rank = (id: string) => (id === current ? (mode === "restart" ? -1 : 1) : 0);
@@ -160,11 +148,7 @@ async function unreachable(server: ServerRow): Promise<string | null> {
  * checked here (and recorded for the pages). Only a definite refusal counts: an appliance whose
  * admin API cannot answer the question does not block the SE.
  */
-async function notRegistered(
-  db: Db,
-  client: typeof hsmClients.$inferSelect,
-  server: ServerRow,
-): Promise<string | null> {
+async function notRegistered(db: Db, client: ClientRow, server: ServerRow): Promise<string | null> {
   const { status, detail } = await checkClientOnServer(db, client, server);
   return status === "refused" || status === "no-partition" ? detail : null;
 }

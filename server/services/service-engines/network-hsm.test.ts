@@ -18,9 +18,10 @@ import { settled } from "../certificates/test-support";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { seDataDir } from "./se-folder";
-import { SeSupervisor, setSupervisor } from "./supervisor";
-import { filesContaining, randomPort } from "./testing";
-import { labServers } from "./testing-ha-lab";
+import { SeSupervisor } from "./supervisor";
+import { setSupervisor } from "./supervisor-registry";
+import { filesContaining, randomPort } from "./testing/fixtures";
+import { labServers } from "./testing/ha-lab";
 
 const run = promisify(execFile);
 const NODE = "console-93";

@@ -1,18 +1,13 @@
-import { and, asc, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { engineOfTenant, enginesOf, findSeGroup } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
-import { serviceEngineGroups, serviceEngines } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { currentSupervisor } from "./supervisor";
+import { currentSupervisor } from "./supervisor-registry";
 
 async function engineOf(db: Db, actor: Actor, id: string) {
-  const [row] = await db
-    .select({ se: serviceEngines })
-    .from(serviceEngines)
-    .innerJoin(serviceEngineGroups, eq(serviceEngineGroups.id, serviceEngines.groupId))
-    .where(and(eq(serviceEngines.id, id), eq(serviceEngineGroups.tenantId, actor.tenantId)));
-  if (!row) throw new AppError("NOT_FOUND", "This service engine does not exist in your tenant.");
-  return row.se;
+  const se = await engineOfTenant(db, actor.tenantId, id);
+  if (!se) throw new AppError("NOT_FOUND", "This service engine does not exist in your tenant.");
+  return se;
 }
 
 /** Restarts one SE; resolves when it runs again (or failed, with the reason in its state). */
@@ -39,16 +34,8 @@ export async function restartSeGroup(
   actor: Actor,
   id: string,
 ): Promise<{ id: string; name: string; restarted: string[]; failed: string | null }> {
-  const [group] = await db
-    .select()
-    .from(serviceEngineGroups)
-    .where(and(eq(serviceEngineGroups.id, id), eq(serviceEngineGroups.tenantId, actor.tenantId)));
-  if (!group) throw new AppError("NOT_FOUND", "This service engine group does not exist in your tenant.");
-  const ses = await db
-    .select()
-    .from(serviceEngines)
-    .where(eq(serviceEngines.groupId, group.id))
-    .orderBy(asc(serviceEngines.name));
+  const group = await findSeGroup(db, actor.tenantId, id);
+  const ses = await enginesOf(db, group.id);
   const restarted: string[] = [];
   for (const se of ses) {
     const after = await restartServiceEngine(db, actor, se.id);

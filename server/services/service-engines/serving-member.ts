@@ -1,12 +1,9 @@
-import { eq } from "drizzle-orm";
 import { AppError, isAppError } from "@/lib/errors";
 import type { ServiceEngine, ServiceEngineSpec, ServiceEngineStatus } from "@/server/dataplane";
+import { type SeRow, updateEngine } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
-import { serviceEngines } from "@/server/db/schema";
 import { type SpecCandidate, specCandidates } from "./build-spec";
 import { type MemberMode, noMemberServes } from "./network-hsm-access";
-
-type SeRow = typeof serviceEngines.$inferSelect;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -109,5 +106,5 @@ export async function restartOnServingMember(
 
 /** The SE runs the configuration as it is now: a pending "restart required" is done. */
 async function applied(db: Db, se: SeRow): Promise<void> {
-  await db.update(serviceEngines).set({ restartRequiredReason: null }).where(eq(serviceEngines.id, se.id));
+  await updateEngine(db, se.id, { restartRequiredReason: null });
 }

@@ -2,7 +2,8 @@ import { env } from "@/server/config/env";
 import { type EchoServer, startEchoServer } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { ensureDefaultSeGroup } from "./bootstrap";
-import { currentSupervisor, SeSupervisor, setSupervisor } from "./supervisor";
+import { SeSupervisor } from "./supervisor";
+import { currentSupervisor, setSupervisor } from "./supervisor-registry";
 
 const holder = globalThis as unknown as { __hsmEcho?: Promise<EchoServer | null> };
 

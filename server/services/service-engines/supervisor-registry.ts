@@ -1,16 +1,28 @@
 import { eq } from "drizzle-orm";
+import type { ServiceEngineStatus } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { virtualServices } from "@/server/db/schema";
-import type { SeSupervisor } from "./supervisor";
+
+/**
+ * What services ask of the running supervisor (SeSupervisor implements it). Declared here so
+ * that the registry does not import the supervisor, which imports half the feature.
+ */
+export interface SupervisorHandle {
+  /** Re-applies a group's SEs after a change to its virtual services, certificates or size. */
+  refresh(groupId: string): Promise<void>;
+  /** Full restart of one SE; null when it is not this node's. */
+  restart(seId: string): Promise<ServiceEngineStatus | null>;
+  status(seId: string): ServiceEngineStatus | null;
+}
 
 /** One supervisor per process, kept on globalThis so that hot reload does not start a second set. */
-const holder = globalThis as unknown as { __hsmSeSupervisor?: SeSupervisor | null };
+const holder = globalThis as unknown as { __hsmSeSupervisor?: SupervisorHandle | null };
 
-export function currentSupervisor(): SeSupervisor | null {
+export function currentSupervisor(): SupervisorHandle | null {
   return holder.__hsmSeSupervisor ?? null;
 }
 
-export function setSupervisor(supervisor: SeSupervisor | null): void {
+export function setSupervisor(supervisor: SupervisorHandle | null): void {
   holder.__hsmSeSupervisor = supervisor;
 }
 
@@ -25,6 +37,7 @@ export async function refreshServiceEngines(groupId: string): Promise<void> {
  */
 export async function refreshForCertificate(db: Db, certificateId: string): Promise<void> {
   if (!currentSupervisor()) return;
+  // Virtual services are another aggregate (its module comes with that work).
   const rows = await db
     .selectDistinct({ groupId: virtualServices.seGroupId })
     .from(virtualServices)

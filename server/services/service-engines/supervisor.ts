@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import { and, eq } from "drizzle-orm";
 import { isAppError } from "@/lib/errors";
 import { dataDir } from "@/server/config/env";
 import {
@@ -8,18 +7,24 @@ import {
   type ServiceEngineSpec,
   type ServiceEngineStatus,
 } from "@/server/dataplane";
+import {
+  engineById,
+  engineOnNode,
+  nodeEngines,
+  type SeRow,
+  updateEngine,
+} from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
-import { serviceEngines } from "@/server/db/schema";
 import { consoleNode } from "@/server/hsm/console-node";
 import { buildSpec } from "./build-spec";
 import { FailoverScheduler, type RecoveryOutcome } from "./failover";
 import type { MemberMode } from "./network-hsm-access";
 import { closeSeNtls, onSeNtlsLost } from "./se-ntls";
 import { failingService, restartOnServingMember, withoutServices } from "./serving-member";
+import type { SupervisorHandle } from "./supervisor-registry";
 import { untraversableAncestor } from "./traversable";
 import { updateVirtualServiceStates } from "./vs-states";
 
-type SeRow = typeof serviceEngines.$inferSelect;
 type Entry = { engine: ServiceEngine; excluded: Map<string, string> };
 
 function message(error: unknown): string {
@@ -32,7 +37,7 @@ function message(error: unknown): string {
  * A virtual service whose key check fails is left out of the SE (and shown down with the reason)
  * so that it cannot take the other virtual services of the group with it.
  */
-export class SeSupervisor {
+export class SeSupervisor implements SupervisorHandle {
   readonly #engines = new Map<string, Entry>();
   #queue: Promise<unknown> = Promise.resolve();
   readonly #failover = new FailoverScheduler((seName, reason) => this.recover(seName, reason));
@@ -77,7 +82,7 @@ export class SeSupervisor {
    */
   restart(seId: string): Promise<ServiceEngineStatus | null> {
     return this.#exclusive(async () => {
-      const [se] = await this.db.select().from(serviceEngines).where(eq(serviceEngines.id, seId));
+      const se = await engineById(this.db, seId);
       if (!se || se.nodeName !== consoleNode().name) return null;
       const entry = this.#engines.get(se.id);
       try {
@@ -104,10 +109,7 @@ export class SeSupervisor {
    */
   recover(seName: string, reason: string): Promise<RecoveryOutcome> {
     return this.#exclusive(async () => {
-      const [se] = await this.db
-        .select()
-        .from(serviceEngines)
-        .where(and(eq(serviceEngines.name, seName), eq(serviceEngines.nodeName, consoleNode().name)));
+      const se = await engineOnNode(this.db, seName, consoleNode().name);
       const entry = se && this.#engines.get(se.id);
       const linkLost = this.#linkLost.delete(seName);
       if (!se || !entry) return "served";
@@ -188,11 +190,7 @@ export class SeSupervisor {
   }
 
   async #groupOf(seId: string): Promise<"kept" | "gone"> {
-    const [row] = await this.db
-      .select({ id: serviceEngines.id })
-      .from(serviceEngines)
-      .where(eq(serviceEngines.id, seId));
-    return row ? "kept" : "gone";
+    return (await engineById(this.db, seId)) ? "kept" : "gone";
   }
 
   /**
@@ -255,34 +253,18 @@ export class SeSupervisor {
 
   /** A pending "restart required" from the console (HSM group changed) outranks "running". */
   async #record(seId: string, status: Pick<ServiceEngineStatus, "state" | "reason">): Promise<void> {
-    const [row] = await this.db.select().from(serviceEngines).where(eq(serviceEngines.id, seId));
+    const row = await engineById(this.db, seId);
     if (!row) return;
     const pending = row.restartRequiredReason;
     const running = status.state === "running" || status.state === "restart-required";
     const state = pending && running ? "restart-required" : status.state;
     const reason = pending && running ? pending : status.reason || null;
     if (state === row.state && reason === row.stateReason) return;
-    await this.db
-      .update(serviceEngines)
-      .set({ state, stateReason: reason, stateSince: new Date() })
-      .where(eq(serviceEngines.id, seId));
+    await updateEngine(this.db, seId, { state, stateReason: reason, stateSince: new Date() });
   }
 
-  /** Re-reads a SE's pending restart reason into its shown state (after the HSM group changed). */
-  async markRestartRequired(groupId: string): Promise<void> {
-    for (const se of await this.#nodeEngines(groupId)) {
-      const status = this.#engines.get(se.id)?.engine.status();
-      if (status) await this.#record(se.id, status);
-    }
-  }
-
-  async #nodeEngines(groupId?: string): Promise<SeRow[]> {
-    const node = eq(serviceEngines.nodeName, consoleNode().name);
-    return this.db
-      .select()
-      .from(serviceEngines)
-      .where(groupId ? and(node, eq(serviceEngines.groupId, groupId)) : node)
-      .orderBy(serviceEngines.name);
+  #nodeEngines(groupId?: string): Promise<SeRow[]> {
+    return nodeEngines(this.db, consoleNode().name, groupId);
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -291,10 +273,3 @@ export class SeSupervisor {
     return run;
   }
 }
-
-export {
-  currentSupervisor,
-  refreshForCertificate,
-  refreshServiceEngines,
-  setSupervisor,
-} from "./supervisor-registry";

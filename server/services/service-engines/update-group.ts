@@ -1,19 +1,17 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { type UpdateSeGroupInput, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
-import type { Db } from "@/server/db";
-import {
-  hsmGroups,
-  serviceEngineGroups,
-  serviceEngines,
-  sslCertificates,
-  virtualServices,
-} from "@/server/db/schema";
+import { groupById } from "@/server/aggregates/hsm-groups";
+import { deleteEngines, enginesOf, findSeGroup, updateSeGroupRow } from "@/server/aggregates/se-groups";
+import type { Db, DbOrTx } from "@/server/db";
+// Virtual services and certificates are other aggregates (their modules come with that work).
+import { sslCertificates, virtualServices } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { ensureSeCount, seName } from "./bootstrap";
 import { ensureSeClient } from "./network-hsm-access";
-import { currentSupervisor, refreshServiceEngines } from "./supervisor";
+import { markRestartRequired } from "./restart-required";
+import { refreshServiceEngines } from "./supervisor-registry";
 
 /**
  * Edits an SE group. A new HSM group reference cannot be applied to running nginx processes: the
@@ -26,54 +24,42 @@ export async function updateSeGroup(
 ): Promise<{ id: string; name: string; hsmGroupId: string | null; seCount: number }> {
   const input = ZUpdateSeGroupInput.parse(raw);
   const result = await db.transaction(async (tx) => {
-    const [group] = await tx
-      .select()
-      .from(serviceEngineGroups)
-      .where(and(eq(serviceEngineGroups.id, input.id), eq(serviceEngineGroups.tenantId, actor.tenantId)));
-    if (!group) throw new AppError("NOT_FOUND", "This service engine group does not exist in your tenant.");
+    const group = await findSeGroup(tx, actor.tenantId, input.id);
     const hsmGroupId = input.hsmGroupId === undefined ? group.hsmGroupId : input.hsmGroupId;
     let hsmName = "none";
     if (hsmGroupId) {
-      const [hsm] = await tx
-        .select()
-        .from(hsmGroups)
-        .where(and(eq(hsmGroups.id, hsmGroupId), eq(hsmGroups.tenantId, actor.tenantId)));
-      if (!hsm)
+      const hsm = await groupById(tx, hsmGroupId);
+      if (!hsm || hsm.tenantId !== actor.tenantId)
         throw new AppError("VALIDATION", "Choose an HSM group of your tenant.", { field: "hsmGroupId" });
       hsmName = hsm.name;
     }
-    if (hsmGroupId !== group.hsmGroupId)
-      await assertNoStrandedServices(tx as unknown as Db, group.id, hsmGroupId);
+    if (hsmGroupId !== group.hsmGroupId) await assertNoStrandedServices(tx, group.id, hsmGroupId);
     const seCount = input.seCount ?? group.seCount;
-    await tx
-      .update(serviceEngineGroups)
-      .set({ hsmGroupId, seCount, updatedAt: new Date() })
-      .where(eq(serviceEngineGroups.id, group.id));
+    await updateSeGroupRow(tx, group.id, { hsmGroupId, seCount });
     if (seCount < group.seCount) {
       const surplus = Array.from({ length: group.seCount - seCount }, (_, i) =>
         seName(group.name, seCount + i + 1),
       );
-      await tx
-        .delete(serviceEngines)
-        .where(and(eq(serviceEngines.groupId, group.id), inArray(serviceEngines.name, surplus)));
+      await deleteEngines(tx, group.id, surplus);
     }
     if (hsmGroupId !== group.hsmGroupId) {
-      await tx
-        .update(serviceEngines)
-        .set({ restartRequiredReason: `HSM group changed to "${hsmName}": restart to apply it.` })
-        .where(eq(serviceEngines.groupId, group.id));
+      const reason = `HSM group changed to "${hsmName}": restart to apply it.`;
+      await markRestartRequired(tx, { seGroupId: group.id }, reason);
     }
     return { id: group.id, name: group.name, hsmGroupId, seCount, oldCount: group.seCount };
   });
   if (result.seCount > result.oldCount) await ensureSeCount(db, result.id, result.name, result.seCount);
   if (result.hsmGroupId) await ensureSeClients(db, result.id, result.hsmGroupId);
-  await currentSupervisor()?.markRestartRequired(result.id);
   if (result.seCount !== result.oldCount) await refreshServiceEngines(result.id);
   return { id: result.id, name: result.name, hsmGroupId: result.hsmGroupId, seCount: result.seCount };
 }
 
 /** The group's SSL virtual services would lose their keys: refuse, naming them. */
-async function assertNoStrandedServices(db: Db, groupId: string, hsmGroupId: string | null): Promise<void> {
+async function assertNoStrandedServices(
+  db: DbOrTx,
+  groupId: string,
+  hsmGroupId: string | null,
+): Promise<void> {
   const rows = await db
     .select({ name: virtualServices.name, certHsm: sslCertificates.hsmGroupId })
     .from(virtualServices)
@@ -93,8 +79,7 @@ async function assertNoStrandedServices(db: Db, groupId: string, hsmGroupId: str
  * now, so that it is on the HSM group's download page to be registered before the SEs restart.
  */
 async function ensureSeClients(db: Db, seGroupId: string, hsmGroupId: string): Promise<void> {
-  const [hsm] = await db.select().from(hsmGroups).where(eq(hsmGroups.id, hsmGroupId));
+  const hsm = await groupById(db, hsmGroupId);
   if (!hsm || !isNetworkHsm(hsm.type)) return;
-  const ses = await db.select().from(serviceEngines).where(eq(serviceEngines.groupId, seGroupId));
-  for (const se of ses) await ensureSeClient(db, hsmGroupId, se);
+  for (const se of await enginesOf(db, seGroupId)) await ensureSeClient(db, hsmGroupId, se);
 }

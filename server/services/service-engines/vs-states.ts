@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
+import { enginesOf } from "@/server/aggregates/se-groups";
 import type { ServiceEngineStatus } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { serviceEngines, virtualServices } from "@/server/db/schema";
+// Virtual services are another aggregate (its module comes with that work).
+import { virtualServices } from "@/server/db/schema";
 
 export interface EngineView {
   seId: string;
@@ -24,14 +26,7 @@ export async function updateVirtualServiceStates(
   groupId: string,
   engines: EngineView[],
 ): Promise<void> {
-  const seIds = new Set(
-    (
-      await db
-        .select({ id: serviceEngines.id })
-        .from(serviceEngines)
-        .where(eq(serviceEngines.groupId, groupId))
-    ).map((r) => r.id),
-  );
+  const seIds = new Set((await enginesOf(db, groupId)).map((r) => r.id));
   const mine = engines.filter((e) => seIds.has(e.seId));
   const rows = await db.select().from(virtualServices).where(eq(virtualServices.seGroupId, groupId));
   for (const vs of rows) {

@@ -11,7 +11,7 @@ import { useTempDataDir } from "@/server/testing/test-env";
 import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "../service-engines/bootstrap";
 import type { SeSupervisor } from "../service-engines/supervisor";
-import { randomPort, stopSeTest, testSupervisor } from "../service-engines/testing";
+import { randomPort, stopSeTest, testSupervisor } from "../service-engines/testing/fixtures";
 
 const VIP = "127.0.123.60";
 

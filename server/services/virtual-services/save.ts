@@ -10,7 +10,7 @@ import {
 import type { Db } from "@/server/db";
 import { virtualServices } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { refreshServiceEngines } from "../service-engines/supervisor";
+import { refreshServiceEngines } from "../service-engines/supervisor-registry";
 import { getVirtualService } from "./list";
 import { validateVirtualService } from "./validate";
 

@@ -1,13 +1,12 @@
-import { and, eq, inArray } from "drizzle-orm";
 import type { AccessResult } from "@/lib/schemas/hsm-group-actions";
 import type { Db } from "@/server/db";
-import { hsmAccessState } from "@/server/db/schema";
 import { closeConnection } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
 import { consoleNode } from "@/server/hsm/console-node";
 import { forgetLogin, type HsmMember, loginOnce } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
-import { identityFor, loadGroup, membersOf, type ServerRow, serverName } from "./load-group";
+import { accessStatesOf, loadGroup, type ServerRow, saveAccess } from "@/server/aggregates/hsm-groups";
+import { identityFor, membersOf, serverName } from "./group-members";
 
 const DRAIN_LIMIT_MS = 30_000;
 
@@ -41,11 +40,7 @@ export async function openAccess(db: Db, actor: Actor, groupId: string): Promise
   await db.transaction(async (tx) => {
     for (const server of servers) {
       if (current.get(server.id)?.open) continue;
-      const values = { open: true, openedBy: actor.username, openedAt: now, closedBy: null, closedAt: null };
-      await tx
-        .insert(hsmAccessState)
-        .values({ serverId: server.id, node, ...values })
-        .onConflictDoUpdate({ target: [hsmAccessState.serverId, hsmAccessState.node], set: values });
+      await saveAccess(tx, { serverId: server.id, node }, { open: true, by: actor.username, at: now });
     }
   });
   return { id: group.id, name: group.name, states: await statesOf(db, servers), notes };
@@ -76,10 +71,7 @@ export async function closeAccess(db: Db, actor: Actor, groupId: string): Promis
         notes.push(`${serverName(server)}: application access was not open.`);
         continue;
       }
-      await tx
-        .update(hsmAccessState)
-        .set({ open: false, closedBy: actor.username, closedAt: now })
-        .where(and(eq(hsmAccessState.serverId, server.id), eq(hsmAccessState.node, node)));
+      await saveAccess(tx, { serverId: server.id, node }, { open: false, by: actor.username, at: now });
     }
   });
   return { id: group.id, name: group.name, states: await statesOf(db, servers), notes };
@@ -93,31 +85,19 @@ async function drain(member: HsmMember): Promise<void> {
 }
 
 async function rowsFor(db: Db, servers: ServerRow[], node: string) {
-  const rows = await db
-    .select()
-    .from(hsmAccessState)
-    .where(
-      and(
-        inArray(
-          hsmAccessState.serverId,
-          servers.map((s) => s.id),
-        ),
-        eq(hsmAccessState.node, node),
-      ),
-    );
+  const rows = await accessStatesOf(
+    db,
+    servers.map((s) => s.id),
+    node,
+  );
   return new Map(rows.map((r) => [r.serverId, r]));
 }
 
 async function statesOf(db: Db, servers: ServerRow[]): Promise<AccessResult["states"]> {
-  const rows = await db
-    .select()
-    .from(hsmAccessState)
-    .where(
-      inArray(
-        hsmAccessState.serverId,
-        servers.map((s) => s.id),
-      ),
-    );
+  const rows = await accessStatesOf(
+    db,
+    servers.map((s) => s.id),
+  );
   const node = consoleNode().name;
   return servers.map((server) => {
     const row =

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
 import type { Db } from "@/server/db";
-import { hsmGroups, hsmServers } from "@/server/db/schema";
 import {
   assertCustody,
   CLONEABLE_MEANING,
@@ -13,7 +11,14 @@ import {
 import type { Actor } from "@/server/services/actor";
 import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "@/server/hsm/hsm-access";
 import { HEALTH_CHECK_LABEL } from "./health-check-key";
-import { type GroupRow, identityFor, loadGroup, membersOf, type ServerRow, serverName } from "./load-group";
+import {
+  type GroupRow,
+  loadGroup,
+  type ServerRow,
+  updateGroup,
+  updateServer,
+} from "@/server/aggregates/hsm-groups";
+import { identityFor, membersOf, serverName } from "./group-members";
 
 /** Members' state, keys missing on each member, and why HA cannot be used if it cannot. */
 export async function haStatus(db: Db, actor: Actor, groupId: string): Promise<HaStatus> {
@@ -49,12 +54,8 @@ export async function setUpHa(
   await ha.enable();
   assertCustody(await ha.measureCustody(), opts);
   const serial = await firstSerial(db, servers[0] as ServerRow, members[0] as HsmMember);
-  const [updated] = await db
-    .update(hsmGroups)
-    .set({ isHa: true, haGroupNum: `1${serial}`, updatedAt: new Date() })
-    .where(eq(hsmGroups.id, group.id))
-    .returning();
-  return statusOf(db, updated as GroupRow, servers, []);
+  const updated = await updateGroup(db, group.id, { isHa: true, haGroupNum: `1${serial}` });
+  return statusOf(db, updated, servers, []);
 }
 
 /** "Synchronise": copies keys missing on a member from a member that can export them (never deletes). */
@@ -75,7 +76,7 @@ async function firstSerial(db: Db, server: ServerRow, member: HsmMember): Promis
       "HSM_TOKEN_NOT_PRESENT",
       `Partition ${server.partition} is not visible on ${serverName(server)}.`,
     );
-  await db.update(hsmServers).set({ partitionSerial: serial }).where(eq(hsmServers.id, server.id));
+  await updateServer(db, server.id, { partitionSerial: serial });
   return serial;
 }
 

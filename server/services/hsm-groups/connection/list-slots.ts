@@ -3,7 +3,8 @@ import type { Db } from "@/server/db";
 import { toAppError } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
 import { type ClientIdentity, memberFor } from "@/server/hsm/hsm-access";
-import { identityFor, loadGroup, serverName } from "./load-group";
+import { loadGroup } from "@/server/aggregates/hsm-groups";
+import { identityFor, serverName } from "./group-members";
 
 /** `vtl listSlots` per server, as this console node sees it (no login needed). */
 export async function listSlots(db: Db, actor: Actor, groupId: string): Promise<ListSlotsResult> {

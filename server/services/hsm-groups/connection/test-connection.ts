@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import type { CONNECTION_STAGES, StageResult, TestConnectionResult } from "@/lib/schemas/hsm-group-actions";
 import type { Db } from "@/server/db";
-import { hsmServers } from "@/server/db/schema";
 import { type PinFlags, toAppError } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
 import { consoleNode } from "@/server/hsm/console-node";
@@ -14,7 +12,8 @@ import {
   memberFor,
 } from "@/server/hsm/hsm-access";
 import { ensureHealthCheckKey } from "./health-check-key";
-import { type GroupRow, identityFor, loadGroup, type ServerRow, serverName } from "./load-group";
+import { type GroupRow, loadGroup, type ServerRow, updateServer } from "@/server/aggregates/hsm-groups";
+import { identityFor, serverName } from "./group-members";
 import { handshake, reach, type StageOutcome } from "./network-stages";
 
 type Stage = (typeof CONNECTION_STAGES)[number];
@@ -114,8 +113,7 @@ async function testServer(
         detail: `Token "${server.partition}" has serial ${tokenSerial}, but the group expects ${server.partitionSerial}.`,
       };
     }
-    if (!server.partitionSerial)
-      await db.update(hsmServers).set({ partitionSerial: tokenSerial }).where(eq(hsmServers.id, server.id));
+    if (!server.partitionSerial) await updateServer(db, server.id, { partitionSerial: tokenSerial });
     return { ok: true, detail: `Partition "${server.partition}", serial ${tokenSerial}.` };
   });
   await run("login", async () => {

@@ -11,12 +11,12 @@
  * Run: node --import tsx server/services/service-engines/bench/failover.bench.ts
  */
 import "./server-only-shim";
-import type { HaLab } from "../testing-ha-lab";
-import type { TrafficLoop } from "../testing-traffic";
+import type { HaLab } from "../testing/ha-lab";
+import type { TrafficLoop } from "../testing/traffic";
 
 async function main(): Promise<void> {
-  const { startHaLab } = await import("../testing-ha-lab");
-  const { TrafficLoop: Loop } = await import("../testing-traffic");
+  const { startHaLab } = await import("../testing/ha-lab");
+  const { TrafficLoop: Loop } = await import("../testing/traffic");
   const quiet = console.log;
   console.log = () => {}; // the fixture's and the services' chatter; only figures go to stdout
   const ha: HaLab = await startHaLab({

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ZGroupChoice } from "@/lib/schemas/hsm-group-actions";
-import { groupChoices } from "@/server/services/hsm-groups/connection/group-choices";
+import { hsmGroupChoices } from "@/server/services/hsm-groups/list-hsm-groups";
 import { protectedProcedure } from "../../init";
 
 export const groups = protectedProcedure
   .output(z.array(ZGroupChoice))
-  .query(({ ctx }) => groupChoices(ctx.db, ctx.actor));
+  .query(({ ctx }) => hsmGroupChoices(ctx.db, ctx.actor));

@@ -1,6 +1,6 @@
 import { ZIdInput } from "@/lib/schemas/common";
 import { ZHsmGroup } from "@/lib/schemas/hsm-group";
-import { getHsmGroup } from "@/server/services/hsm-groups/get-hsm-group";
+import { getHsmGroup } from "@/server/services/hsm-groups/list-hsm-groups";
 import { protectedProcedure } from "../../init";
 
 export const get = protectedProcedure

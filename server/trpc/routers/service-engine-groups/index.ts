@@ -1,8 +1,7 @@
-import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { ZIdInput } from "@/lib/schemas/common";
 import { ZHsmGroupChoice, ZServiceEngineGroup, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
-import { hsmGroups } from "@/server/db/schema";
+import { hsmGroupChoices } from "@/server/services/hsm-groups/list-hsm-groups";
 import { listSeGroups } from "@/server/services/service-engines/list-groups";
 import { restartSeGroup } from "@/server/services/service-engines/restart";
 import { updateSeGroup } from "@/server/services/service-engines/update-group";
@@ -17,13 +16,7 @@ export const serviceEngineGroupsRouter = router({
   /** The HSM group select of the edit form (this tenant's groups; no secrets). */
   hsmGroupChoices: protectedProcedure
     .output(z.array(ZHsmGroupChoice))
-    .query(({ ctx }) =>
-      ctx.db
-        .select({ id: hsmGroups.id, name: hsmGroups.name, type: hsmGroups.type })
-        .from(hsmGroups)
-        .where(eq(hsmGroups.tenantId, ctx.actor.tenantId))
-        .orderBy(asc(hsmGroups.name)),
-    ),
+    .query(({ ctx }) => hsmGroupChoices(ctx.db, ctx.actor)),
   update: operations
     .input(ZUpdateSeGroupInput)
     .output(

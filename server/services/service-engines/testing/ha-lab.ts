@@ -1,23 +1,23 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import { type Lab, startLab } from "@/lab";
 import type { SessionUser } from "@/lib/schemas/auth";
+import { clientOf } from "@/server/aggregates/hsm-groups";
 import { resetEnvForTests } from "@/server/config/env";
 import { type EchoServer, seLayout, startEchoServer } from "@/server/dataplane";
-import { hsmClients } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir as privateDataDir } from "@/server/testing/test-env";
-import { settled } from "../certificates/test-support";
-import { ensureLocalHsm } from "../hsm-groups/local-softhsm";
-import { ensureDefaultSeGroup } from "./bootstrap";
-import { seDataDir } from "./se-folder";
-import { SeSupervisor, setSupervisor } from "./supervisor";
-import { randomPort } from "./testing";
+import { settled } from "../../certificates/test-support";
+import { ensureLocalHsm } from "../../hsm-groups/local-softhsm";
+import { ensureDefaultSeGroup } from "../bootstrap";
+import { seDataDir } from "../se-folder";
+import { SeSupervisor } from "../supervisor";
+import { setSupervisor } from "../supervisor-registry";
+import { randomPort } from "./fixtures";
 
 /**
  * Test and benchmark fixture (not shipped in any route): the document's steps with two lab
@@ -91,7 +91,7 @@ export async function startHaLab(opts: {
   const registerAll = async (kind: "console" | "service-engine") => {
     const page = await caller().hsmGroups.clients({ id: group.id });
     for (const client of page.clients.filter((c) => c.kind === kind && !c.replacedAt)) {
-      const [row] = await db.select().from(hsmClients).where(eq(hsmClients.id, client.id));
+      const row = await clientOf(db, group.id, client.id);
       for (const server of client.servers) {
         const name = server.address === opts.hosts.hsm1 ? "hsm1" : "hsm2";
         fs.writeFileSync(path.join(lab.info(name).dir, "home", `${client.name}.pem`), row!.certPem);

@@ -3,14 +3,15 @@ import crypto, { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { and, eq } from "drizzle-orm";
-import type { EchoServer } from "@/server/dataplane";
+import type { EchoServer, ServiceEngineOptions } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { hsmGroups, sslCertificates } from "@/server/db/schema";
+import { builtInGroup } from "@/server/aggregates/hsm-groups";
+import { sslCertificates } from "@/server/db/schema";
 import { closeAllConnections, createSelfSignedCertificate, pkcs11Uri } from "@/server/pkcs11";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
-import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
-import { SeSupervisor, setSupervisor } from "./supervisor";
+import { LOCAL_HSM_GROUP } from "../../hsm-groups/local-softhsm";
+import { SeSupervisor } from "../supervisor";
+import { setSupervisor } from "../supervisor-registry";
 
 /** Test helpers (not shipped in any route): certificates in the built-in HSM and file scans. */
 
@@ -19,10 +20,7 @@ import { SeSupervisor, setSupervisor } from "./supervisor";
  * Local-SoftHSM group, a certificate signed through it, an "active" ssl_certificates row.
  */
 export async function createHsmCertificate(db: Db, tenantId: string, name: string, cn: string) {
-  const [group] = await db
-    .select()
-    .from(hsmGroups)
-    .where(and(eq(hsmGroups.name, LOCAL_HSM_GROUP), eq(hsmGroups.builtIn, true)));
+  const group = await builtInGroup(db, LOCAL_HSM_GROUP);
   const access = await openHsmGroup(db, group!.tenantId, group!.id);
   const member = access.members[0]!;
   const idHex = crypto.randomBytes(4).toString("hex");
@@ -93,9 +91,9 @@ export async function pollFor<T>(fn: () => Promise<T | undefined>, timeoutMs: nu
   }
 }
 
-/** The process's supervisor for a test, with fast health checks. */
-export function testSupervisor(db: Db): SeSupervisor {
-  const supervisor = new SeSupervisor(db, { health: { intervalMs: 500, timeoutMs: 2000 } });
+/** The process's supervisor for a test, with fast health checks (and the test's hooks, if any). */
+export function testSupervisor(db: Db, hooks: Pick<ServiceEngineOptions, "inRestartGap"> = {}): SeSupervisor {
+  const supervisor = new SeSupervisor(db, { health: { intervalMs: 500, timeoutMs: 2000 }, ...hooks });
   setSupervisor(supervisor);
   return supervisor;
 }

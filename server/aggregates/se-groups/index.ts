@@ -1,0 +1,7 @@
+/**
+ * The SE group aggregate: a service engine group and its service engines. Queries only: the
+ * service-engines services keep the rules and call these.
+ */
+export * from "./engines";
+export * from "./groups";
+export type * from "./types";

@@ -1,1 +1,0 @@
-export { getHsmGroup } from "./list-hsm-groups";

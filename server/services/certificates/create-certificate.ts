@@ -1,7 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type CreateCertificateInput, ZCreateCertificateInput } from "@/lib/schemas/certificate";
-import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
@@ -98,8 +97,4 @@ export async function assertNameFree(db: Db, tenantId: string, name: string): Pr
     throw new AppError("CONFLICT", `A certificate named "${name}" already exists. Choose another name.`, {
       field: "name",
     });
-}
-
-export function sealKey(pkcs8Pem: string): string {
-  return encryptSecret(pkcs8Pem, "ssl_certificates.key");
 }

@@ -1,4 +1,3 @@
-import { createPublicKey } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
@@ -12,10 +11,16 @@ import {
 } from "@/server/pkcs11";
 import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
-import { sealKey } from "./create-certificate";
 import { reachPoint } from "./creation-hooks";
 import { destroyInGroup, generateInGroup, keyUriFor } from "./hsm-keys";
-import { generateSoftwareKey, keyIdHexFor, keyLabelFor, softwareSigner } from "./key-material";
+import {
+  generateSoftwareKey,
+  keyIdHexFor,
+  keyLabelFor,
+  sealKey,
+  softwareSigner,
+  spkiPem,
+} from "./key-material";
 import type { CertificateRow } from "./load";
 
 export interface FinishInput {
@@ -119,12 +124,6 @@ export async function activate(db: Db, row: CertificateRow, key: MadeKey, input:
     .where(and(eq(sslCertificates.id, row.id), eq(sslCertificates.status, "creating")))
     .returning({ id: sslCertificates.id });
   if (updated.length === 0) throw new Error("The certificate was removed while its key was being created.");
-}
-
-export function spkiPem(spki: Buffer): string {
-  return createPublicKey({ key: spki, format: "der", type: "spki" })
-    .export({ type: "spki", format: "pem" })
-    .toString();
 }
 
 /** The key as made in (or found complete in) every member of an HSM group. */

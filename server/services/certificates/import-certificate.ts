@@ -14,12 +14,11 @@ import { sslCertificates } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
-import { assertNameFree, sealKey } from "./create-certificate";
+import { assertNameFree } from "./create-certificate";
 import { reachPoint, tracked } from "./creation-hooks";
-import { spkiPem } from "./finish-create";
 import { destroyInGroup, importInGroup, keyUriFor } from "./hsm-keys";
 import { FIELD_OF, type ImportMaterial, readImportMaterial, splitChain } from "./import-input";
-import { keyIdHexFor, keyLabelFor, newCertificateId } from "./key-material";
+import { keyIdHexFor, keyLabelFor, newCertificateId, sealKey, spkiPem } from "./key-material";
 
 /** "Validate": every finding in words; stores nothing and touches no HSM. */
 export async function validateCertificateImport(raw: ValidateImportInput): Promise<ValidateResult> {

@@ -8,9 +8,8 @@ import type { Actor } from "../actor";
 import { type HsmMember, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { assertNameFree } from "./create-certificate";
-import { spkiPem } from "./finish-create";
 import { FIELD_OF, splitChain } from "./import-input";
-import { newCertificateId } from "./key-material";
+import { newCertificateId, spkiPem } from "./key-material";
 
 /** A certificate for a key that already exists in the HSM group (found by PKCS#11 URI or label). */
 export async function referenceCertificate(db: Db, actor: Actor, raw: ReferenceCertificateInput) {

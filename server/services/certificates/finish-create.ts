@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { type CertificateRow, finishCreating, markFailed } from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import {
   createCsr,
   createSelfSignedCertificate,
@@ -9,7 +9,6 @@ import {
   type TokenRef,
   toAppError,
 } from "@/server/pkcs11";
-import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { reachPoint } from "./creation-hooks";
 import { destroyInGroup, generateInGroup, keyUriFor } from "./hsm-keys";
@@ -21,7 +20,6 @@ import {
   softwareSigner,
   spkiPem,
 } from "./key-material";
-import type { CertificateRow } from "./load";
 
 export interface FinishInput {
   spec: KeySpec;
@@ -78,11 +76,7 @@ export async function finishKeyAndCertificate(
     await activate(db, row, key, input);
   } catch (error) {
     if (cleanup) await cleanup().catch(() => undefined);
-    await db
-      .update(sslCertificates)
-      .set({ status: "failed", failureReason: toAppError(error).message, updatedAt: new Date() })
-      .where(eq(sslCertificates.id, row.id))
-      .catch(() => undefined);
+    await markFailed(db, row.id, toAppError(error).message).catch(() => undefined);
   }
 }
 
@@ -95,7 +89,6 @@ export async function activate(db: Db, row: CertificateRow, key: MadeKey, input:
     keyMembers: key.keyMembers,
     publicKeySpki: spkiPem(spki),
     failureReason: null,
-    updatedAt: new Date(),
   };
   const subjectInput = {
     token: key.token,
@@ -118,12 +111,8 @@ export async function activate(db: Db, row: CertificateRow, key: MadeKey, input:
             (await createSelfSignedCertificate(key.signer, { ...subjectInput, days: input.days })).pem,
           ),
         };
-  const updated = await db
-    .update(sslCertificates)
-    .set(values)
-    .where(and(eq(sslCertificates.id, row.id), eq(sslCertificates.status, "creating")))
-    .returning({ id: sslCertificates.id });
-  if (updated.length === 0) throw new Error("The certificate was removed while its key was being created.");
+  if (!(await finishCreating(db, row.id, values)))
+    throw new Error("The certificate was removed while its key was being created.");
 }
 
 /** The key as made in (or found complete in) every member of an HSM group. */

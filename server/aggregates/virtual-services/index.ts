@@ -1,0 +1,15 @@
+/** The virtual services aggregate: VIP, ports, pool, certificate reference and SE group. */
+export { virtualServicesOnVip, virtualServicesUsingCertificates } from "./references";
+export {
+  loadVirtualService,
+  loadVirtualServiceWithNames,
+  type VirtualServiceRow,
+  type VirtualServiceWithNames,
+  virtualServicesOf,
+} from "./views";
+export {
+  deleteVirtualServiceRow,
+  insertVirtualService,
+  updateVirtualServiceSettings,
+  type VirtualServiceSettings,
+} from "./writes";

@@ -14,6 +14,7 @@ export {
   type CertificateRow,
   certificateIdNamed,
   certificatePemOf,
+  certificatesByIds,
   findCertificate,
   keySharedWithAnother,
   loadCertificate,

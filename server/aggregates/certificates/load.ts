@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, inArray, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { DbOrTx } from "@/server/db";
 import { sslCertificates } from "@/server/db/schema";
@@ -60,4 +60,10 @@ export async function certificatePemOf(db: DbOrTx, tenantId: string, id: string)
     .from(sslCertificates)
     .where(and(eq(sslCertificates.id, id), eq(sslCertificates.tenantId, tenantId)));
   return row?.pem ?? null;
+}
+
+/** These certificates (any tenant: the caller got the ids from its own tenant's rows). */
+export function certificatesByIds(db: DbOrTx, ids: string[]): Promise<CertificateRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.select().from(sslCertificates).where(inArray(sslCertificates.id, ids));
 }

@@ -1,4 +1,10 @@
 /** The virtual services aggregate: VIP, ports, pool, certificate reference and SE group. */
+export {
+  certificateHsmGroupsOfSeGroup,
+  seGroupsUsingCertificate,
+  setVirtualServiceState,
+  virtualServicesOfSeGroup,
+} from "./by-se-group";
 export { virtualServicesOnVip, virtualServicesUsingCertificates } from "./references";
 export {
   loadVirtualService,

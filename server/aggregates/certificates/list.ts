@@ -7,7 +7,7 @@ import type { CertificateRow } from "./load";
  * The columns the list shows: the list selects only these, so that a page of 10,000 certificates
  * reads no PEMs, CSRs or key material.
  */
-export const SUMMARY_COLUMNS = {
+const SUMMARY_COLUMNS = {
   id: sslCertificates.id,
   name: sslCertificates.name,
   type: sslCertificates.type,

@@ -1,10 +1,7 @@
 "use client";
 
-import type { FieldError, UseFieldArrayReturn, UseFormReturn } from "react-hook-form";
-import type { z } from "zod";
-import type { VsFormInput } from "./vs-wizard";
-
-type Form = UseFormReturn<VsFormInput, unknown, z.output<z.ZodType>>;
+import type { FieldError, UseFieldArrayReturn } from "react-hook-form";
+import type { VsForm as Form, VsFormInput } from "./vs-form";
 
 function Err({ error }: { error?: FieldError | { message?: string } }) {
   return error?.message ? <div className="field-error">{error.message}</div> : null;

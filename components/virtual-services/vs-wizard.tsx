@@ -5,16 +5,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { type FieldError, useFieldArray, useForm } from "react-hook-form";
 import type { z } from "zod";
-import { type VirtualServiceView, ZUpdateVirtualServiceInput } from "@/lib/schemas/virtual-services";
+import type { VirtualServiceView } from "@/lib/schemas/virtual-services";
 import { useTRPC } from "@/lib/trpc/client";
 import { applyServerError } from "@/lib/trpc/errors";
 import { FormError } from "../ui/form-error";
 import { TextField } from "../ui/text-field";
+import { type VsFormInput, ZVsForm } from "./vs-form";
 import { PoolFields, PortFields } from "./vs-list-fields";
 
-/** One schema for create and edit: create sends it without id. */
-const ZForm = ZUpdateVirtualServiceInput.partial({ id: true });
-export type VsFormInput = z.input<typeof ZForm>;
 const FIELDS = ["name", "vip", "ports", "certificateId", "pool", "healthCheckPath", "seGroupId"] as const;
 const STEP1 = new Set(["name", "vip", "ports", "certificateId", "pool", "healthCheckPath"]);
 
@@ -30,8 +28,8 @@ export function VsWizard({
   const choices = useQuery(trpc.virtualServices.choices.queryOptions());
   const [step, setStep] = useState<1 | 2>(1);
   const [error, setError] = useState<string | null>(null);
-  const form = useForm<VsFormInput, unknown, z.output<typeof ZForm>>({
-    resolver: zodResolver(ZForm),
+  const form = useForm<VsFormInput, unknown, z.output<typeof ZVsForm>>({
+    resolver: zodResolver(ZVsForm),
     defaultValues: editing
       ? {
           ...editing,

@@ -13,7 +13,8 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { localGroup, settled, tokenKeys } from "./test-support";
+import { localGroup } from "./testing/groups";
+import { settled, tokenKeys } from "./testing/observe";
 
 const subject = { commonName: "www.example.com", organization: "Example", country: "US" };
 

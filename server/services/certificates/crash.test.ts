@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CrashConsole, crashRound, KILL_POINTS, prepareCrashConsole } from "./crash-round";
+import { type CrashConsole, crashRound, KILL_POINTS, prepareCrashConsole } from "./testing/crash-round";
 
 /**
  * Power loss in the middle of key generation: the process that creates a certificate is killed

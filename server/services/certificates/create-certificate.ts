@@ -1,11 +1,9 @@
-import { and, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type CreateCertificateInput, ZCreateCertificateInput } from "@/lib/schemas/certificate";
-import { encryptSecret } from "@/server/crypto/secrets";
+import { type CertificateRow, certificateIdNamed, insertCertificate } from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
-import type { Actor } from "../actor";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
+import type { Actor } from "../actor";
 import { reachPoint, tracked } from "./creation-hooks";
 import { finishKeyAndCertificate } from "./finish-create";
 import {
@@ -17,7 +15,6 @@ import {
   subjectString,
 } from "./key-material";
 import { keyChoicesFor } from "./key-options";
-import type { CertificateRow } from "./load";
 
 /** Key of the requested validity (days) in the row's subject record. */
 export const VALIDITY_KEY = "validityDays";
@@ -58,27 +55,24 @@ export async function createCertificate(
   const id = newCertificateId();
   const idHex = keyIdHexFor(id);
   const subject = subjectString(input);
-  const [row] = await db
-    .insert(sslCertificates)
-    .values({
-      id,
-      tenantId: actor.tenantId,
-      name: input.name,
-      type: input.type,
-      status: "creating",
-      hsmGroupId: input.hsmGroupId ?? null,
-      keyIdHex: input.hsmGroupId ? idHex : null,
-      keyLabel: input.hsmGroupId ? keyLabelFor(input.name) : null,
-      ...keyColumns(spec),
-      keyOrigin: "generated",
-      subjectCn: input.commonName,
-      // The validity travels with the subject so that an interrupted creation can be finished.
-      subject: { dn: subject, [VALIDITY_KEY]: String(input.validityDays) },
-      subjectAltNames: { dns: input.dnsNames, ip: input.ipAddresses },
-    })
-    .returning();
+  const row = await insertCertificate(db, {
+    id,
+    tenantId: actor.tenantId,
+    name: input.name,
+    type: input.type,
+    status: "creating",
+    hsmGroupId: input.hsmGroupId ?? null,
+    keyIdHex: input.hsmGroupId ? idHex : null,
+    keyLabel: input.hsmGroupId ? keyLabelFor(input.name) : null,
+    ...keyColumns(spec),
+    keyOrigin: "generated",
+    subjectCn: input.commonName,
+    // The validity travels with the subject so that an interrupted creation can be finished.
+    subject: { dn: subject, [VALIDITY_KEY]: String(input.validityDays) },
+    subjectAltNames: { dns: input.dnsNames, ip: input.ipAddresses },
+  });
   const completion = tracked(id, () =>
-    finishKeyAndCertificate(db, actor.tenantId, row!, {
+    finishKeyAndCertificate(db, actor.tenantId, row, {
       spec,
       subject,
       dnsNames: input.dnsNames,
@@ -86,20 +80,12 @@ export async function createCertificate(
       days: input.validityDays,
     }),
   );
-  return { row: row!, completion };
+  return { row, completion };
 }
 
 export async function assertNameFree(db: Db, tenantId: string, name: string): Promise<void> {
-  const [taken] = await db
-    .select({ id: sslCertificates.id })
-    .from(sslCertificates)
-    .where(and(eq(sslCertificates.tenantId, tenantId), eq(sslCertificates.name, name)));
-  if (taken)
+  if (await certificateIdNamed(db, tenantId, name))
     throw new AppError("CONFLICT", `A certificate named "${name}" already exists. Choose another name.`, {
       field: "name",
     });
-}
-
-export function sealKey(pkcs8Pem: string): string {
-  return encryptSecret(pkcs8Pem, "ssl_certificates.key");
 }

@@ -1,17 +1,15 @@
 import { createPublicKey } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type KeyChoice, type UploadSignedInput, ZUploadSignedInput } from "@/lib/schemas/certificate";
+import { loadCertificate, updateCertificate } from "@/server/aggregates/certificates";
 import { certificateMatchesPublicKey, validateImport } from "@/server/certs";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
 import { createCsr } from "@/server/pkcs11";
 import type { Actor } from "../actor";
 import { refreshForCertificate } from "../service-engines/supervisor-registry";
 import { certificateColumns } from "./certificate-columns";
 import { createCertificate } from "./create-certificate";
 import { FIELD_OF, splitChain } from "./import-input";
-import { loadCertificate } from "./load";
 import { signerFor } from "./signer-for";
 
 /**
@@ -46,10 +44,7 @@ export async function uploadSignedCertificate(db: Db, actor: Actor, raw: UploadS
     });
   }
   const { leafPem, chainPem } = splitChain(input.certificatePem, input.chainPem);
-  await db
-    .update(sslCertificates)
-    .set({ ...certificateColumns(leafPem), chainPem, status: "active", updatedAt: new Date() })
-    .where(eq(sslCertificates.id, row.id));
+  await updateCertificate(db, row.id, { ...certificateColumns(leafPem), chainPem, status: "active" });
   // A renewed certificate already used by virtual services: their SEs reload with the new PEM
   // and chain (the key is the same, so no restart is needed).
   await refreshForCertificate(db, row.id);
@@ -84,9 +79,6 @@ export async function renewCertificate(db: Db, actor: Actor, id: string, newKey:
     throw new AppError("CONFLICT", `"${row.name}" has no usable key (${row.status}).`);
   const { signer, token, idHex } = await signerFor(db, actor.tenantId, row);
   const csr = await createCsr(signer, { token, idHex, subject, dnsNames: sans.dns, ipAddresses: sans.ip });
-  await db
-    .update(sslCertificates)
-    .set({ csrPem: csr.pem, updatedAt: new Date() })
-    .where(eq(sslCertificates.id, row.id));
+  await updateCertificate(db, row.id, { csrPem: csr.pem });
   return { id: row.id, name: row.name, csrPem: csr.pem };
 }

@@ -1,13 +1,16 @@
-import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import {
+  deleteCertificateRow,
+  keySharedWithAnother,
+  loadCertificate,
+} from "@/server/aggregates/certificates";
+import { virtualServicesUsingCertificates } from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
-import type { Actor } from "../actor";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
+import type { Actor } from "../actor";
 import { destroyInGroup } from "./hsm-keys";
 import { orphanGraceSeconds } from "./inventory";
 import { keyIdHexFor } from "./key-material";
-import { type CertificateRow, loadCertificate, usersOf } from "./load";
 
 /**
  * Refused while a virtual service uses the certificate. The HSM objects are destroyed on every
@@ -16,7 +19,7 @@ import { type CertificateRow, loadCertificate, usersOf } from "./load";
  */
 export async function deleteCertificate(db: Db, actor: Actor, id: string) {
   const row = await loadCertificate(db, actor.tenantId, id);
-  const users = (await usersOf(db, [row.id])).get(row.id) ?? [];
+  const users = (await virtualServicesUsingCertificates(db, [row.id])).get(row.id) ?? [];
   if (users.length > 0) {
     throw new AppError(
       "CONFLICT",
@@ -31,7 +34,13 @@ export async function deleteCertificate(db: Db, actor: Actor, id: string) {
     );
   }
   let destroyedOn: string[] = [];
-  if (row.hsmGroupId && row.keyIdHex && row.type !== "reference" && !(await keyReferenced(db, row))) {
+  // Another certificate (a reference) using the same key keeps the key in the HSM.
+  if (
+    row.hsmGroupId &&
+    row.keyIdHex &&
+    row.type !== "reference" &&
+    !(await keySharedWithAnother(db, { id: row.id, hsmGroupId: row.hsmGroupId, keyIdHex: row.keyIdHex }))
+  ) {
     const access = await openHsmGroup(db, actor.tenantId, row.hsmGroupId);
     const failed = await destroyInGroup(access, row.keyIdHex ?? keyIdHexFor(row.id));
     if (failed.length > 0) {
@@ -42,22 +51,6 @@ export async function deleteCertificate(db: Db, actor: Actor, id: string) {
     }
     destroyedOn = access.members.map((m) => m.name);
   }
-  await db.delete(sslCertificates).where(eq(sslCertificates.id, row.id));
+  await deleteCertificateRow(db, row.id);
   return { id: row.id, name: row.name, destroyedOn };
-}
-
-/** Another certificate (a reference) uses the same key: the key must stay in the HSM for it. */
-async function keyReferenced(db: Db, row: CertificateRow): Promise<boolean> {
-  const [other] = await db
-    .select({ id: sslCertificates.id })
-    .from(sslCertificates)
-    .where(
-      and(
-        eq(sslCertificates.hsmGroupId, row.hsmGroupId!),
-        eq(sslCertificates.keyIdHex, row.keyIdHex!),
-        ne(sslCertificates.id, row.id),
-      ),
-    )
-    .limit(1);
-  return !!other;
 }

@@ -1,7 +1,6 @@
-import { createPublicKey } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { type CertificateRow, finishCreating, markFailed } from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import {
   createCsr,
   createSelfSignedCertificate,
@@ -10,13 +9,17 @@ import {
   type TokenRef,
   toAppError,
 } from "@/server/pkcs11";
-import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
-import { sealKey } from "./create-certificate";
 import { reachPoint } from "./creation-hooks";
 import { destroyInGroup, generateInGroup, keyUriFor } from "./hsm-keys";
-import { generateSoftwareKey, keyIdHexFor, keyLabelFor, softwareSigner } from "./key-material";
-import type { CertificateRow } from "./load";
+import {
+  generateSoftwareKey,
+  keyIdHexFor,
+  keyLabelFor,
+  sealKey,
+  softwareSigner,
+  spkiPem,
+} from "./key-material";
 
 export interface FinishInput {
   spec: KeySpec;
@@ -73,11 +76,7 @@ export async function finishKeyAndCertificate(
     await activate(db, row, key, input);
   } catch (error) {
     if (cleanup) await cleanup().catch(() => undefined);
-    await db
-      .update(sslCertificates)
-      .set({ status: "failed", failureReason: toAppError(error).message, updatedAt: new Date() })
-      .where(eq(sslCertificates.id, row.id))
-      .catch(() => undefined);
+    await markFailed(db, row.id, toAppError(error).message).catch(() => undefined);
   }
 }
 
@@ -90,7 +89,6 @@ export async function activate(db: Db, row: CertificateRow, key: MadeKey, input:
     keyMembers: key.keyMembers,
     publicKeySpki: spkiPem(spki),
     failureReason: null,
-    updatedAt: new Date(),
   };
   const subjectInput = {
     token: key.token,
@@ -113,18 +111,8 @@ export async function activate(db: Db, row: CertificateRow, key: MadeKey, input:
             (await createSelfSignedCertificate(key.signer, { ...subjectInput, days: input.days })).pem,
           ),
         };
-  const updated = await db
-    .update(sslCertificates)
-    .set(values)
-    .where(and(eq(sslCertificates.id, row.id), eq(sslCertificates.status, "creating")))
-    .returning({ id: sslCertificates.id });
-  if (updated.length === 0) throw new Error("The certificate was removed while its key was being created.");
-}
-
-export function spkiPem(spki: Buffer): string {
-  return createPublicKey({ key: spki, format: "der", type: "spki" })
-    .export({ type: "spki", format: "pem" })
-    .toString();
+  if (!(await finishCreating(db, row.id, values)))
+    throw new Error("The certificate was removed while its key was being created.");
 }
 
 /** The key as made in (or found complete in) every member of an HSM group. */

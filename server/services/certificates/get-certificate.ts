@@ -1,13 +1,17 @@
-import { and, desc, eq } from "drizzle-orm";
+import { loadCertificate } from "@/server/aggregates/certificates";
+import { virtualServicesUsingCertificates } from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
-import { auditLog } from "@/server/db/schema";
 import type { Actor } from "../actor";
-import { groupNames, loadCertificate, usersOf } from "./load";
+import { objectHistory } from "../audit/object-history";
+import { hsmGroupNames } from "./hsm-group-reads";
 import { toCertificate } from "./to-certificate";
 
 export async function getCertificate(db: Db, actor: Actor, id: string) {
   const row = await loadCertificate(db, actor.tenantId, id);
-  const [names, users] = await Promise.all([groupNames(db, [row.hsmGroupId]), usersOf(db, [row.id])]);
+  const [names, users] = await Promise.all([
+    hsmGroupNames(db, [row.hsmGroupId]),
+    virtualServicesUsingCertificates(db, [row.id]),
+  ]);
   return toCertificate(
     row,
     row.hsmGroupId ? (names.get(row.hsmGroupId) ?? null) : null,
@@ -18,12 +22,7 @@ export async function getCertificate(db: Db, actor: Actor, id: string) {
 /** The certificate's audit history (entries whose object is this certificate). */
 export async function certificateHistory(db: Db, actor: Actor, id: string) {
   const row = await loadCertificate(db, actor.tenantId, id);
-  const entries = await db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.tenantId, actor.tenantId), eq(auditLog.objectId, row.id)))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(100);
+  const entries = await objectHistory(db, actor.tenantId, row.id);
   return entries.map((e) => ({
     id: e.id,
     at: e.at.toISOString(),

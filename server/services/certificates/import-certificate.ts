@@ -1,5 +1,4 @@
 import { createPrivateKey } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { AppError, isAppError } from "@/lib/errors";
 import {
   type ImportCertificateInput,
@@ -8,18 +7,17 @@ import {
   ZImportCertificateInput,
   ZValidateImportInput,
 } from "@/lib/schemas/certificate";
+import { deleteCertificateRow, insertCertificate, updateCertificate } from "@/server/aggregates/certificates";
 import { validateImport } from "@/server/certs";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
-import type { Actor } from "../actor";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
+import type { Actor } from "../actor";
 import { certificateColumns } from "./certificate-columns";
-import { assertNameFree, sealKey } from "./create-certificate";
+import { assertNameFree } from "./create-certificate";
 import { reachPoint, tracked } from "./creation-hooks";
-import { spkiPem } from "./finish-create";
 import { destroyInGroup, importInGroup, keyUriFor } from "./hsm-keys";
 import { FIELD_OF, type ImportMaterial, readImportMaterial, splitChain } from "./import-input";
-import { keyIdHexFor, keyLabelFor, newCertificateId } from "./key-material";
+import { keyIdHexFor, keyLabelFor, newCertificateId, sealKey, spkiPem } from "./key-material";
 
 /** "Validate": every finding in words; stores nothing and touches no HSM. */
 export async function validateCertificateImport(raw: ValidateImportInput): Promise<ValidateResult> {
@@ -79,54 +77,47 @@ export async function importCertificate(db: Db, actor: Actor, raw: ImportCertifi
   const { leafPem, chainPem } = splitChain(material.certificatePem, material.chainPem);
   const key = material.key;
   await reachPoint("before-row", null);
-  const [row] = await db
-    .insert(sslCertificates)
-    .values({
-      id,
-      tenantId: actor.tenantId,
-      name: input.name,
-      type: "import",
-      status: "creating",
-      hsmGroupId: access?.group.id ?? null,
-      keyIdHex: access ? idHex : null,
-      keyLabel: access ? label : null,
-      keyAlgorithm: key.algorithm,
-      keyBits: key.bits ?? (key.curve === "P-384" ? 384 : key.curve === "P-521" ? 521 : 256),
-      keyCurve: key.curve ?? null,
-      keyOrigin: "imported",
-      keyEnc: access
-        ? null
-        : sealKey(
-            createPrivateKey({ key: key.pkcs8Der, format: "der", type: "pkcs8" })
-              .export({ type: "pkcs8", format: "pem" })
-              .toString(),
-          ),
-      publicKeySpki: spkiPem(key.publicKeySpkiDer),
-    })
-    .returning();
+  const row = await insertCertificate(db, {
+    id,
+    tenantId: actor.tenantId,
+    name: input.name,
+    type: "import",
+    status: "creating",
+    hsmGroupId: access?.group.id ?? null,
+    keyIdHex: access ? idHex : null,
+    keyLabel: access ? label : null,
+    keyAlgorithm: key.algorithm,
+    keyBits: key.bits ?? (key.curve === "P-384" ? 384 : key.curve === "P-521" ? 521 : 256),
+    keyCurve: key.curve ?? null,
+    keyOrigin: "imported",
+    keyEnc: access
+      ? null
+      : sealKey(
+          createPrivateKey({ key: key.pkcs8Der, format: "der", type: "pkcs8" })
+            .export({ type: "pkcs8", format: "pem" })
+            .toString(),
+        ),
+    publicKeySpki: spkiPem(key.publicKeySpkiDer),
+  });
   try {
     await tracked(id, async () => {
       await reachPoint("after-row", id);
       const holders = access ? await importInGroup(access, { idHex, label, pkcs8: key.pkcs8Der }) : null;
       await reachPoint("after-key", id);
-      await db
-        .update(sslCertificates)
-        .set({
-          ...certificateColumns(leafPem),
-          chainPem,
-          status: "active",
-          keyUri: access ? keyUriFor(access, idHex, label) : null,
-          keyMembers: holders,
-          updatedAt: new Date(),
-        })
-        .where(eq(sslCertificates.id, id));
+      await updateCertificate(db, id, {
+        ...certificateColumns(leafPem),
+        chainPem,
+        status: "active",
+        keyUri: access ? keyUriFor(access, idHex, label) : null,
+        keyMembers: holders,
+      });
     });
   } catch (error) {
     if (access) await destroyInGroup(access, idHex).catch(() => undefined);
-    await db.delete(sslCertificates).where(eq(sslCertificates.id, id));
+    await deleteCertificateRow(db, id);
     throw error;
   } finally {
     key.pkcs8Der.fill(0);
   }
-  return { id: row!.id, name: row!.name, hsmGroupName: access?.group.name ?? null };
+  return { id: row.id, name: row.name, hsmGroupName: access?.group.name ?? null };
 }

@@ -9,7 +9,8 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { localGroup, tokenKeys } from "./test-support";
+import { localGroup } from "./testing/groups";
+import { tokenKeys } from "./testing/observe";
 
 describe("importing keys and certificates: validated first, nothing left behind on bad input", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;

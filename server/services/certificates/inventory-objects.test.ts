@@ -4,15 +4,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { closeAllConnections, SOFTHSM_LIBRARY } from "@/server/pkcs11";
 import { type SoftHsmFixture, USER_PIN } from "@/server/pkcs11/testing/fixtures";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { keyIdHexFor, keyLabelFor, newCertificateId } from "./key-material";
-import { haGroup } from "./test-support";
+import { haGroup } from "./testing/groups";
 
 /**
  * The inventory sees every object class the console may make, not only private keys: a crash

@@ -1,15 +1,13 @@
-import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Inventory } from "@/lib/schemas/certificate";
 import { env } from "@/server/config/env";
+import { type CertificateRow, certificatesOfGroup, markFailed } from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { type ObjectClass, type TokenObject, toAppError } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { destroyInGroup } from "./hsm-keys";
 import { keyCreatedAt, LABEL_PREFIX } from "./key-material";
-import type { CertificateRow } from "./load";
 
 /** Orphans younger than this are left alone: their certificate may still be being created. */
 export function orphanGraceSeconds(): number {
@@ -53,7 +51,7 @@ async function inventoryOf(db: Db, access: HsmGroupAccess, now: number): Promise
   }
   const complete = unreachable.length === 0;
   const memberNames = access.members.map((m) => m.name);
-  const rows = await db.select().from(sslCertificates).where(eq(sslCertificates.hsmGroupId, access.group.id));
+  const rows = await certificatesOfGroup(db, access.group.id);
   const byKey = new Map(rows.filter((r) => r.keyIdHex).map((r) => [r.keyIdHex!, r]));
   // Every private key, and any other object the console may have made (its label prefix or a
   // certificate's CKA_ID): a lone public key left by a crash is an orphan like a whole pair.
@@ -150,14 +148,7 @@ export async function removeOrphan(
   if (failed.length > 0)
     throw new AppError("HSM_UNAVAILABLE", `The key could not be removed from ${failed.join("; ")}.`);
   if (key.certificateId) {
-    await db
-      .update(sslCertificates)
-      .set({
-        status: "failed",
-        failureReason: "Creation was interrupted; the reconciler removed its key.",
-        updatedAt: new Date(),
-      })
-      .where(eq(sslCertificates.id, key.certificateId));
+    await markFailed(db, key.certificateId, "Creation was interrupted; the reconciler removed its key.");
   }
   return { id: access.group.id, name: access.group.name, idHex, removedFrom: key.members };
 }

@@ -7,12 +7,12 @@ import type { SessionUser } from "@/lib/schemas/auth";
 import type { KeyFlags } from "@/lib/schemas/certificate";
 import { closeAllConnections, SOFTHSM_LIBRARY } from "@/server/pkcs11";
 import { type SoftHsmFixture, USER_PIN } from "@/server/pkcs11/testing/fixtures";
-import { haGroup } from "@/server/services/certificates/group-fixtures";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { settled } from "./test-support";
+import { haGroup } from "./testing/groups";
+import { settled } from "./testing/observe";
 
 const run = promisify(execFile);
 /**

@@ -1,6 +1,7 @@
 /** Naming, ids and software keys for SSL/TLS certificates (no database, no HSM here). */
 import crypto from "node:crypto";
 import type { KeyChoice } from "@/lib/schemas/certificate";
+import { encryptSecret } from "@/server/crypto/secrets";
 import type { KeySigner, KeySpec, SignInput } from "@/server/pkcs11";
 
 /** Every HSM object this console makes carries this label prefix (the reconciler relies on it). */
@@ -131,4 +132,17 @@ function escapeRdn(value: string): string {
     .replace(/([,+"\\<>;=])/g, "\\$1")
     .replace(/^([ #])/, "\\$1")
     .replace(/ $/, "\\ ");
+}
+
+/** A software key sealed for the database (AES-256-GCM, context "ssl_certificates.key"). */
+export function sealKey(pkcs8Pem: string): string {
+  return encryptSecret(pkcs8Pem, "ssl_certificates.key");
+}
+
+/** A DER SubjectPublicKeyInfo as PEM (what the row keeps to match a signed certificate later). */
+export function spkiPem(spki: Buffer): string {
+  return crypto
+    .createPublicKey({ key: spki, format: "der", type: "spki" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
 }

@@ -7,7 +7,8 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { haGroup, localGroup, settled } from "./test-support";
+import { haGroup, localGroup } from "./testing/groups";
+import { settled } from "./testing/observe";
 
 /** Which members hold a certificate's key: recorded at creation/reference, shown in list and detail. */
 describe("members holding a certificate's key", () => {

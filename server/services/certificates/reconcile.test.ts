@@ -9,10 +9,11 @@ import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { killAt } from "./crash-round";
 import { groupInventory, removeOrphan } from "./inventory";
 import { keyCreatedAt } from "./key-material";
-import { localGroup, settled, tokenKeys } from "./test-support";
+import { killAt } from "./testing/crash-round";
+import { localGroup } from "./testing/groups";
+import { settled, tokenKeys } from "./testing/observe";
 
 /** Long enough that no machine is slow enough to pass it before the early checks; "later" is a parameter. */
 const GRACE_SECONDS = 600;

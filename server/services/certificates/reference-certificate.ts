@@ -1,16 +1,15 @@
 import { AppError } from "@/lib/errors";
 import { type ReferenceCertificateInput, ZReferenceCertificateInput } from "@/lib/schemas/certificate";
+import { insertCertificate } from "@/server/aggregates/certificates";
 import { certificateMatchesPublicKey, validateImport } from "@/server/certs";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
+import { type HsmMember, openHsmGroup } from "@/server/hsm/hsm-access";
 import { type KeyInfo, parsePkcs11Uri, pkcs11Uri } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { type HsmMember, openHsmGroup } from "@/server/hsm/hsm-access";
 import { certificateColumns } from "./certificate-columns";
 import { assertNameFree } from "./create-certificate";
-import { spkiPem } from "./finish-create";
 import { FIELD_OF, splitChain } from "./import-input";
-import { newCertificateId } from "./key-material";
+import { newCertificateId, spkiPem } from "./key-material";
 
 /** A certificate for a key that already exists in the HSM group (found by PKCS#11 URI or label). */
 export async function referenceCertificate(db: Db, actor: Actor, raw: ReferenceCertificateInput) {
@@ -49,29 +48,26 @@ export async function referenceCertificate(db: Db, actor: Actor, raw: ReferenceC
   if (error)
     throw new AppError("VALIDATION", error.message, { field: FIELD_OF[error.field] ?? "certificatePem" });
   const { leafPem, chainPem } = splitChain(input.certificatePem, input.chainPem);
-  const [row] = await db
-    .insert(sslCertificates)
-    .values({
-      id: newCertificateId(),
-      tenantId: actor.tenantId,
-      name: input.name,
-      type: "reference",
-      status: "active",
-      hsmGroupId: access.group.id,
-      keyIdHex: key.idHex,
-      keyLabel: key.label,
-      keyUri: pkcs11Uri({ token: member.token.label, idHex: key.idHex, object: key.label, type: "private" }),
-      keyMembers: holders.map((h) => h.member.name),
-      keyAlgorithm: key.type,
-      keyBits: key.bits,
-      keyCurve: key.curve ?? null,
-      keyOrigin: key.origin,
-      publicKeySpki: spkiPem(spki),
-      ...certificateColumns(leafPem),
-      chainPem,
-    })
-    .returning();
-  return { id: row!.id, name: row!.name };
+  const row = await insertCertificate(db, {
+    id: newCertificateId(),
+    tenantId: actor.tenantId,
+    name: input.name,
+    type: "reference",
+    status: "active",
+    hsmGroupId: access.group.id,
+    keyIdHex: key.idHex,
+    keyLabel: key.label,
+    keyUri: pkcs11Uri({ token: member.token.label, idHex: key.idHex, object: key.label, type: "private" }),
+    keyMembers: holders.map((h) => h.member.name),
+    keyAlgorithm: key.type,
+    keyBits: key.bits,
+    keyCurve: key.curve ?? null,
+    keyOrigin: key.origin,
+    publicKeySpki: spkiPem(spki),
+    ...certificateColumns(leafPem),
+    chainPem,
+  });
+  return { id: row.id, name: row.name };
 }
 
 function keyFilter(input: ReferenceCertificateInput): { idHex?: string; label?: string } {

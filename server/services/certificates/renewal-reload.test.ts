@@ -10,7 +10,8 @@ import { useTempDataDir } from "@/server/testing/test-env";
 import { ensureDefaultSeGroup } from "../service-engines/bootstrap";
 import type { SeSupervisor } from "../service-engines/supervisor";
 import { randomPort, servedFingerprint, stopSeTest, testSupervisor } from "../service-engines/testing/fixtures";
-import { localGroup, settled } from "./test-support";
+import { localGroup } from "./testing/groups";
+import { settled } from "./testing/observe";
 
 describe("a renewed certificate used by a virtual service reaches its service engines", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;

@@ -1,19 +1,19 @@
-import fs from "node:fs";
 import { createPublicKey, X509Certificate } from "node:crypto";
+import fs from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { auditLog, sslCertificates } from "@/server/db/schema";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { closeAllConnections } from "@/server/pkcs11";
 import type { SoftHsmFixture } from "@/server/pkcs11/testing/fixtures";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { keyIdHexFor, keyLabelFor, newCertificateId } from "./key-material";
 import { INTERRUPTED_REASON, resolveInterruptedCreations } from "./resolve-interrupted";
-import { haGroup, localGroup } from "./test-support";
+import { haGroup, localGroup } from "./testing/groups";
 
 /** Two hours on: every row made now is past its creation deadline (at most 10 minutes). */
 const LATER = () => Date.now() + 2 * 3600_000;

@@ -1,17 +1,20 @@
-import { and, eq, lt } from "drizzle-orm";
 import { KEY_CHOICES, type KeyChoice } from "@/lib/schemas/certificate";
+import {
+  type CertificateRow,
+  claimStaleCreation,
+  creationsStaleSince,
+  failCreating,
+} from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { toAppError } from "@/server/pkcs11";
 import { writeAudit } from "../audit/write-audit";
-import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { VALIDITY_KEY } from "./create-certificate";
 import { isInFlightHere } from "./creation-hooks";
 import { activate, type FinishInput, keyInGroup } from "./finish-create";
 import { destroyInGroup } from "./hsm-keys";
 import { orphanGraceSeconds } from "./inventory";
 import { keyIdHexFor, keyLabelFor, keySpecOf } from "./key-material";
-import type { CertificateRow } from "./load";
 
 export const INTERRUPTED_REASON = "Creation was interrupted; its partial key objects were removed.";
 
@@ -46,14 +49,11 @@ export async function resolveInterruptedCreations(
 ): Promise<ResolveReport> {
   const now = options.now ?? Date.now();
   const cutoff = new Date(now - (options.deadlineSeconds ?? creationDeadlineSeconds()) * 1000);
-  const stale = await db
-    .select()
-    .from(sslCertificates)
-    .where(and(eq(sslCertificates.status, "creating"), lt(sslCertificates.updatedAt, cutoff)))
-    .limit(100);
+  const stale = await creationsStaleSince(db, cutoff, 100);
   const report: ResolveReport = { finished: [], failed: [], skipped: [] };
   for (const row of stale) {
-    if (isInFlightHere(row.id) || !(await claim(db, row.id, cutoff, now))) continue;
+    // One node wins each row: the claim moves updated_at past the cutoff.
+    if (isInFlightHere(row.id) || !(await claimStaleCreation(db, row.id, cutoff, new Date(now)))) continue;
     const outcome = await resolveOne(db, row).catch((error: unknown) => {
       console.error(`[reconciler] "${row.name}" left for later: ${toAppError(error).message}`);
       return "skipped" as const;
@@ -61,22 +61,6 @@ export async function resolveInterruptedCreations(
     report[outcome].push(row.id);
   }
   return report;
-}
-
-/** One node wins: the claim moves updated_at past the cutoff (a node that dies leaves it to expire). */
-async function claim(db: Db, id: string, cutoff: Date, now: number): Promise<boolean> {
-  const won = await db
-    .update(sslCertificates)
-    .set({ updatedAt: new Date(now) })
-    .where(
-      and(
-        eq(sslCertificates.id, id),
-        eq(sslCertificates.status, "creating"),
-        lt(sslCertificates.updatedAt, cutoff),
-      ),
-    )
-    .returning({ id: sslCertificates.id });
-  return won.length > 0;
 }
 
 async function resolveOne(db: Db, row: CertificateRow): Promise<Resolution> {
@@ -135,10 +119,7 @@ function isKeyChoice(value: string): value is KeyChoice {
 }
 
 async function fail(db: Db, row: CertificateRow, cleanedOn: string[]): Promise<Resolution> {
-  await db
-    .update(sslCertificates)
-    .set({ status: "failed", failureReason: INTERRUPTED_REASON, updatedAt: new Date() })
-    .where(and(eq(sslCertificates.id, row.id), eq(sslCertificates.status, "creating")));
+  await failCreating(db, row.id, INTERRUPTED_REASON);
   await audit(db, row, "failed", cleanedOn);
   return "failed";
 }

@@ -1,10 +1,10 @@
 import { AppError } from "@/lib/errors";
+import type { CertificateRow } from "@/server/aggregates/certificates";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import type { KeySigner, TokenRef } from "@/server/pkcs11";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
+import type { KeySigner, TokenRef } from "@/server/pkcs11";
 import { softwareSigner } from "./key-material";
-import type { CertificateRow } from "./load";
 
 /** The signer of a certificate's key: the HSM group's (HA) slot, or the key kept in the database. */
 export async function signerFor(

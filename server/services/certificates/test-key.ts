@@ -1,12 +1,12 @@
 import { AppError } from "@/lib/errors";
+import type { KeyFlags } from "@/lib/schemas/certificate";
+import { loadCertificate } from "@/server/aggregates/certificates";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
-import type { KeyFlags } from "@/lib/schemas/certificate";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { CLONEABLE_MEANING, type KeyInfo, testKey, toAppError } from "@/server/pkcs11";
 import type { Actor } from "../actor";
-import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { softwareSigner } from "./key-material";
-import { loadCertificate } from "./load";
 
 /** "Test key": sign fresh data with the key on every member that should hold it and verify it. */
 export async function testCertificateKey(db: Db, actor: Actor, id: string) {

@@ -1,33 +1,8 @@
 import type { Certificate, CertificateSummary } from "@/lib/schemas/certificate";
+import type { CertificateRow as Row, SummaryRow } from "@/server/aggregates/certificates";
 import { expiryStatus } from "@/server/certs";
-import { sslCertificates } from "@/server/db/schema";
 
-type Row = typeof sslCertificates.$inferSelect;
 type UsedBy = { id: string; name: string }[];
-
-/**
- * The columns the list shows: the list selects only these, so that a page of 10,000 certificates
- * reads no PEMs, CSRs or key material.
- */
-export const SUMMARY_COLUMNS = {
-  id: sslCertificates.id,
-  name: sslCertificates.name,
-  type: sslCertificates.type,
-  status: sslCertificates.status,
-  subjectCn: sslCertificates.subjectCn,
-  subjectAltNames: sslCertificates.subjectAltNames,
-  issuer: sslCertificates.issuer,
-  keyAlgorithm: sslCertificates.keyAlgorithm,
-  keyBits: sslCertificates.keyBits,
-  keyCurve: sslCertificates.keyCurve,
-  keyOrigin: sslCertificates.keyOrigin,
-  keyMembers: sslCertificates.keyMembers,
-  hsmGroupId: sslCertificates.hsmGroupId,
-  notBefore: sslCertificates.notBefore,
-  notAfter: sslCertificates.notAfter,
-  failureReason: sslCertificates.failureReason,
-};
-export type SummaryRow = Pick<Row, keyof typeof SUMMARY_COLUMNS>;
 
 /** The list's view of a row: never key material (keyEnc stays on the server). */
 export function toSummary(

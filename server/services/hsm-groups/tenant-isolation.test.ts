@@ -9,7 +9,7 @@ import {
   initSoftHsmToken,
   SOFTHSM_LIBRARY,
 } from "@/server/pkcs11";
-import { settled } from "@/server/services/certificates/test-support";
+import { settled } from "@/server/services/certificates/testing/observe";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";

@@ -1,10 +1,10 @@
 import { X509Certificate } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { certificatePemOf } from "@/server/aggregates/certificates";
 import { listenersHeldBy } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { serviceEngines, sslCertificates } from "@/server/db/schema";
 import { consoleNode } from "@/server/hsm/console-node";
 import { currentSupervisor } from "../service-engines/supervisor-registry";
+import { enginesOfGroupOnNode } from "./group-reads";
 
 /**
  * Test may only talk to this console's own SE listener for the VS: otherwise it is a way to make
@@ -16,10 +16,7 @@ export async function foreignListener(
   vs: { vip: string; seGroupId: string },
   port: number,
 ): Promise<string | null> {
-  const engines = await db
-    .select({ id: serviceEngines.id })
-    .from(serviceEngines)
-    .where(and(eq(serviceEngines.groupId, vs.seGroupId), eq(serviceEngines.nodeName, consoleNode().name)));
+  const engines = await enginesOfGroupOnNode(db, vs.seGroupId, consoleNode().name);
   const pids = engines
     .map((se) => currentSupervisor()?.status(se.id)?.pid)
     .filter((pid): pid is number => typeof pid === "number");
@@ -32,9 +29,6 @@ export async function foreignListener(
 /** The SHA-256 fingerprint (AB:CD:…) of the VS's certificate, which its SSL listener must present. */
 export async function expectedFingerprint(db: Db, tenantId: string, certificateId: string | null) {
   if (!certificateId) return null;
-  const [row] = await db
-    .select({ pem: sslCertificates.certificatePem })
-    .from(sslCertificates)
-    .where(and(eq(sslCertificates.id, certificateId), eq(sslCertificates.tenantId, tenantId)));
-  return row?.pem ? new X509Certificate(row.pem).fingerprint256 : null;
+  const pem = await certificatePemOf(db, tenantId, certificateId);
+  return pem ? new X509Certificate(pem).fingerprint256 : null;
 }

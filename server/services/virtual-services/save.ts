@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import {
   type UpdateVirtualServiceInput,
@@ -7,8 +7,14 @@ import {
   ZUpdateVirtualServiceInput,
   ZVirtualServiceInput,
 } from "@/lib/schemas/virtual-services";
+import {
+  deleteVirtualServiceRow,
+  insertVirtualService,
+  loadVirtualService,
+  updateVirtualServiceSettings,
+  type VirtualServiceSettings,
+} from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
-import { virtualServices } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { refreshServiceEngines } from "../service-engines/supervisor-registry";
 import { getVirtualService } from "./list";
@@ -17,6 +23,21 @@ import { validateVirtualService } from "./validate";
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } };
   return e?.code === "23505" || e?.cause?.code === "23505";
+}
+
+/** The columns a save writes; the certificate only while a port has SSL on, the state from "enabled". */
+function settingsOf(input: z.output<typeof ZVirtualServiceInput>): VirtualServiceSettings {
+  return {
+    name: input.name,
+    vip: input.vip,
+    ports: input.ports,
+    certificateId: input.ports.some((p) => p.ssl) ? (input.certificateId ?? null) : null,
+    pool: input.pool,
+    healthCheck: input.healthCheckPath ? { path: input.healthCheckPath } : null,
+    seGroupId: input.seGroupId,
+    enabled: input.enabled,
+    state: input.enabled ? "pending" : "disabled",
+  };
 }
 
 /** Saves a virtual service (validated first: nothing invalid is written or deployed), then deploys it. */
@@ -28,23 +49,8 @@ export async function createVirtualService(
   const input = ZVirtualServiceInput.parse(raw);
   const id = await db
     .transaction(async (tx) => {
-      await validateVirtualService(tx as unknown as Db, actor.tenantId, input, null);
-      const [row] = await tx
-        .insert(virtualServices)
-        .values({
-          tenantId: actor.tenantId,
-          name: input.name,
-          vip: input.vip,
-          ports: input.ports,
-          certificateId: input.ports.some((p) => p.ssl) ? (input.certificateId ?? null) : null,
-          pool: input.pool,
-          healthCheck: input.healthCheckPath ? { path: input.healthCheckPath } : null,
-          seGroupId: input.seGroupId,
-          enabled: input.enabled,
-          state: input.enabled ? "pending" : "disabled",
-        })
-        .returning({ id: virtualServices.id });
-      return row!.id;
+      await validateVirtualService(tx, actor.tenantId, input, null);
+      return insertVirtualService(tx, actor.tenantId, settingsOf(input));
     })
     .catch(nameTaken(input.name));
   await refreshServiceEngines(input.seGroupId);
@@ -59,28 +65,9 @@ export async function updateVirtualService(
   const input = ZUpdateVirtualServiceInput.parse(raw);
   const before = await db
     .transaction(async (tx) => {
-      const [current] = await tx
-        .select()
-        .from(virtualServices)
-        .where(and(eq(virtualServices.id, input.id), eq(virtualServices.tenantId, actor.tenantId)));
-      if (!current) throw new AppError("NOT_FOUND", "This virtual service does not exist in your tenant.");
-      await validateVirtualService(tx as unknown as Db, actor.tenantId, input, current.id);
-      await tx
-        .update(virtualServices)
-        .set({
-          name: input.name,
-          vip: input.vip,
-          ports: input.ports,
-          certificateId: input.ports.some((p) => p.ssl) ? (input.certificateId ?? null) : null,
-          pool: input.pool,
-          healthCheck: input.healthCheckPath ? { path: input.healthCheckPath } : null,
-          seGroupId: input.seGroupId,
-          enabled: input.enabled,
-          state: input.enabled ? "pending" : "disabled",
-          stateReason: null,
-          updatedAt: new Date(),
-        })
-        .where(eq(virtualServices.id, current.id));
+      const current = await loadVirtualService(tx, actor.tenantId, input.id);
+      await validateVirtualService(tx, actor.tenantId, input, current.id);
+      await updateVirtualServiceSettings(tx, current.id, settingsOf(input));
       return current;
     })
     .catch(nameTaken(input.name));
@@ -95,11 +82,7 @@ export async function deleteVirtualService(
   actor: Actor,
   id: string,
 ): Promise<{ id: string; name: string }> {
-  const [row] = await db
-    .delete(virtualServices)
-    .where(and(eq(virtualServices.id, id), eq(virtualServices.tenantId, actor.tenantId)))
-    .returning();
-  if (!row) throw new AppError("NOT_FOUND", "This virtual service does not exist in your tenant.");
+  const row = await deleteVirtualServiceRow(db, actor.tenantId, id);
   await refreshServiceEngines(row.seGroupId);
   return { id: row.id, name: row.name };
 }

@@ -1,10 +1,10 @@
 import os from "node:os";
-import { and, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { type CertificateRow, findCertificate } from "@/server/aggregates/certificates";
+import { virtualServicesOnVip } from "@/server/aggregates/virtual-services";
 import { canBindLowPorts } from "@/server/dataplane";
-import type { Db } from "@/server/db";
-import type { virtualServices as VsTable } from "@/server/db/schema";
-import { hsmGroups, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
+import type { DbOrTx } from "@/server/db";
+import { hsmGroupName, seGroupsUsingHsmGroup, tenantSeGroup } from "./group-reads";
 import { assertPoolAllowed } from "./pool-ranges";
 import { assertPortsFree } from "./port-free";
 
@@ -29,11 +29,11 @@ function isLocalAddress(ip: string): boolean {
  * before anything is written or deployed. Returns the SE group and the certificate.
  */
 export async function validateVirtualService(
-  db: Db,
+  db: DbOrTx,
   tenantId: string,
   input: Input,
   selfId: string | null,
-): Promise<{ certificate: typeof sslCertificates.$inferSelect | null }> {
+): Promise<{ certificate: CertificateRow | null }> {
   if (!isLocalAddress(input.vip))
     throw new AppError(
       "VALIDATION",
@@ -54,10 +54,7 @@ export async function validateVirtualService(
   }
   assertPoolAllowed(input.pool);
   assertPortsFree(input.vip, input.ports);
-  const [seGroup] = await db
-    .select()
-    .from(serviceEngineGroups)
-    .where(and(eq(serviceEngineGroups.id, input.seGroupId), eq(serviceEngineGroups.tenantId, tenantId)));
+  const seGroup = await tenantSeGroup(db, tenantId, input.seGroupId);
   if (!seGroup)
     throw new AppError("VALIDATION", "Choose a service engine group of your tenant.", { field: "seGroupId" });
   await assertNoCollision(db, tenantId, input, selfId);
@@ -67,10 +64,7 @@ export async function validateVirtualService(
     throw new AppError("VALIDATION", "SSL is on for a service port: choose an SSL certificate.", {
       field: "certificateId",
     });
-  const [cert] = await db
-    .select()
-    .from(sslCertificates)
-    .where(and(eq(sslCertificates.id, input.certificateId), eq(sslCertificates.tenantId, tenantId)));
+  const cert = await findCertificate(db, tenantId, input.certificateId);
   if (cert?.status !== "active" || !cert.certificatePem)
     throw new AppError("VALIDATION", "Choose an active SSL certificate of your tenant.", {
       field: "certificateId",
@@ -89,41 +83,25 @@ export async function validateVirtualService(
 }
 
 async function hsmMismatch(
-  db: Db,
+  db: DbOrTx,
   tenantId: string,
-  cert: typeof sslCertificates.$inferSelect,
+  cert: CertificateRow,
   seGroupName: string,
 ): Promise<string> {
-  const [hsm] = await db
-    .select({ name: hsmGroups.name })
-    .from(hsmGroups)
-    .where(eq(hsmGroups.id, cert.hsmGroupId!));
-  const hsmName = hsm?.name ?? "its HSM group";
-  const others = await db
-    .select({ name: serviceEngineGroups.name })
-    .from(serviceEngineGroups)
-    .where(
-      and(eq(serviceEngineGroups.tenantId, tenantId), eq(serviceEngineGroups.hsmGroupId, cert.hsmGroupId!)),
-    );
+  const hsmName = (await hsmGroupName(db, cert.hsmGroupId!)) ?? "its HSM group";
+  const others = await seGroupsUsingHsmGroup(db, tenantId, cert.hsmGroupId!);
   const lead = `The key of certificate "${cert.name}" is in HSM group "${hsmName}", which SE group "${seGroupName}" does not reference.`;
   if (others.length > 0) return `${lead} Pick SE group "${others[0]!.name}".`;
   return `${lead} Associate HSM group "${hsmName}" with SE group "${seGroupName}" (Infrastructure › Cloud › Default-Cloud › Service Engine Groups › Edit), then save again.`;
 }
 
 async function assertNoCollision(
-  db: Db,
+  db: DbOrTx,
   tenantId: string,
   input: Input,
   selfId: string | null,
 ): Promise<void> {
-  const others: (typeof VsTable.$inferSelect)[] = await db
-    .select()
-    .from(virtualServices)
-    .where(
-      selfId
-        ? and(eq(virtualServices.vip, input.vip), ne(virtualServices.id, selfId))
-        : eq(virtualServices.vip, input.vip),
-    );
+  const others = await virtualServicesOnVip(db, input.vip, selfId);
   for (const other of others) {
     const clash = other.ports.find((p) => input.ports.some((q) => q.port === p.port));
     if (clash)

@@ -8,7 +8,7 @@
  * BENCH_CRASH_PASSES (default 1) repeats the whole list. Goal: crash_rounds_clean = crash_rounds.
  * Run from the project root: node --import tsx server/services/certificates/bench/crash.bench.ts
  */
-import { crashRound, KILL_POINTS, prepareCrashConsole } from "../crash-round";
+import { crashRound, KILL_POINTS, prepareCrashConsole } from "../testing/crash-round";
 
 async function main(): Promise<void> {
   process.env.HSM_CONSOLE_ORPHAN_GRACE_SECONDS = "1";

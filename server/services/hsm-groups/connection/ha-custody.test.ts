@@ -5,7 +5,7 @@ import type { SessionUser } from "@/lib/schemas/auth";
 import { auditLog, hsmGroups } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
 import type { SoftHsmFixture } from "@/server/pkcs11/testing/fixtures";
-import { haGroup } from "@/server/services/certificates/group-fixtures";
+import { haGroup } from "@/server/services/certificates/testing/groups";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";

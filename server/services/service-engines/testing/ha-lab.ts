@@ -11,7 +11,7 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir as privateDataDir } from "@/server/testing/test-env";
-import { settled } from "../../certificates/test-support";
+import { settled } from "../../certificates/testing/observe";
 import { ensureLocalHsm } from "../../hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "../bootstrap";
 import { seDataDir } from "../se-folder";

@@ -12,7 +12,7 @@ import {
   USER_PIN,
 } from "@/server/pkcs11/testing/fixtures";
 import { allowLibraryFolder } from "@/server/testing/allow-libraries";
-import { ensureLocalHsm, LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
+import { ensureLocalHsm, LOCAL_HSM_GROUP } from "../../hsm-groups/local-softhsm";
 
 export async function localGroup(db: Db): Promise<{ id: string; tenantId: string }> {
   await ensureLocalHsm(db);

@@ -10,19 +10,19 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { openDb } from "@/server/db/client";
 import { sslCertificates } from "@/server/db/schema";
+import { forgetLogins, openHsmGroup } from "@/server/hsm/hsm-access";
 import { closeAllConnections, type WorkerTestPoint } from "@/server/pkcs11";
 import { seedUser } from "@/server/testing/seed";
 // Not a React hook: a private data folder (renamed so that the hook rule does not mistake it).
 import { useTempDataDir as tempDataDir } from "@/server/testing/test-env";
-import type { Actor } from "../actor";
-import { forgetLogins, openHsmGroup } from "@/server/hsm/hsm-access";
+import type { Actor } from "../../actor";
+import { createCertificate } from "../create-certificate";
+import type { CreationPoint } from "../creation-hooks";
+import { LABEL_PREFIX } from "../key-material";
+import { creationDeadlineSeconds, resolveInterruptedCreations } from "../resolve-interrupted";
+import { testCertificateKey } from "../test-key";
 import type { CrashOrder } from "./crash-child";
-import { createCertificate } from "./create-certificate";
-import type { CreationPoint } from "./creation-hooks";
-import { haGroup, localGroup } from "./group-fixtures";
-import { LABEL_PREFIX } from "./key-material";
-import { creationDeadlineSeconds, resolveInterruptedCreations } from "./resolve-interrupted";
-import { testCertificateKey } from "./test-key";
+import { haGroup, localGroup } from "./groups";
 
 export interface KillPoint {
   point: CreationPoint | WorkerTestPoint;
@@ -98,7 +98,7 @@ export async function killAt(dataDir: string, order: Omit<CrashOrder, "reachedFi
   const full: CrashOrder = { ...order, reachedFile };
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "server/services/certificates/crash-child.ts", JSON.stringify(full)],
+    ["--import", "tsx", "server/services/certificates/testing/crash-child.ts", JSON.stringify(full)],
     {
       env: { ...process.env, HSM_CONSOLE_DATA: dataDir, HSM_PKCS11_TEST_HOOKS: "1" },
       // Its own process group: the PKCS#11 workers it forks die with it, as in a power loss.

@@ -1,10 +1,8 @@
-/** Test-only helpers: a console with the Local-SoftHSM group and a signed-in admin. */
+/** Test-only: what tests look at — a creation that has settled, the keys on the Local-SoftHSM token. */
 import type { SessionUser } from "@/lib/schemas/auth";
 import type { Db } from "@/server/db";
-import { callerFor } from "@/server/testing/callers";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
-
-export { haGroup, localGroup } from "./group-fixtures";
+import { callerFor } from "@/server/testing/callers";
 
 /** Polls until the background creation has finished (status no longer "creating"). */
 export async function settled(db: Db, user: SessionUser, id: string, timeoutMs = 30_000) {

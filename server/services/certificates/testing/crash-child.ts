@@ -11,13 +11,13 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/server/db/client";
 import { users } from "@/server/db/schema";
-import { createSelfSignedCertificate, type WorkerTestPoint } from "@/server/pkcs11";
-import type { Actor } from "../actor";
 import { openHsmGroup } from "@/server/hsm/hsm-access";
-import { createCertificate } from "./create-certificate";
-import { type CreationPoint, setCreationHook } from "./creation-hooks";
-import { importCertificate } from "./import-certificate";
-import { generateSoftwareKey, softwareSigner } from "./key-material";
+import { createSelfSignedCertificate, type WorkerTestPoint } from "@/server/pkcs11";
+import type { Actor } from "../../actor";
+import { createCertificate } from "../create-certificate";
+import { type CreationPoint, setCreationHook } from "../creation-hooks";
+import { importCertificate } from "../import-certificate";
+import { generateSoftwareKey, softwareSigner } from "../key-material";
 
 export interface CrashOrder {
   name: string;

@@ -1,0 +1,32 @@
+/** The certificates aggregate: SSL/TLS certificates with their keys' place and key members. */
+export {
+  activeCertificateChoices,
+  activeExpiryCounts,
+  certificatePage,
+  certificatesOfGroup,
+  creationsStaleSince,
+  type ExpiryRange,
+  type PageQuery,
+  type SummaryRow,
+  soonestExpiring,
+} from "./list";
+export {
+  type CertificateRow,
+  certificateIdNamed,
+  certificatePemOf,
+  certificatesByIds,
+  findCertificate,
+  keySharedWithAnother,
+  loadCertificate,
+} from "./load";
+export {
+  type CertificateChanges,
+  claimStaleCreation,
+  deleteCertificateRow,
+  failCreating,
+  finishCreating,
+  insertCertificate,
+  markFailed,
+  type NewCertificate,
+  updateCertificate,
+} from "./transitions";

@@ -7,6 +7,8 @@ import {
   certificateIdNamed,
   certificatePage,
   certificatesByIds,
+  certificatesInGroup,
+  certificateWithGroup,
   claimStaleCreation,
   creationsStaleSince,
   failCreating,
@@ -115,5 +117,32 @@ describe("certificates aggregate", () => {
     });
     expect(page.total).toBe(4);
     expect(page.rows.map((r) => r.name)).toEqual(["b-expired", "b-failed", "b-soon", "b-undated"]);
+  });
+
+  it("lists a group's certificates of one tenant, only serving ones when asked; loads one with its group", async () => {
+    const [g] = await handle.db
+      .insert(hsmGroups)
+      .values({ tenantId: tenantA, name: "agg-serve", type: "pkcs11-module" })
+      .returning();
+    const inGroup = { hsmGroupId: g!.id, keyUri: "pkcs11:id=%01", certificatePem: "PEM" };
+    await insertCertificate(handle.db, cert(tenantA, "serve-b", inGroup));
+    await insertCertificate(handle.db, cert(tenantA, "serve-a", inGroup));
+    await insertCertificate(
+      handle.db,
+      cert(tenantA, "serve-csr", { ...inGroup, status: "awaiting-certificate" }),
+    );
+    await insertCertificate(handle.db, cert(tenantA, "serve-nopem", { ...inGroup, certificatePem: null }));
+    await insertCertificate(handle.db, cert(tenantB, "serve-other-tenant", inGroup));
+    const names = async (activeWithKey: boolean) =>
+      (await certificatesInGroup(handle.db, tenantA, g!.id, { activeWithKey })).map((r) => r.name);
+    expect(await names(true)).toEqual(["serve-a", "serve-b"]);
+    expect(await names(false)).toEqual(["serve-a", "serve-b", "serve-csr", "serve-nopem"]);
+
+    const soft = await insertCertificate(handle.db, cert(tenantA, "serve-soft"));
+    const [a] = await certificatesInGroup(handle.db, tenantA, g!.id);
+    expect((await certificateWithGroup(handle.db, tenantA, a!.id))?.group?.name).toBe("agg-serve");
+    expect(await certificateWithGroup(handle.db, tenantB, a!.id)).toBeNull();
+    expect((await certificateWithGroup(handle.db, null, a!.id))?.cert.name).toBe("serve-a");
+    expect((await certificateWithGroup(handle.db, tenantA, soft.id))?.group).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db";
 import { hsmGroups, sslCertificates } from "@/server/db/schema";
 import type { CertificateRow } from "./load";
@@ -124,6 +124,29 @@ export function activeCertificateChoices(db: DbOrTx, tenantId: string) {
 /** Every certificate whose key is (or was to be) in this HSM group, whatever its status. */
 export function certificatesOfGroup(db: DbOrTx, hsmGroupId: string): Promise<CertificateRow[]> {
   return db.select().from(sslCertificates).where(eq(sslCertificates.hsmGroupId, hsmGroupId));
+}
+
+/**
+ * The tenant's certificates whose key is in this HSM group, by name; `activeWithKey`: only active
+ * ones with a key reference and a certificate (what can serve).
+ */
+export function certificatesInGroup(
+  db: DbOrTx,
+  tenantId: string,
+  hsmGroupId: string,
+  { activeWithKey = false }: { activeWithKey?: boolean } = {},
+): Promise<CertificateRow[]> {
+  const inGroup = and(eq(sslCertificates.tenantId, tenantId), eq(sslCertificates.hsmGroupId, hsmGroupId));
+  const serving = and(
+    eq(sslCertificates.status, "active"),
+    isNotNull(sslCertificates.keyUri),
+    isNotNull(sslCertificates.certificatePem),
+  );
+  return db
+    .select()
+    .from(sslCertificates)
+    .where(activeWithKey ? and(inGroup, serving) : inGroup)
+    .orderBy(asc(sslCertificates.name));
 }
 
 /** Creations still "creating" whose last update is older than the cutoff (any tenant). */

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { DbOrTx } from "@/server/db";
-import { sslCertificates } from "@/server/db/schema";
+import { hsmGroups, sslCertificates } from "@/server/db/schema";
 
 export type CertificateRow = typeof sslCertificates.$inferSelect;
 
@@ -10,6 +10,23 @@ export async function loadCertificate(db: DbOrTx, tenantId: string, id: string):
   const row = await findCertificate(db, tenantId, id);
   if (!row) throw new AppError("NOT_FOUND", "This certificate does not exist in your tenant.");
   return row;
+}
+
+/**
+ * A certificate with the HSM group holding its key (null: none), or null. tenantId null reads any
+ * tenant's: for the system itself, acting on a choice an admin made.
+ */
+export async function certificateWithGroup(
+  db: DbOrTx,
+  tenantId: string | null,
+  id: string,
+): Promise<{ cert: CertificateRow; group: typeof hsmGroups.$inferSelect | null } | null> {
+  const [row] = await db
+    .select({ cert: sslCertificates, group: hsmGroups })
+    .from(sslCertificates)
+    .leftJoin(hsmGroups, eq(hsmGroups.id, sslCertificates.hsmGroupId))
+    .where(and(eq(sslCertificates.id, id), tenantId ? eq(sslCertificates.tenantId, tenantId) : undefined));
+  return row ?? null;
 }
 
 /** The same tenant-checked read for callers that answer a missing row their own way. */

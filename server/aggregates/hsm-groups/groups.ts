@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { DbOrTx } from "@/server/db";
 import { hsmGroups, hsmServers, tenants } from "@/server/db/schema";
@@ -35,6 +35,17 @@ export async function loadGroup(
 export async function groupById(db: DbOrTx, id: string): Promise<GroupRow | null> {
   const [row] = await db.select().from(hsmGroups).where(eq(hsmGroups.id, id));
   return row ?? null;
+}
+
+/** Names of these groups (id → name; nulls skipped), any tenant: the caller read the ids from its own rows. */
+export async function groupNames(db: DbOrTx, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((i): i is string => !!i))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: hsmGroups.id, name: hsmGroups.name })
+    .from(hsmGroups)
+    .where(inArray(hsmGroups.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** The tenant's built-in group of that name (the console's own SoftHSM token), if any. */

@@ -57,6 +57,14 @@ export async function seGroupIdsUsing(
   return rows.map((r) => r.id);
 }
 
+/** The tenant's SE groups that use this HSM group. */
+export function tenantSeGroupsUsing(db: DbOrTx, tenantId: string, hsmGroupId: string): Promise<SeGroupRow[]> {
+  return db
+    .select()
+    .from(serviceEngineGroups)
+    .where(and(eq(serviceEngineGroups.tenantId, tenantId), eq(serviceEngineGroups.hsmGroupId, hsmGroupId)));
+}
+
 /** Inserts the group unless its (tenant, name) exists (several nodes may start at once). */
 export async function insertSeGroupIfMissing(db: DbOrTx, values: NewSeGroup): Promise<void> {
   await db.insert(serviceEngineGroups).values(values).onConflictDoNothing();

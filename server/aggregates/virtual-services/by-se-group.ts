@@ -1,7 +1,6 @@
 /**
  * What the service engines read and write of virtual services: the services an SE group serves,
- * their live state, and which SE groups serve a certificate. (The service-engines services in
- * agg-hsm's area switch to these at merge; their queries are the same.)
+ * their live state, and which SE groups serve a certificate.
  */
 import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db";

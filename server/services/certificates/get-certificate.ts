@@ -1,15 +1,15 @@
 import { loadCertificate } from "@/server/aggregates/certificates";
+import { groupNames } from "@/server/aggregates/hsm-groups";
 import { virtualServicesUsingCertificates } from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
 import { objectHistory } from "../audit/object-history";
-import { hsmGroupNames } from "./hsm-group-reads";
 import { toCertificate } from "./to-certificate";
 
 export async function getCertificate(db: Db, actor: Actor, id: string) {
   const row = await loadCertificate(db, actor.tenantId, id);
   const [names, users] = await Promise.all([
-    hsmGroupNames(db, [row.hsmGroupId]),
+    groupNames(db, [row.hsmGroupId]),
     virtualServicesUsingCertificates(db, [row.id]),
   ]);
   return toCertificate(

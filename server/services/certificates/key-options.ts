@@ -1,4 +1,5 @@
 import { KEY_CHOICES, type KeyChoice } from "@/lib/schemas/certificate";
+import { groupChoices } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
 import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
@@ -22,4 +23,10 @@ export async function keyOptions(
 ): Promise<{ keys: KeyChoice[] }> {
   if (!hsmGroupId) return { keys: [...KEY_CHOICES] };
   return { keys: await keyChoicesFor(await openHsmGroup(db, actor.tenantId, hsmGroupId)) };
+}
+
+/** The tenant's HSM groups, for the "HSM group" choice of the certificate forms. */
+export async function hsmGroupChoices(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
+  const groups = await groupChoices(db, actor.tenantId);
+  return groups.map(({ id, name }) => ({ id, name }));
 }

@@ -1,3 +1,4 @@
+import { groupNames } from "@/server/aggregates/hsm-groups";
 import { type ListCertificatesInput, ZListCertificatesInput } from "@/lib/schemas/certificate";
 import {
   activeExpiryCounts,
@@ -9,7 +10,6 @@ import { virtualServicesUsingCertificates } from "@/server/aggregates/virtual-se
 import { EXPIRING_WITHIN_DAYS } from "@/server/certs";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
-import { hsmGroupNames } from "./hsm-group-reads";
 import { toSummary } from "./to-certificate";
 
 /** One page of the tenant's certificates with their HSM group's name and the services using them. */
@@ -17,7 +17,7 @@ export async function listCertificates(db: Db, actor: Actor, raw: ListCertificat
   const input = ZListCertificatesInput.parse(raw);
   const { rows, total } = await certificatePage(db, actor.tenantId, input);
   const [names, users] = await Promise.all([
-    hsmGroupNames(
+    groupNames(
       db,
       rows.map((r) => r.hsmGroupId),
     ),

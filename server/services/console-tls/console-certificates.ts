@@ -1,10 +1,12 @@
-import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import {
+  type CertificateRow,
+  certificatesInGroup,
+  certificateWithGroup,
+} from "@/server/aggregates/certificates";
+import { builtInGroup, type GroupRow } from "@/server/aggregates/hsm-groups";
 import type { DbOrTx } from "@/server/db";
-import { hsmGroups, sslCertificates } from "@/server/db/schema";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
-
-export type ConsoleCertificateRow = typeof sslCertificates.$inferSelect;
 
 /**
  * Certificates the console may serve its own HTTPS with: active, with the key in this node's
@@ -13,23 +15,10 @@ export type ConsoleCertificateRow = typeof sslCertificates.$inferSelect;
 export async function consoleCertificateChoices(
   db: DbOrTx,
   tenantId: string,
-): Promise<ConsoleCertificateRow[]> {
-  const rows = await db
-    .select({ cert: sslCertificates })
-    .from(sslCertificates)
-    .innerJoin(hsmGroups, eq(hsmGroups.id, sslCertificates.hsmGroupId))
-    .where(
-      and(
-        eq(sslCertificates.tenantId, tenantId),
-        eq(hsmGroups.builtIn, true),
-        eq(hsmGroups.name, LOCAL_HSM_GROUP),
-        eq(sslCertificates.status, "active"),
-        isNotNull(sslCertificates.keyUri),
-        isNotNull(sslCertificates.certificatePem),
-      ),
-    )
-    .orderBy(asc(sslCertificates.name));
-  return rows.map((r) => r.cert);
+): Promise<CertificateRow[]> {
+  const local = await builtInGroup(db, LOCAL_HSM_GROUP);
+  if (!local) return [];
+  return certificatesInGroup(db, tenantId, local.id, { activeWithKey: true });
 }
 
 /** One eligible certificate, or an error that says why this one cannot serve the console. */
@@ -37,18 +26,9 @@ export async function consoleCertificate(
   db: DbOrTx,
   tenantId: string | null,
   certificateId: string,
-): Promise<{ cert: ConsoleCertificateRow; group: typeof hsmGroups.$inferSelect }> {
+): Promise<{ cert: CertificateRow; group: GroupRow }> {
   // tenantId null: the console's own start-up, reading the choice an admin made.
-  const [row] = await db
-    .select({ cert: sslCertificates, group: hsmGroups })
-    .from(sslCertificates)
-    .leftJoin(hsmGroups, eq(hsmGroups.id, sslCertificates.hsmGroupId))
-    .where(
-      and(
-        eq(sslCertificates.id, certificateId),
-        tenantId ? eq(sslCertificates.tenantId, tenantId) : undefined,
-      ),
-    );
+  const row = await certificateWithGroup(db, tenantId, certificateId);
   if (!row) throw new AppError("NOT_FOUND", "This certificate does not exist.", { field: "certificateId" });
   const { cert, group } = row;
   if (!group?.builtIn || group.name !== LOCAL_HSM_GROUP)

@@ -1,22 +1,18 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { decryptSecret } from "@/server/crypto/secrets";
 import type { HsmAccess, ServiceEngineSpec, VirtualServiceSpec } from "@/server/dataplane";
 import { onToken } from "@/server/pkcs11";
+import { type CertificateRow, certificatesByIds } from "@/server/aggregates/certificates";
 import { builtInGroup, type GroupRow, groupById, serversOf } from "@/server/aggregates/hsm-groups";
 import { type SeRow, seGroupById } from "@/server/aggregates/se-groups";
+import { type VirtualServiceRow, virtualServicesOfSeGroup } from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
-// Virtual services and certificates are other aggregates (their modules come with that work).
-import { sslCertificates, virtualServices } from "@/server/db/schema";
 import { localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
 import { checkModule } from "@/server/hsm/module-allow-list";
 import { seDataDir } from "./se-folder";
-
-type VsRow = typeof virtualServices.$inferSelect;
-type CertRow = typeof sslCertificates.$inferSelect;
 
 /** A spec for one member of the SE's HSM group (member null: a local module group). */
 export interface SpecCandidate {
@@ -39,15 +35,11 @@ export async function specCandidates(
 ): Promise<{ hsmGroup: string; candidates: AsyncIterable<SpecCandidate> }> {
   const group = await seGroupById(db, se.groupId);
   if (!group) throw new AppError("NOT_FOUND", `The group of service engine ${se.name} is gone.`);
-  const services = await db
-    .select()
-    .from(virtualServices)
-    .where(and(eq(virtualServices.seGroupId, group.id), eq(virtualServices.enabled, true)))
-    .orderBy(asc(virtualServices.createdAt));
-  const certIds = services.flatMap((v) => (v.certificateId ? [v.certificateId] : []));
-  const certs = certIds.length
-    ? await db.select().from(sslCertificates).where(inArray(sslCertificates.id, certIds))
-    : [];
+  const services = await virtualServicesOfSeGroup(db, group.id, { enabledOnly: true });
+  const certs = await certificatesByIds(
+    db,
+    services.flatMap((v) => (v.certificateId ? [v.certificateId] : [])),
+  );
   const byId = new Map(certs.map((c) => [c.id, c]));
   const hsmGroup = await hsmGroupOf(db, group.hsmGroupId);
   const toSpec = (access: HsmAccess, tokenLabel: string | null): ServiceEngineSpec => ({
@@ -75,7 +67,11 @@ export async function buildSpec(db: Db, se: SeRow): Promise<ServiceEngineSpec> {
   throw noMemberServes(hsmGroup, se.name, refused);
 }
 
-function toVsSpec(vs: VsRow, certs: Map<string, CertRow>, tokenLabel: string | null): VirtualServiceSpec[] {
+function toVsSpec(
+  vs: VirtualServiceRow,
+  certs: Map<string, CertificateRow>,
+  tokenLabel: string | null,
+): VirtualServiceSpec[] {
   const cert = vs.certificateId ? certs.get(vs.certificateId) : undefined;
   const ssl = vs.ports.some((p) => p.ssl);
   // Validation on save keeps these out; a certificate that left "active" later takes its VS down.

@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
+import { seGroupsUsingCertificate } from "@/server/aggregates/virtual-services";
 import type { ServiceEngineStatus } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { virtualServices } from "@/server/db/schema";
 
 /**
  * What services ask of the running supervisor (SeSupervisor implements it). Declared here so
@@ -37,10 +36,6 @@ export async function refreshServiceEngines(groupId: string): Promise<void> {
  */
 export async function refreshForCertificate(db: Db, certificateId: string): Promise<void> {
   if (!currentSupervisor()) return;
-  // Virtual services are another aggregate (its module comes with that work).
-  const rows = await db
-    .selectDistinct({ groupId: virtualServices.seGroupId })
-    .from(virtualServices)
-    .where(eq(virtualServices.certificateId, certificateId));
-  for (const { groupId } of rows) await refreshServiceEngines(groupId);
+  for (const groupId of await seGroupsUsingCertificate(db, certificateId))
+    await refreshServiceEngines(groupId);
 }

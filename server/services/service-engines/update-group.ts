@@ -1,12 +1,10 @@
-import { eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
 import { type UpdateSeGroupInput, ZUpdateSeGroupInput } from "@/lib/schemas/service-engines";
 import { groupById } from "@/server/aggregates/hsm-groups";
 import { deleteEngines, enginesOf, findSeGroup, updateSeGroupRow } from "@/server/aggregates/se-groups";
+import { certificateHsmGroupsOfSeGroup } from "@/server/aggregates/virtual-services";
 import type { Db, DbOrTx } from "@/server/db";
-// Virtual services and certificates are other aggregates (their modules come with that work).
-import { sslCertificates, virtualServices } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { ensureSeCount, seName } from "./bootstrap";
 import { ensureSeClient } from "./network-hsm-access";
@@ -60,11 +58,7 @@ async function assertNoStrandedServices(
   groupId: string,
   hsmGroupId: string | null,
 ): Promise<void> {
-  const rows = await db
-    .select({ name: virtualServices.name, certHsm: sslCertificates.hsmGroupId })
-    .from(virtualServices)
-    .innerJoin(sslCertificates, eq(sslCertificates.id, virtualServices.certificateId))
-    .where(eq(virtualServices.seGroupId, groupId));
+  const rows = await certificateHsmGroupsOfSeGroup(db, groupId);
   const stranded = rows.filter((r) => r.certHsm !== hsmGroupId).map((r) => r.name);
   if (stranded.length > 0)
     throw new AppError(

@@ -1,9 +1,11 @@
-import { eq } from "drizzle-orm";
 import { enginesOf } from "@/server/aggregates/se-groups";
+import {
+  setVirtualServiceState,
+  type VirtualServiceRow,
+  virtualServicesOfSeGroup,
+} from "@/server/aggregates/virtual-services";
 import type { ServiceEngineStatus } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-// Virtual services are another aggregate (its module comes with that work).
-import { virtualServices } from "@/server/db/schema";
 
 export interface EngineView {
   seId: string;
@@ -14,7 +16,7 @@ export interface EngineView {
   excluded: Map<string, string>;
 }
 
-type VsState = (typeof virtualServices.$inferSelect)["state"];
+type VsState = VirtualServiceRow["state"];
 
 /**
  * A virtual service is up when at least one SE of its group serves it and is running (a pending
@@ -28,15 +30,15 @@ export async function updateVirtualServiceStates(
 ): Promise<void> {
   const seIds = new Set((await enginesOf(db, groupId)).map((r) => r.id));
   const mine = engines.filter((e) => seIds.has(e.seId));
-  const rows = await db.select().from(virtualServices).where(eq(virtualServices.seGroupId, groupId));
+  const rows = await virtualServicesOfSeGroup(db, groupId);
   for (const vs of rows) {
     const [state, reason] = stateOf(vs, mine);
     if (state === vs.state && reason === vs.stateReason) continue;
-    await db.update(virtualServices).set({ state, stateReason: reason }).where(eq(virtualServices.id, vs.id));
+    await setVirtualServiceState(db, vs.id, state, reason);
   }
 }
 
-function stateOf(vs: typeof virtualServices.$inferSelect, engines: EngineView[]): [VsState, string | null] {
+function stateOf(vs: VirtualServiceRow, engines: EngineView[]): [VsState, string | null] {
   if (!vs.enabled) return ["disabled", null];
   if (engines.length === 0)
     return ["pending", "No service engine of this group runs on this console node yet."];

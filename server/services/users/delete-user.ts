@@ -17,7 +17,7 @@ export async function deleteUser(
       .from(users)
       .where(and(eq(users.id, id), eq(users.tenantId, actor.tenantId)));
     if (!row) throw new AppError("NOT_FOUND", "This user does not exist in your tenant.");
-    if (row.role === "admin") await assertAnotherAdmin(tx as unknown as Db, actor.tenantId, row.id);
+    if (row.role === "admin") await assertAnotherAdmin(tx, actor.tenantId, row.id);
     await tx.delete(users).where(eq(users.id, row.id));
     return { id: row.id, username: row.username };
   });

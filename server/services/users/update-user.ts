@@ -2,7 +2,7 @@ import { and, count, eq, ne } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type UpdateUserInput, type User, ZUpdateUserInput } from "@/lib/schemas/users";
 import { hashPassword } from "@/server/crypto/passwords";
-import type { Db } from "@/server/db";
+import type { Db, DbOrTx } from "@/server/db";
 import { users } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { revokeUserSessions } from "../auth/sessions";
@@ -18,7 +18,7 @@ export async function updateUser(db: Db, actor: Actor, raw: UpdateUserInput): Pr
       .where(and(eq(users.id, input.id), eq(users.tenantId, actor.tenantId)));
     if (!current) throw new AppError("NOT_FOUND", "This user does not exist in your tenant.");
     const losesAdmin = current.role === "admin" && ((input.role && input.role !== "admin") || input.disabled);
-    if (losesAdmin) await assertAnotherAdmin(tx as unknown as Db, actor.tenantId, current.id);
+    if (losesAdmin) await assertAnotherAdmin(tx, actor.tenantId, current.id);
     const [row] = await tx
       .update(users)
       .set({
@@ -35,7 +35,7 @@ export async function updateUser(db: Db, actor: Actor, raw: UpdateUserInput): Pr
   return toUser(updated, actor.tenantName);
 }
 
-export async function assertAnotherAdmin(db: Db, tenantId: string, exceptUserId: string): Promise<void> {
+export async function assertAnotherAdmin(db: DbOrTx, tenantId: string, exceptUserId: string): Promise<void> {
   const [row] = await db
     .select({ n: count() })
     .from(users)

@@ -1,5 +1,6 @@
 import type { VirtualServiceView } from "@/lib/schemas/virtual-services";
 import { activeCertificateChoices } from "@/server/aggregates/certificates";
+import { seGroupsOfTenant } from "@/server/aggregates/se-groups";
 import {
   loadVirtualServiceWithNames,
   type VirtualServiceWithNames,
@@ -7,7 +8,6 @@ import {
 } from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
-import { seGroupChoices } from "./group-reads";
 
 function toView({ vs, certificateName, seGroupName }: VirtualServiceWithNames): VirtualServiceView {
   return {
@@ -38,6 +38,10 @@ export async function getVirtualService(db: Db, actor: Actor, id: string): Promi
 /** The wizard's drop-downs: active certificates (HSM ones marked with their group) and SE groups. */
 export async function virtualServiceChoices(db: Db, actor: Actor) {
   const certificates = await activeCertificateChoices(db, actor.tenantId);
-  const seGroups = await seGroupChoices(db, actor.tenantId);
+  const seGroups = (await seGroupsOfTenant(db, actor.tenantId)).map(({ group }) => ({
+    id: group.id,
+    name: group.name,
+    hsmGroupId: group.hsmGroupId,
+  }));
   return { certificates, seGroups };
 }

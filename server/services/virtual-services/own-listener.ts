@@ -1,10 +1,10 @@
 import { X509Certificate } from "node:crypto";
 import { certificatePemOf } from "@/server/aggregates/certificates";
+import { nodeEngines } from "@/server/aggregates/se-groups";
 import { listenersHeldBy } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { consoleNode } from "@/server/hsm/console-node";
 import { currentSupervisor } from "../service-engines/supervisor-registry";
-import { enginesOfGroupOnNode } from "./group-reads";
 
 /**
  * Test may only talk to this console's own SE listener for the VS: otherwise it is a way to make
@@ -16,7 +16,7 @@ export async function foreignListener(
   vs: { vip: string; seGroupId: string },
   port: number,
 ): Promise<string | null> {
-  const engines = await enginesOfGroupOnNode(db, vs.seGroupId, consoleNode().name);
+  const engines = await nodeEngines(db, consoleNode().name, vs.seGroupId);
   const pids = engines
     .map((se) => currentSupervisor()?.status(se.id)?.pid)
     .filter((pid): pid is number => typeof pid === "number");

@@ -1,10 +1,11 @@
 import os from "node:os";
 import { AppError } from "@/lib/errors";
 import { type CertificateRow, findCertificate } from "@/server/aggregates/certificates";
+import { groupById } from "@/server/aggregates/hsm-groups";
+import { seGroupById, tenantSeGroupsUsing } from "@/server/aggregates/se-groups";
 import { virtualServicesOnVip } from "@/server/aggregates/virtual-services";
 import { canBindLowPorts } from "@/server/dataplane";
 import type { DbOrTx } from "@/server/db";
-import { hsmGroupName, seGroupsUsingHsmGroup, tenantSeGroup } from "./group-reads";
 import { assertPoolAllowed } from "./pool-ranges";
 import { assertPortsFree } from "./port-free";
 
@@ -54,8 +55,9 @@ export async function validateVirtualService(
   }
   assertPoolAllowed(input.pool);
   assertPortsFree(input.vip, input.ports);
-  const seGroup = await tenantSeGroup(db, tenantId, input.seGroupId);
-  if (!seGroup)
+  const seGroup = await seGroupById(db, input.seGroupId);
+  // Another tenant's group is not a choice: the same answer as a missing one, on the field.
+  if (!seGroup || seGroup.tenantId !== tenantId)
     throw new AppError("VALIDATION", "Choose a service engine group of your tenant.", { field: "seGroupId" });
   await assertNoCollision(db, tenantId, input, selfId);
   const ssl = input.ports.some((p) => p.ssl);
@@ -88,8 +90,8 @@ async function hsmMismatch(
   cert: CertificateRow,
   seGroupName: string,
 ): Promise<string> {
-  const hsmName = (await hsmGroupName(db, cert.hsmGroupId!)) ?? "its HSM group";
-  const others = await seGroupsUsingHsmGroup(db, tenantId, cert.hsmGroupId!);
+  const hsmName = (await groupById(db, cert.hsmGroupId!))?.name ?? "its HSM group";
+  const others = await tenantSeGroupsUsing(db, tenantId, cert.hsmGroupId!);
   const lead = `The key of certificate "${cert.name}" is in HSM group "${hsmName}", which SE group "${seGroupName}" does not reference.`;
   if (others.length > 0) return `${lead} Pick SE group "${others[0]!.name}".`;
   return `${lead} Associate HSM group "${hsmName}" with SE group "${seGroupName}" (Infrastructure › Cloud › Default-Cloud › Service Engine Groups › Edit), then save again.`;

@@ -51,6 +51,15 @@ describe("virtual services cannot be used to reach other services (SSRF) and tak
     expect(foreignRequests).toBe(0);
   });
 
+  it("refuses another tenant's SE group as a missing one, on the field (no NOT_FOUND that would confirm it)", async () => {
+    const stranger = await seedUser(handle.db, { username: "stranger", role: "operator", tenant: "other" });
+    await expect(callerFor(handle.db, stranger).caller.virtualServices.create(base())).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { field: "seGroupId" },
+      message: "Choose a service engine group of your tenant.",
+    });
+  });
+
   it("refuses link-local and metadata pool servers unless the network is allowed", async () => {
     for (const host of ["169.254.169.254", "169.254.0.1", "100.100.100.200"]) {
       await expect(

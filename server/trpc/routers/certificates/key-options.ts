@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { ZKeyHolders, ZKeyOptions, ZKeyOptionsInput } from "@/lib/schemas/certificate";
 import { ZIdInput } from "@/lib/schemas/common";
-import { hsmGroupChoices as serviceGroupChoices } from "@/server/services/certificates/hsm-group-reads";
-import { keyOptions as serviceKeyOptions } from "@/server/services/certificates/key-options";
+import {
+  hsmGroupChoices as serviceGroupChoices,
+  keyOptions as serviceKeyOptions,
+} from "@/server/services/certificates/key-options";
 import { keyHolders as serviceKeyHolders } from "@/server/services/certificates/test-key";
 import { protectedProcedure } from "../../init";
 

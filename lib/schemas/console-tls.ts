@@ -7,6 +7,14 @@ export const ZChooseConsoleCertificateInput = z.object({
 });
 export type ChooseConsoleCertificateInput = z.infer<typeof ZChooseConsoleCertificateInput>;
 
+export const ZConsoleCertificateChoice = z.object({
+  id: z.string(),
+  name: z.string(),
+  subjectCn: z.string().nullable(),
+  notAfter: z.string().nullable(),
+  fingerprint: z.string().nullable(),
+});
+
 export const ZConsoleTlsStatus = z.object({
   serving: z
     .object({
@@ -25,14 +33,6 @@ export const ZConsoleTlsStatus = z.object({
       chosenAt: z.string(),
     })
     .nullable(),
-  choices: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      subjectCn: z.string().nullable(),
-      notAfter: z.string().nullable(),
-      fingerprint: z.string().nullable(),
-    }),
-  ),
+  choices: z.array(ZConsoleCertificateChoice),
 });
 export type ConsoleTlsStatusOutput = z.infer<typeof ZConsoleTlsStatus>;

@@ -1,7 +1,8 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { setDbHandleForTests } from "@/server/db";
-import { hsmPackages, sslCertificates, virtualServices } from "@/server/db/schema";
+import { hsmGroups, hsmPackages, sslCertificates, virtualServices } from "@/server/db/schema";
 import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
 import { ensureDefaultSeGroup } from "@/server/services/service-engines/bootstrap";
 import { callerFor } from "@/server/testing/callers";
@@ -122,6 +123,19 @@ describe("every documented GET answers with its documented schema", () => {
       name: "doc-cert",
       type: "self-signed",
       status: "active",
+      keyAlgorithm: "EC",
+      keyOrigin: "generated",
+    });
+    // A certificate the console's own HTTPS may use (key in Local-SoftHSM): consolecertificate lists it.
+    const [local] = await handle.db.select().from(hsmGroups).where(eq(hsmGroups.builtIn, true));
+    await handle.db.insert(sslCertificates).values({
+      tenantId: admin.tenantId,
+      name: "doc-console-cert",
+      type: "self-signed",
+      status: "active",
+      hsmGroupId: local!.id,
+      keyUri: "pkcs11:token=hsm-console-local;id=%01;type=private",
+      certificatePem: "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
       keyAlgorithm: "EC",
       keyOrigin: "generated",
     });

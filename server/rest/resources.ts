@@ -69,7 +69,8 @@ export const RESOURCES = {
   },
   consolecertificate: {
     summary:
-      "This node's own HTTPS certificate: POST …/choose {certificateId} (key in Local-SoftHSM; null = the file certificate), from the next start; POST …/status",
+      "This node's own HTTPS certificate: GET lists the certificates it may use (key in Local-SoftHSM); POST …/choose {certificateId} (null = the file certificate) takes effect at the next start; POST …/status",
+    list: "consoleTls.choices",
     collectionActions: { status: "consoleTls.status", choose: "consoleTls.choose" },
     nameField: "name",
     columns: ["name", "subjectCn", "notAfter", "fingerprint"],

@@ -12,10 +12,7 @@ import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
  * Certificates the console may serve its own HTTPS with: active, with the key in this node's
  * built-in Local-SoftHSM (a network HSM could leave the console unreachable when it is).
  */
-export async function consoleCertificateChoices(
-  db: DbOrTx,
-  tenantId: string,
-): Promise<CertificateRow[]> {
+export async function consoleCertificateChoices(db: DbOrTx, tenantId: string): Promise<CertificateRow[]> {
   const local = await builtInGroup(db, LOCAL_HSM_GROUP);
   if (!local) return [];
   return certificatesInGroup(db, tenantId, local.id, { activeWithKey: true });

@@ -15,19 +15,36 @@ export interface ConsoleTlsStatus {
   } | null;
   /** What it will serve from its next start. */
   chosen: { certificateId: string; certificateName: string; chosenBy: string; chosenAt: string } | null;
-  choices: {
-    id: string;
-    name: string;
-    subjectCn: string | null;
-    notAfter: string | null;
-    fingerprint: string | null;
-  }[];
+  choices: ConsoleCertificateChoice[];
+}
+
+export interface ConsoleCertificateChoice {
+  id: string;
+  name: string;
+  subjectCn: string | null;
+  notAfter: string | null;
+  fingerprint: string | null;
+}
+
+/** Certificates this node's HTTPS may be served with (REST: GET /api/consolecertificate). */
+export async function listConsoleCertificateChoices(
+  db: Db,
+  actor: Actor,
+): Promise<ConsoleCertificateChoice[]> {
+  assertInstallationAdmin(actor);
+  const choices = await consoleCertificateChoices(db, actor.tenantId);
+  return choices.map((c) => ({
+    id: c.id,
+    name: c.name,
+    subjectCn: c.subjectCn,
+    notAfter: c.notAfter?.toISOString() ?? null,
+    fingerprint: c.fingerprintSha256,
+  }));
 }
 
 export async function consoleTlsStatus(db: Db, actor: Actor): Promise<ConsoleTlsStatus> {
-  assertInstallationAdmin(actor);
+  const choices = await listConsoleCertificateChoices(db, actor);
   const state = readFrontState();
-  const choices = await consoleCertificateChoices(db, actor.tenantId);
   return {
     serving: state
       ? {
@@ -39,12 +56,6 @@ export async function consoleTlsStatus(db: Db, actor: Actor): Promise<ConsoleTls
         }
       : null,
     chosen: readFrontChoice(),
-    choices: choices.map((c) => ({
-      id: c.id,
-      name: c.name,
-      subjectCn: c.subjectCn,
-      notAfter: c.notAfter?.toISOString() ?? null,
-      fingerprint: c.fingerprintSha256,
-    })),
+    choices,
   };
 }

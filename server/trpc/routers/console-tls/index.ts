@@ -1,10 +1,20 @@
 import { z } from "zod";
-import { ZChooseConsoleCertificateInput, ZConsoleTlsStatus } from "@/lib/schemas/console-tls";
+import {
+  ZChooseConsoleCertificateInput,
+  ZConsoleCertificateChoice,
+  ZConsoleTlsStatus,
+} from "@/lib/schemas/console-tls";
 import { chooseConsoleCertificate } from "@/server/services/console-tls/choose-console-certificate";
-import { consoleTlsStatus } from "@/server/services/console-tls/console-tls-status";
+import {
+  consoleTlsStatus,
+  listConsoleCertificateChoices,
+} from "@/server/services/console-tls/console-tls-status";
 import { changeProcedure, router } from "../../init";
 
 export const consoleTlsRouter = router({
+  choices: changeProcedure("administration")
+    .output(z.array(ZConsoleCertificateChoice))
+    .query(({ ctx }) => listConsoleCertificateChoices(ctx.db, ctx.actor)),
   status: changeProcedure("administration")
     .output(ZConsoleTlsStatus)
     .query(({ ctx }) => consoleTlsStatus(ctx.db, ctx.actor)),

@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConsole, type TestConsole } from "./test-console";
+import { startConsole, type TestConsole } from "./testing/console";
 
 /**
  * Certificates (create, import PEM / encrypted PEM / PKCS#12, renew) and a virtual service

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../lab";
-import { fakeSafenetTar, startConsole, type TestConsole } from "./test-console";
+import { fakeSafenetTar, startConsole, type TestConsole } from "./testing/console";
 
 /**
  * The document's CLI steps against a running console and two lab appliances (127.0.0.71 and

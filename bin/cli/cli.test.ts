@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fakeSafenetTar, startConsole, type TestConsole } from "./test-console";
+import { fakeSafenetTar, startConsole, type TestConsole } from "./testing/console";
 
-/** The CLI against a real console (see ./test-console.ts): users, tokens, HSM steps, packages. */
+/** The CLI against a real console (see ./testing/console.ts): users, tokens, HSM steps, packages. */
 let c: TestConsole;
 const cli = (args: string[], withCredentials = true) => c.cli(args, withCredentials);
 const api: TestConsole["api"] = (...args) => c.api(...args);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { type HandEntry, tarOf } from "../../server/packages/test-tar";
+import { type HandEntry, tarOf } from "../../server/packages/testing/tar";
 
 const SAFENET = ["configurator", "libcryptoki", "vtl", "lunacmu", "cklog", "multitoken", "ckdemo", "lunacm"];
 const RPM_LEAD = Buffer.from([0xed, 0xab, 0xee, 0xdb, 3, 0]);

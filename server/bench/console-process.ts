@@ -104,7 +104,7 @@ export async function startBenchConsole(extraEnv: Record<string, string> = {}): 
   return c;
 }
 
-/** The scripts/serve.ts process in the start script's process group (launch.ts spawns it). */
+/** The server process (build/serve.cjs, or scripts/serve.ts from sources) in the start script's process group. */
 function findServe(group: number): number {
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -112,7 +112,7 @@ function findServe(group: number): number {
       const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
       const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (pgrp === group && cmd.includes("scripts/serve.ts")) return Number(entry);
+      if (pgrp === group && /scripts\/serve\.ts|build\/serve\.cjs/.test(cmd)) return Number(entry);
     } catch {
       // The process ended while listed.
     }

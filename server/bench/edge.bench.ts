@@ -5,7 +5,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/server/db/client";
 import { tenants, users } from "@/server/db/schema";
-import { header } from "@/server/packages/test-tar";
+import { header } from "@/server/packages/testing/tar";
 import { listUsers } from "@/server/services/users/list-users";
 import { type BenchConsole, rssMb, startBenchConsole } from "./console-process";
 import { opsPerSecond, report } from "./measure";

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { parseCertificatePem } from "./certificate";
 import { expiryStatus } from "./expiry";
 import { parseServerCertificate } from "./server-certificate";
-import { CA_EXT, LEAF_EXT, OpensslDir } from "./test-openssl";
+import { CA_EXT, LEAF_EXT, OpensslDir } from "./testing/openssl";
 
 const ssl = new OpensslDir();
 let caPem = "";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { certificateMatchesPublicKey, parseCsrPem } from "./csr";
 import { parsePrivateKey } from "./private-key";
-import { LEAF_EXT, OpensslDir } from "./test-openssl";
+import { LEAF_EXT, OpensslDir } from "./testing/openssl";
 
 const ssl = new OpensslDir();
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_ITERATIONS } from "./kdf";
 import { parsePkcs12 } from "./pkcs12";
 import { parsePrivateKey } from "./private-key";
-import { LEAF_EXT, OpensslDir } from "./test-openssl";
-import { repeatedKeyBags } from "./test-p12-bags";
+import { LEAF_EXT, OpensslDir } from "./testing/openssl";
+import { repeatedKeyBags } from "./testing/p12-bags";
 
 // Pass-through spies: the real derivations run; the test sees whether (and how often) they were asked for.
 vi.mock("./kdf", async (importOriginal) => {

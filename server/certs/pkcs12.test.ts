@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { parsePkcs12 } from "./pkcs12";
 import { parsePrivateKey } from "./private-key";
-import { CA_EXT, LEAF_EXT, OpensslDir } from "./test-openssl";
+import { CA_EXT, LEAF_EXT, OpensslDir } from "./testing/openssl";
 import { validateImport } from "./validate-import";
 
 const ssl = new OpensslDir();

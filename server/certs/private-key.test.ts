@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { parsePrivateKey } from "./private-key";
-import { OpensslDir } from "./test-openssl";
+import { OpensslDir } from "./testing/openssl";
 
 const ssl = new OpensslDir();
 const PASS = "correct horse";

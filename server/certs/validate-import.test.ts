@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ParsedPrivateKey, parsePrivateKey } from "./private-key";
-import { CA_EXT, LEAF_EXT, OpensslDir } from "./test-openssl";
+import { CA_EXT, LEAF_EXT, OpensslDir } from "./testing/openssl";
 import { validateImport } from "./validate-import";
 
 const ssl = new OpensslDir();

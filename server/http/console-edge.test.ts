@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConsole, type TestConsole } from "../../bin/cli/test-console";
+import { startConsole, type TestConsole } from "../../bin/cli/testing/console";
 
 /**
  * The edge of the real console (built, started by scripts/start.sh): HTTPS with HSTS and Secure

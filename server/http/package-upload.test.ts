@@ -11,7 +11,7 @@ import {
   serviceEngines,
 } from "@/server/db/schema";
 import { setDbHandleForTests } from "@/server/db";
-import { type HandEntry, tarOf } from "@/server/packages/test-tar";
+import { type HandEntry, tarOf } from "@/server/packages/testing/tar";
 import { PEER_HEADER } from "@/server/http/peer-address";
 import { createSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
 import { callerFor } from "@/server/testing/callers";

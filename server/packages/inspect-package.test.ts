@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { type InspectHsmPackageInput, inspectHsmPackage } from "./inspect-package";
-import { chunked } from "./test-tar";
+import { chunked } from "./testing/tar";
 
 const dir = mkdtempSync(path.join(tmpdir(), "hsm-package-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { type ReadTarOptions, readTar, type TarMember } from "./tar-reader";
-import { chunked, type HandEntry, paxRecord, tarOf } from "./test-tar";
+import { chunked, type HandEntry, paxRecord, tarOf } from "./testing/tar";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tar-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

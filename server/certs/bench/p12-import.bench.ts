@@ -9,8 +9,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { report } from "@/server/bench/measure";
 import { MAX_ITERATIONS } from "../kdf";
 import { parsePkcs12 } from "../pkcs12";
-import { OpensslDir } from "../test-openssl";
-import { repeatedKeyBags } from "../test-p12-bags";
+import { OpensslDir } from "../testing/openssl";
+import { repeatedKeyBags } from "../testing/p12-bags";
 
 const PASS = "bench";
 const ssl = new OpensslDir();

@@ -5,7 +5,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { OpensslDir } from "@/server/certs/test-openssl";
+import { OpensslDir } from "@/server/certs/testing/openssl";
 import { decryptSecret } from "@/server/crypto/secrets";
 import { localHsmTokens, serviceEngineGroups, sslCertificates, virtualServices } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { LEAF_EXT, OpensslDir } from "@/server/certs/test-openssl";
+import { LEAF_EXT, OpensslDir } from "@/server/certs/testing/openssl";
 import { auditLog, sslCertificates } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
 import { callerFor } from "@/server/testing/callers";

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { OpensslDir } from "@/server/certs/test-openssl";
+import { OpensslDir } from "@/server/certs/testing/openssl";
 import { type EchoServer, startEchoServer } from "@/server/dataplane";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";

@@ -4,14 +4,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
-import { send } from "./transport";
+import { send } from "../transport";
 
 /**
  * For the CLI's tests: the built console started the way a user starts it (scripts/start.sh,
  * no lab appliances) on a random port, an admin set up through HTTP, and `bin/hsm-console`
  * run as a child process in a home folder of its own. Starting a console is slow: one per file.
  */
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "../../..");
 const PASSWORD = "cli-admin-password";
 
 export interface Run {

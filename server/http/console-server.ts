@@ -23,10 +23,11 @@ export interface ConsoleServerOptions {
 export const HSTS = "max-age=31536000";
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
 /**
- * Node's default 300 s cap on a whole request cut 250 MB package uploads on a slow link (408). A
- * request may take as long as its bytes keep coming; a connection silent this long is closed.
+ * Node's default 300 s cap on receiving a whole request cut 250 MB package uploads on a slow link
+ * (408). Uploads (web routes) instead time out when no byte arrives for a while (web-bridge.ts);
+ * every other request is closed after this long without socket activity, while it is served.
  */
-const IDLE_TIMEOUT_MS = 120_000;
+const SILENT_REQUEST_MS = 300_000;
 const TIMEOUTS = { requestTimeout: 0, headersTimeout: 60_000 } as const;
 /** How long a refused body may keep arriving after the answer before the connection is cut. */
 const LINGER_MS = 2_000;
@@ -60,6 +61,8 @@ function requestPipeline(
     // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
     if (expectsContinue) res.writeContinue();
     if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
+    req.socket.setTimeout(SILENT_REQUEST_MS, () => req.socket.destroy());
+    res.on("finish", () => req.socket.setTimeout(0));
     options.handle(req, res);
   };
 }
@@ -69,7 +72,6 @@ export function createConsoleServer(options: ConsoleServerOptions): ConsoleServe
   const secure = https.createServer({ cert: options.certPem, key: options.keyPem, ...TIMEOUTS }, (req, res) =>
     serve(req, res, false),
   );
-  secure.setTimeout(IDLE_TIMEOUT_MS);
   secure.on("checkContinue", (req, res) => serve(req, res, true));
   const plain = http.createServer((req, res) => redirectToHttps(req, res));
   // The inner servers never listen themselves: "listening" starts their connection tracking
@@ -116,7 +118,6 @@ export function createFrontedServer(
     serve(req, res, expectsContinue);
   };
   const server = http.createServer(TIMEOUTS, (req, res) => admit(req, res, false));
-  server.setTimeout(IDLE_TIMEOUT_MS);
   server.on("checkContinue", (req, res) => admit(req, res, true));
   return server;
 }

@@ -38,4 +38,11 @@ describe("the upload body bridge (pulls from the socket only as the handler read
     }
     expect(size).toBe(50 * 64 * 1024);
   });
+
+  it("drops an upload whose client goes silent, without timing the handler's own work", async () => {
+    const silent = new Readable({ read() {} });
+    const reader = pullBody(silent, 50).getReader();
+    await expect(reader.read()).rejects.toThrow("no body bytes arrived");
+    expect(silent.destroyed).toBe(true);
+  });
 });

@@ -2,6 +2,9 @@ import type http from "node:http";
 import { Readable } from "node:stream";
 import { errorEnvelope } from "./error-response";
 
+/** An upload whose client sends nothing for this long is dropped. */
+const BODY_SILENCE_MS = 120_000;
+
 /** A route served by the console's own listener with Web Request/Response, ahead of Next. */
 export type WebHandler = (req: Request) => Promise<Response>;
 
@@ -11,12 +14,14 @@ export type WebHandler = (req: Request) => Promise<Response>;
  * disk) holds the whole body in memory: four 250 MB uploads were a gigabyte of RSS. Pulling keeps
  * TCP's flow control in charge.
  */
-export function pullBody(source: Readable): ReadableStream<Uint8Array> {
+export function pullBody(source: Readable, silentMs = BODY_SILENCE_MS): ReadableStream<Uint8Array> {
   const chunks = source[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const next = await chunks.next();
+        // Only the wait for the client's bytes counts: the handler's own work never times out here.
+        const timer = setTimeout(() => source.destroy(new Error("no body bytes arrived")), silentMs);
+        const next = await chunks.next().finally(() => clearTimeout(timer));
         if (next.done) controller.close();
         else controller.enqueue(new Uint8Array(next.value as Buffer));
       },

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { MENU } from "../../components/shell/menu";
+import { createCertificate } from "../support/create-certificate";
 
 const GROUPS = "/templates/security/hsm-groups";
 const CERTS = "/templates/security/ssl-certificates";
@@ -55,16 +56,7 @@ test("every menu page, form and detail page has no serious or critical axe viola
 
   // A certificate made here gives the certificate detail page something to show.
   const name = `e2e-axe-${Date.now()}`;
-  await page.goto(`${CERTS}/new`);
-  const form = page.getByRole("form", { name: "New certificate" });
-  await form.getByLabel("Name", { exact: true }).fill(name);
-  await form.getByLabel("HSM group").selectOption({ label: "Local-SoftHSM" });
-  await expect(
-    form.getByLabel("Key", { exact: true }).locator("option", { hasText: "EC P-256" }),
-  ).toHaveCount(1);
-  await form.getByLabel("Key", { exact: true }).selectOption({ label: "EC P-256" });
-  await form.getByLabel("Common name (CN)").fill(`${name}.example.test`);
-  await form.getByRole("button", { name: "Create certificate" }).click();
+  await createCertificate(page, name, "Self-signed");
   await expect(page.getByRole("heading", { level: 2 })).toContainText("Active");
   const certificate = new URL(page.url()).pathname;
 

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
-import { dataDir } from "@/server/config/env";
 import type { Db } from "@/server/db";
 import { ServiceEngine } from "@/server/dataplane";
 import { readFrontChoice } from "@/server/services/console-tls/front-files";
 import { consoleFrontSpec } from "@/server/services/console-tls/front-spec";
+import { openDataDirToServiceEngines } from "@/server/services/service-engines/traversable";
 import { createFrontedServer, type NodeHandler } from "./console-server";
 import type { WebHandler } from "./web-bridge";
 
@@ -38,8 +37,7 @@ export async function startConsoleFront(
 ): Promise<ConsoleFront | null> {
   const choice = readFrontChoice();
   if (!choice) return null;
-  // nginx runs unprivileged and must traverse the data folder to its own (as every SE's).
-  fs.chmodSync(dataDir(), 0o711);
+  openDataDirToServiceEngines();
   const secret = randomBytes(32).toString("base64url");
   const inner = createFrontedServer({ ...options, secretHeader: SECRET_HEADER, secret });
   await new Promise<void>((resolve, reject) => inner.once("error", reject).listen(0, "127.0.0.1", resolve));

@@ -1,6 +1,4 @@
-import fs from "node:fs";
 import { isAppError } from "@/lib/errors";
-import { dataDir } from "@/server/config/env";
 import {
   ServiceEngine,
   type ServiceEngineOptions,
@@ -22,7 +20,7 @@ import type { MemberMode } from "./network-hsm-access";
 import { closeSeNtls, onSeNtlsLost } from "./se-ntls";
 import { failingService, restartOnServingMember, withoutServices } from "./serving-member";
 import type { SupervisorHandle } from "./supervisor-registry";
-import { untraversableAncestor } from "./traversable";
+import { openDataDirToServiceEngines } from "./traversable";
 import { updateVirtualServiceStates } from "./vs-states";
 
 type Entry = { engine: ServiceEngine; excluded: Map<string, string> };
@@ -57,15 +55,7 @@ export class SeSupervisor implements SupervisorHandle {
   /** Starts every SE of this node. Failures are recorded on the SE, not thrown. */
   start(): Promise<void> {
     return this.#exclusive(async () => {
-      // nginx runs unprivileged and must traverse the data folder to reach its own SE folder.
-      fs.mkdirSync(dataDir(), { recursive: true });
-      fs.chmodSync(dataDir(), 0o711);
-      const blocked = untraversableAncestor(dataDir());
-      if (blocked) {
-        console.error(
-          `[hsm-console] service engines run nginx unprivileged, which cannot enter ${blocked}: run "chmod o+x ${blocked}" or put HSM_CONSOLE_DATA under a folder others may traverse.`,
-        );
-      }
+      openDataDirToServiceEngines();
       const rows = await this.#nodeEngines();
       for (const groupId of new Set(rows.map((r) => r.groupId))) await this.#refreshGroup(groupId);
     });

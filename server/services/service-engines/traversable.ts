@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { dataDir } from "@/server/config/env";
 
 /**
  * The first ancestor of `dir` that other users cannot enter. Service engines run nginx as an
@@ -13,5 +14,20 @@ export function untraversableAncestor(dir: string): string | null {
     const parent = path.dirname(current);
     if (parent === current) return null;
     current = parent;
+  }
+}
+
+/**
+ * nginx runs unprivileged and must traverse the data folder to reach its own SE folder (every SE's,
+ * and the console's HTTPS front): the folder is made 0711, and a parent that blocks is named.
+ */
+export function openDataDirToServiceEngines(): void {
+  fs.mkdirSync(dataDir(), { recursive: true });
+  fs.chmodSync(dataDir(), 0o711);
+  const blocked = untraversableAncestor(dataDir());
+  if (blocked) {
+    console.error(
+      `[hsm-console] service engines run nginx unprivileged, which cannot enter ${blocked}: run "chmod o+x ${blocked}" or put HSM_CONSOLE_DATA under a folder others may traverse.`,
+    );
   }
 }

@@ -37,7 +37,19 @@ const unexplained = (name, rc, failedInReport) => {
   }
 };
 
+/** The first line of a failure, so a CI log that keeps only its tail still says what broke. */
+const firstLine = (messages) => String(messages?.[0] ?? "").split("\n").find((l) => l.trim()) ?? "";
+const failedNames = [];
+
 const vitest = read("vitest.json");
+for (const file of vitest?.testResults ?? []) {
+  const where = path.relative(process.cwd(), file.name);
+  if (file.status === "failed" && !(file.assertionResults ?? []).some((a) => a.status === "failed"))
+    failedNames.push(`${where}: ${firstLine([file.message])}`);
+  for (const test of file.assertionResults ?? []) {
+    if (test.status === "failed") failedNames.push(`${where} › ${test.fullName}: ${firstLine(test.failureMessages)}`);
+  }
+}
 if (vitest) {
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
@@ -46,6 +58,17 @@ if (vitest) {
 unexplained("vitest", exitCode("vitest.rc"), vitest?.numFailedTests ?? 0);
 
 const e2e = read("e2e.json");
+const walk = (suite, titles) => {
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests ?? []) {
+      if (test.status !== "unexpected") continue;
+      const error = test.results?.at(-1)?.error?.message;
+      failedNames.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(" › ")}: ${firstLine([error])}`);
+    }
+  }
+  for (const child of suite.suites ?? []) walk(child, suite.title && !suite.title.endsWith(".ts") ? [...titles, suite.title] : titles);
+};
+for (const suite of e2e?.suites ?? []) walk(suite, []);
 if (e2e?.stats) {
   passed += e2e.stats.expected + (e2e.stats.flaky ?? 0);
   failed += e2e.stats.unexpected;
@@ -53,5 +76,6 @@ if (e2e?.stats) {
 }
 unexplained("e2e", exitCode("e2e.rc"), e2e?.stats?.unexpected ?? 0);
 
+for (const name of failedNames) console.log(`failed: ${name.slice(0, 400)}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -49,6 +49,21 @@ export interface ConsoleServer {
 
 type Serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => void;
 
+const destroyOnTimeout = new WeakSet<net.Socket>();
+
+/**
+ * Drops a request whose socket stays silent for SILENT_REQUEST_MS. A keep-alive socket carries many
+ * requests: it gets one "timeout" listener for its life (one per request would pile up), and each
+ * request re-arms the timer.
+ */
+function armSilenceTimeout(socket: net.Socket): void {
+  if (!destroyOnTimeout.has(socket)) {
+    destroyOnTimeout.add(socket);
+    socket.on("timeout", () => socket.destroy());
+  }
+  socket.setTimeout(SILENT_REQUEST_MS);
+}
+
 /** What every request goes through, on the public listener and behind the HSM-keyed front alike. */
 function requestPipeline(
   options: Pick<ConsoleServerOptions, "handle" | "webRoutes">,
@@ -61,7 +76,7 @@ function requestPipeline(
     // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
     if (expectsContinue) res.writeContinue();
     if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
-    req.socket.setTimeout(SILENT_REQUEST_MS, () => req.socket.destroy());
+    armSilenceTimeout(req.socket);
     res.on("finish", () => req.socket.setTimeout(0));
     options.handle(req, res);
   };
@@ -78,9 +93,11 @@ export function createConsoleServer(options: ConsoleServerOptions): ConsoleServe
   // (header and request timeouts, closing idle connections).
   for (const inner of [secure, plain]) inner.emit("listening");
   const listener = net.createServer((socket) => {
-    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    const firstByteTimeout = () => socket.destroy();
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, firstByteTimeout);
     socket.once("data", (first: Buffer) => {
       socket.setTimeout(0);
+      socket.off("timeout", firstByteTimeout);
       socket.pause();
       socket.unshift(first);
       (first[0] === TLS_HANDSHAKE ? secure : plain).emit("connection", socket);

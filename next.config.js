@@ -1,17 +1,9 @@
 // @ts-check
-/** Security headers for every response; the CSP allows Next's inline bootstrap scripts. */
-const securityHeaders = [
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-  {
-    key: "Content-Security-Policy",
-    value:
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  },
-];
+/**
+ * Security headers for every response; the CSP allows Next's inline bootstrap scripts. One list,
+ * also sent by the console's own listener for the routes it serves ahead of Next (web-bridge.ts).
+ */
+const securityHeaders = require("./server/http/security-headers.json");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

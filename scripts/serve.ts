@@ -1,11 +1,10 @@
 import next from "next";
 import { env } from "../server/config/env";
 import { getDb } from "../server/db";
-import { UPLOAD_PATH } from "../server/http/body-limit";
 import { type ConsoleFront, startConsoleFront } from "../server/http/console-front";
 import { createConsoleServer } from "../server/http/console-server";
 import { allowedOrigins } from "../server/http/origins";
-import { handlePackageUpload } from "../server/http/package-upload";
+import { consoleWebRoute } from "../server/http/web-routes";
 import { ensureConsoleTls } from "../server/http/tls/console-certificate";
 import { writeFrontState } from "../server/services/console-tls/front-files";
 
@@ -24,8 +23,8 @@ async function main(): Promise<void> {
   await app.prepare();
   const routes = {
     handle: (req: Parameters<typeof handle>[0], res: Parameters<typeof handle>[1]) => void handle(req, res),
-    // Uploads bypass Next's body adapter, which buffers the whole body (see web-bridge.ts).
-    webRoutes: { [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req) },
+    // Uploads and REST bypass Next (see server/http/web-routes.ts).
+    webRoutes: consoleWebRoute,
   };
   const since = new Date().toISOString();
   let front: ConsoleFront | null = null;

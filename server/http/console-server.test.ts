@@ -44,12 +44,13 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
         req.on("data", (d: Buffer) => (entry.body += d.length));
         req.on("end", () => res.end("ok"));
       },
-      webRoutes: {
-        "/web-upload": async (req) => {
-          const size = (await req.arrayBuffer()).byteLength;
-          return Response.json({ size, peer: req.headers.get(PEER_HEADER) }, { status: 201 });
-        },
-      },
+      webRoutes: (method, pathname) =>
+        method === "POST" && pathname === "/web-upload"
+          ? async (req) => {
+              const size = (await req.arrayBuffer()).byteLength;
+              return Response.json({ size, peer: req.headers.get(PEER_HEADER) }, { status: 201 });
+            }
+          : undefined,
     });
     await new Promise<void>((resolve) => server.listener.listen(0, HOST, resolve));
     port = (server.listener.address() as AddressInfo).port;

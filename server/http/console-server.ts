@@ -6,7 +6,7 @@ import { bodyCap, prefersConnectionClose, tooLarge } from "./body-limit";
 import { errorEnvelope } from "./error-response";
 import { allowedOrigins } from "./origins";
 import { PEER_HEADER, peerAddress } from "./peer-address";
-import { serveWebRoute, type WebHandler } from "./web-bridge";
+import { serveWebRoute, type WebRouter } from "./web-bridge";
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -15,8 +15,8 @@ export interface ConsoleServerOptions {
   keyPem: string;
   trustProxy: boolean;
   handle: NodeHandler;
-  /** POST routes served here with a pulled body instead of by Next (large uploads). */
-  webRoutes?: Record<string, WebHandler>;
+  /** Requests served here with Web Request/Response (pulled body) instead of by Next: uploads, REST. */
+  webRoutes?: WebRouter;
 }
 
 /** Browsers remember for a year to use HTTPS only. */
@@ -92,7 +92,9 @@ export function createConsoleServer(options: ConsoleServerOptions): ConsoleServe
   // The inner servers never listen themselves: "listening" starts their connection tracking
   // (header and request timeouts, closing idle connections).
   for (const inner of [secure, plain]) inner.emit("listening");
-  const listener = net.createServer((socket) => {
+  // Nagle off, as node:http does for its own sockets: with it, a TLS answer written in pieces waits
+  // for the client's delayed ACK (about 40 ms a request on a keep-alive connection).
+  const listener = net.createServer({ noDelay: true }, (socket) => {
     const firstByteTimeout = () => socket.destroy();
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, firstByteTimeout);
     socket.once("data", (first: Buffer) => {

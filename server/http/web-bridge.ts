@@ -1,12 +1,16 @@
 import type http from "node:http";
 import { Readable } from "node:stream";
 import { errorEnvelope } from "./error-response";
+import SECURITY_HEADERS from "./security-headers.json";
 
 /** An upload whose client sends nothing for this long is dropped. */
 const BODY_SILENCE_MS = 120_000;
 
 /** A route served by the console's own listener with Web Request/Response, ahead of Next. */
 export type WebHandler = (req: Request) => Promise<Response>;
+
+/** Picks the handler for a request; undefined leaves the request to Next. */
+export type WebRouter = (method: string, pathname: string) => WebHandler | undefined;
 
 /**
  * The request body as a Web stream that reads the socket only when the handler asks for more.
@@ -48,7 +52,8 @@ export function toWebRequest(req: http.IncomingMessage): Request {
 }
 
 export async function writeWebResponse(res: http.ServerResponse, answer: Response): Promise<void> {
-  const headers: Record<string, string> = {};
+  // The same security headers Next adds to its own answers (next.config.js).
+  const headers: Record<string, string> = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key.toLowerCase(), h.value]));
   answer.headers.forEach((value, name) => {
     headers[name] = value;
   });
@@ -63,15 +68,11 @@ export async function writeWebResponse(res: http.ServerResponse, answer: Respons
   });
 }
 
-/** Serves `req` with the handler registered for its path, if any; false leaves it to Next. */
-export function serveWebRoute(
-  routes: Record<string, WebHandler>,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): boolean {
+/** Serves `req` with the handler the router picks for it, if any; false leaves it to Next. */
+export function serveWebRoute(route: WebRouter, req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const pathname = new URL(req.url ?? "/", "https://console").pathname;
-  const handler = routes[pathname];
-  if (!handler || req.method !== "POST") return false;
+  const handler = route(req.method ?? "GET", pathname);
+  if (!handler) return false;
   handler(toWebRequest(req))
     .then((answer) => writeWebResponse(res, answer))
     .catch((error: unknown) => {

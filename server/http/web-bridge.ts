@@ -36,6 +36,16 @@ export function pullBody(source: Readable, silentMs = BODY_SILENCE_MS): Readable
   );
 }
 
+/**
+ * The request's own host for its URL (APIs answer links to themselves), when it is a plain
+ * host[:port]; anything else becomes "console". Never trusted for a security decision: the
+ * origin check compares the Origin header with the configured origins.
+ */
+function hostOf(req: http.IncomingMessage): string {
+  const host = req.headers.host ?? "";
+  return /^[a-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9a-f:.]{2,45}\](:\d{1,5})?$/i.test(host) ? host : "console";
+}
+
 export function toWebRequest(req: http.IncomingMessage): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -44,7 +54,9 @@ export function toWebRequest(req: http.IncomingMessage): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(`https://console${req.url ?? "/"}`, {
+  // An absolute-form target ("GET http://x/api/user") keeps only its path and query.
+  const target = new URL(req.url ?? "/", "https://console");
+  return new Request(`https://${hostOf(req)}${target.pathname}${target.search}`, {
     method,
     headers,
     ...(hasBody ? { body: pullBody(req), duplex: "half" } : {}),

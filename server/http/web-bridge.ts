@@ -5,8 +5,11 @@ import { errorEnvelope } from "./error-response";
 /** An upload whose client sends nothing for this long is dropped. */
 const BODY_SILENCE_MS = 120_000;
 
-/** A route served by the console's own listener with Web Request/Response, ahead of Next. */
-export type WebHandler = (req: Request) => Promise<Response>;
+/**
+ * A route served by the console's own listener with Web Request/Response, ahead of Next. It
+ * answers POST unless it lists its methods (health and metrics: GET and HEAD).
+ */
+export type WebHandler = ((req: Request) => Promise<Response>) & { methods?: readonly string[] };
 
 /**
  * The request body as a Web stream that reads the socket only when the handler asks for more.
@@ -71,7 +74,7 @@ export function serveWebRoute(
 ): boolean {
   const pathname = new URL(req.url ?? "/", "https://console").pathname;
   const handler = routes[pathname];
-  if (!handler || req.method !== "POST") return false;
+  if (!handler || !(handler.methods ?? ["POST"]).includes(req.method ?? "")) return false;
   handler(toWebRequest(req))
     .then((answer) => writeWebResponse(res, answer))
     .catch((error: unknown) => {

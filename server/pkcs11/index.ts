@@ -33,8 +33,8 @@ export {
 } from "./manager";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
 export * from "./types";
-export { P11_KIT_CLIENT } from "./worker-process";
 export { onToken, type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
+export { P11_KIT_CLIENT } from "./worker-process";
 export {
   type CertificateInput,
   type CertificateResult,

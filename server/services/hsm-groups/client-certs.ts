@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
-import { encryptSecret } from "@/server/crypto/secrets";
 import { insertClient } from "@/server/aggregates/hsm-groups";
+import { encryptSecret } from "@/server/crypto/secrets";
 import type { DbOrTx } from "@/server/db";
 import { createClientCertificate } from "@/server/ntls/self-signed";
 

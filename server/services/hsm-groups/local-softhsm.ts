@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
-import { randomToken } from "@/server/crypto/tokens";
 import {
   builtInGroup,
   insertGroup,
@@ -10,9 +8,11 @@ import {
   setLocalTokenSerial,
   updateServersOf,
 } from "@/server/aggregates/hsm-groups";
+import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
+import { randomToken } from "@/server/crypto/tokens";
 import type { Db } from "@/server/db";
-import { createSoftHsmEnvironment, initSoftHsmToken, pkcs11, SOFTHSM_LIBRARY } from "@/server/pkcs11";
 import { localSoftHsmDir, localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
+import { createSoftHsmEnvironment, initSoftHsmToken, pkcs11, SOFTHSM_LIBRARY } from "@/server/pkcs11";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
 
 export const LOCAL_HSM_LABEL = "hsm-console-local";

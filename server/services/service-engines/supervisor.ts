@@ -1,19 +1,20 @@
 import { isAppError } from "@/lib/errors";
 import {
-  ServiceEngine,
-  type ServiceEngineOptions,
-  type ServiceEngineSpec,
-  type ServiceEngineStatus,
-} from "@/server/dataplane";
-import {
   engineById,
   engineOnNode,
   nodeEngines,
   type SeRow,
   updateEngine,
 } from "@/server/aggregates/se-groups";
+import {
+  ServiceEngine,
+  type ServiceEngineOptions,
+  type ServiceEngineSpec,
+  type ServiceEngineStatus,
+} from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { consoleNode } from "@/server/hsm/console-node";
+import { log } from "@/server/observability/logger";
 import { buildSpec } from "./build-spec";
 import { FailoverScheduler, type RecoveryOutcome } from "./failover";
 import type { MemberMode } from "./network-hsm-access";
@@ -237,7 +238,7 @@ export class SeSupervisor implements SupervisorHandle {
       await this.#record(seId, status);
       await updateVirtualServiceStates(this.db, groupId, this.#view());
     } catch (error) {
-      console.error(`[service-engines] state of ${seId} not recorded: ${message(error)}`);
+      log("service-engines").error({ seId, err: message(error), msg: "state not recorded" });
     }
   }
 

@@ -1,7 +1,7 @@
+import { loadGroup } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
 import { toAppError } from "@/server/pkcs11";
 import type { Actor } from "../../actor";
-import { loadGroup } from "@/server/aggregates/hsm-groups";
 import { identityFor, membersOf, serverName } from "./group-members";
 
 /** A health probe is one cheap token call; a slow HSM is reported as such, not waited for. */

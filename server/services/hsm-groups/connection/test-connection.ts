@@ -1,8 +1,7 @@
 import { isNetworkHsm } from "@/lib/hsm-types";
 import type { CONNECTION_STAGES, StageResult, TestConnectionResult } from "@/lib/schemas/hsm-group-actions";
+import { type GroupRow, loadGroup, type ServerRow, updateServer } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { type PinFlags, toAppError } from "@/server/pkcs11";
-import type { Actor } from "@/server/services/actor";
 import { consoleNode } from "@/server/hsm/console-node";
 import {
   type ClientIdentity,
@@ -11,9 +10,10 @@ import {
   loginOnce,
   memberFor,
 } from "@/server/hsm/hsm-access";
-import { ensureHealthCheckKey } from "./health-check-key";
-import { type GroupRow, loadGroup, type ServerRow, updateServer } from "@/server/aggregates/hsm-groups";
+import { type PinFlags, toAppError } from "@/server/pkcs11";
+import type { Actor } from "@/server/services/actor";
 import { identityFor, serverName } from "./group-members";
+import { ensureHealthCheckKey } from "./health-check-key";
 import { handshake, reach, type StageOutcome } from "./network-stages";
 
 type Stage = (typeof CONNECTION_STAGES)[number];

@@ -8,6 +8,8 @@ import { healthRoutes } from "../server/http/health";
 import { allowedOrigins } from "../server/http/origins";
 import { handlePackageUpload } from "../server/http/package-upload";
 import { ensureConsoleTls } from "../server/http/tls/console-certificate";
+import { errorFields, log } from "../server/observability/logger";
+import { metricsRoute } from "../server/observability/metrics-route";
 import { writeFrontState } from "../server/services/console-tls/front-files";
 
 /**
@@ -26,7 +28,11 @@ async function main(): Promise<void> {
   const routes = {
     handle: (req: Parameters<typeof handle>[0], res: Parameters<typeof handle>[1]) => void handle(req, res),
     // Uploads bypass Next's body adapter, which buffers the whole body (see web-bridge.ts).
-    webRoutes: { [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req), ...healthRoutes },
+    webRoutes: {
+      [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req),
+      ...healthRoutes,
+      "/metrics": metricsRoute,
+    },
   };
   const since = new Date().toISOString();
   let front: ConsoleFront | null = null;
@@ -40,7 +46,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     fallback = `the chosen HSM key could not serve: ${(error as Error).message}`;
-    console.error(`[hsm-console] HTTPS falls back to the file certificate: ${fallback}`);
+    log("hsm-console").error(`HTTPS falls back to the file certificate: ${fallback}`);
   }
   if (front) {
     writeFrontState({
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
       reason: "",
       since,
     });
-    console.log(`[hsm-console] HTTPS key in Local-SoftHSM, certificate SHA-256 ${front.fingerprint}`);
+    log("hsm-console").info(`HTTPS key in Local-SoftHSM, certificate SHA-256 ${front.fingerprint}`);
     const stop = () => void front!.stop().finally(() => process.exit(0));
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
@@ -64,15 +70,13 @@ async function main(): Promise<void> {
     since,
   });
   const server = createConsoleServer({ certPem: tls.certPem, keyPem: tls.keyPem, trustProxy, ...routes });
-  server.listener.listen(port, host, () =>
-    console.log(`[hsm-console] listening on https://localhost:${port}`),
-  );
+  server.listener.listen(port, host, () => log("hsm-console").info(`listening on https://localhost:${port}`));
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
 
 main().catch((error) => {
-  console.error(error);
+  log("hsm-console").fatal({ ...errorFields(error, true), msg: "the server did not start" });
   process.exit(1);
 });

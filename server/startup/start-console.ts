@@ -2,6 +2,7 @@ import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
 import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
 import { errorFields, log } from "@/server/observability/logger";
+import { observePkcs11 } from "@/server/observability/pkcs11-metrics";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
@@ -15,6 +16,7 @@ import { startBuiltInEcho, startServiceEngines } from "@/server/services/service
  * console nodes may run it at once.
  */
 export async function startConsole(): Promise<void> {
+  observePkcs11();
   const handle = await getDbHandle();
   const out = log("hsm-console");
   out.info(

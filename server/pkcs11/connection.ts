@@ -172,8 +172,11 @@ export class HsmConnection {
       code: app?.code ?? "HSM_ERROR",
       ...(typeof ckr === "string" ? { ckr } : {}),
     });
+    const { token, ...where } = this.where(args);
+    // "partition", not "token": the logger redacts fields named token (session and API tokens).
     log("pkcs11").warn({
-      ...this.where(args),
+      ...where,
+      partition: token,
       op,
       code: app?.code,
       ckr,

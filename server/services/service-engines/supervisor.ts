@@ -6,6 +6,7 @@ import {
   type SeRow,
   updateEngine,
 } from "@/server/aggregates/se-groups";
+import { env } from "@/server/config/env";
 import {
   ServiceEngine,
   type ServiceEngineOptions,
@@ -198,6 +199,10 @@ export class SeSupervisor implements SupervisorHandle {
           const engine = new ServiceEngine(spec, {
             ...this.options,
             ownerRecovers: (s) => s.hsm.kind === "socket",
+            logRotation: this.options.logRotation ?? {
+              maxBytes: env().HSM_CONSOLE_SE_LOG_MAX_BYTES,
+              keep: env().HSM_CONSOLE_SE_LOG_KEEP,
+            },
             onStateChange: (status) => void this.#onState(se.id, se.groupId, status),
           });
           entry = { engine, excluded };

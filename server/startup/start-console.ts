@@ -7,6 +7,7 @@ import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
+import { startHealthSampling } from "@/server/services/hsm-health/sampler";
 import { removeStaleSpools } from "@/server/services/hsm-packages/spool-file";
 import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
 
@@ -22,6 +23,7 @@ export async function startConsole(): Promise<void> {
   out.info(
     `database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
   );
+  startHealthSampling(handle.db);
   await ensureDefaultTenant(handle.db);
   const stale = await removeStaleSpools();
   if (stale) out.info(`removed ${stale} unfinished upload file(s) from an earlier run`);

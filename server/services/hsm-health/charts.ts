@@ -1,0 +1,56 @@
+import type { HealthPoint } from "@/lib/schemas/hsm-health";
+import type { HealthSampleRow } from "@/server/aggregates/hsm-groups";
+
+const MINUTE_MS = 60_000;
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/**
+ * A member's samples as `count` buckets of `bucketMinutes` ending at `now`'s minute (empty buckets
+ * included, so the chart's time axis is regular): operations, errors, mean and max latency, probes.
+ */
+export function bucketise(
+  samples: HealthSampleRow[],
+  now: number,
+  bucketMinutes: number,
+  count: number,
+): HealthPoint[] {
+  const width = bucketMinutes * MINUTE_MS;
+  const end = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  const start = end - width * count;
+  const sums = Array.from({ length: count }, () => ({
+    ops: 0,
+    errors: 0,
+    latencySumMs: 0,
+    maxMs: 0,
+    probes: 0,
+    probeFailures: 0,
+    probeSumMs: 0,
+  }));
+  for (const s of samples) {
+    const i = Math.floor((s.minute.getTime() - start) / width);
+    const b = sums[i];
+    if (!b) continue;
+    b.ops += s.ops;
+    b.errors += s.errors;
+    b.latencySumMs += s.latencySumMs;
+    b.maxMs = Math.max(b.maxMs, s.latencyMaxMs);
+    b.probes += s.probes;
+    b.probeFailures += s.probeFailures;
+    b.probeSumMs += s.probeSumMs;
+  }
+  return sums.map((b, i) => {
+    const answered = b.probes - b.probeFailures;
+    return {
+      at: new Date(start + i * width).toISOString(),
+      ops: b.ops,
+      errors: b.errors,
+      avgMs: b.ops > 0 ? round(b.latencySumMs / b.ops) : null,
+      maxMs: b.ops > 0 ? round(b.maxMs) : null,
+      probeMs: answered > 0 ? round(b.probeSumMs / answered) : null,
+      probeFailures: b.probeFailures,
+    };
+  });
+}

@@ -10,6 +10,39 @@ function totals(points: Member["hour"]) {
   });
 }
 
+type Point = Member["hour"][number];
+
+/** The member's charts: latency (operations' mean, probes') and operation rate, last hour and day. */
+function charts(minutes: { hour: number; day: number }) {
+  return [
+    {
+      title: "Latency, last hour (mean per operation)",
+      unit: "ms",
+      range: "hour",
+      value: (p: Point) => p.avgMs,
+    },
+    {
+      title: `Operations per ${minutes.hour} min, last hour`,
+      unit: "ops",
+      range: "hour",
+      value: (p: Point) => p.ops,
+    },
+    {
+      title: "Latency, last day (mean per operation)",
+      unit: "ms",
+      range: "day",
+      value: (p: Point) => p.avgMs,
+    },
+    {
+      title: `Operations per ${minutes.day} min, last day`,
+      unit: "ops",
+      range: "day",
+      value: (p: Point) => p.ops,
+    },
+    { title: "Health probe latency, last day", unit: "ms", range: "day", value: (p: Point) => p.probeMs },
+  ] as const;
+}
+
 /**
  * One member's picture: the last probe, then latency (operations' mean, probes') and operation
  * rate over the last hour and the last day.
@@ -45,41 +78,16 @@ export function MemberHealth({
         failed
       </p>
       <div className="chart-grid-2">
-        <LineChart
-          title="Latency, last hour (mean per operation)"
-          unit="ms"
-          values={member.hour.map((p) => p.avgMs)}
-          from="60 min ago"
-          to="now"
-        />
-        <LineChart
-          title={`Operations per ${bucketMinutes.hour} min, last hour`}
-          unit="ops"
-          values={member.hour.map((p) => p.ops)}
-          from="60 min ago"
-          to="now"
-        />
-        <LineChart
-          title="Latency, last day (mean per operation)"
-          unit="ms"
-          values={member.day.map((p) => p.avgMs)}
-          from="24 h ago"
-          to="now"
-        />
-        <LineChart
-          title={`Operations per ${bucketMinutes.day} min, last day`}
-          unit="ops"
-          values={member.day.map((p) => p.ops)}
-          from="24 h ago"
-          to="now"
-        />
-        <LineChart
-          title="Health probe latency, last day"
-          unit="ms"
-          values={member.day.map((p) => p.probeMs)}
-          from="24 h ago"
-          to="now"
-        />
+        {charts(bucketMinutes).map((c) => (
+          <LineChart
+            key={c.title}
+            title={c.title}
+            unit={c.unit}
+            values={member[c.range].map(c.value)}
+            from={c.range === "hour" ? "60 min ago" : "24 h ago"}
+            to="now"
+          />
+        ))}
       </div>
     </section>
   );

@@ -2,11 +2,8 @@ import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { hsmHealthSamples, hsmServers } from "@/server/db/schema";
 
-/** One minute of one member on one node: what is added to its row. */
-export interface HealthSampleDelta {
-  serverId: string;
-  node: string;
-  minute: Date;
+/** What one member gathered in one minute: PKCS#11 operations and health probes. */
+export interface HealthTally {
   ops: number;
   errors: number;
   latencySumMs: number;
@@ -14,6 +11,13 @@ export interface HealthSampleDelta {
   probes: number;
   probeFailures: number;
   probeSumMs: number;
+}
+
+/** One minute of one member on one node: what is added to its row. */
+export interface HealthSampleDelta extends HealthTally {
+  serverId: string;
+  node: string;
+  minute: Date;
 }
 
 /** Adds to the minute's row (created when missing): several flushes of one minute sum up. */

@@ -1,5 +1,6 @@
 import type { HealthPoint } from "@/lib/schemas/hsm-health";
 import type { HealthSampleRow } from "@/server/aggregates/hsm-groups";
+import { addTally, emptyTally } from "./sample-buffer";
 
 const MINUTE_MS = 60_000;
 
@@ -20,26 +21,10 @@ export function bucketise(
   const width = bucketMinutes * MINUTE_MS;
   const end = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
   const start = end - width * count;
-  const sums = Array.from({ length: count }, () => ({
-    ops: 0,
-    errors: 0,
-    latencySumMs: 0,
-    maxMs: 0,
-    probes: 0,
-    probeFailures: 0,
-    probeSumMs: 0,
-  }));
+  const sums = Array.from({ length: count }, emptyTally);
   for (const s of samples) {
-    const i = Math.floor((s.minute.getTime() - start) / width);
-    const b = sums[i];
-    if (!b) continue;
-    b.ops += s.ops;
-    b.errors += s.errors;
-    b.latencySumMs += s.latencySumMs;
-    b.maxMs = Math.max(b.maxMs, s.latencyMaxMs);
-    b.probes += s.probes;
-    b.probeFailures += s.probeFailures;
-    b.probeSumMs += s.probeSumMs;
+    const b = sums[Math.floor((s.minute.getTime() - start) / width)];
+    if (b) addTally(b, s);
   }
   return sums.map((b, i) => {
     const answered = b.probes - b.probeFailures;
@@ -48,7 +33,7 @@ export function bucketise(
       ops: b.ops,
       errors: b.errors,
       avgMs: b.ops > 0 ? round(b.latencySumMs / b.ops) : null,
-      maxMs: b.ops > 0 ? round(b.maxMs) : null,
+      maxMs: b.ops > 0 ? round(b.latencyMaxMs) : null,
       probeMs: answered > 0 ? round(b.probeSumMs / answered) : null,
       probeFailures: b.probeFailures,
     };

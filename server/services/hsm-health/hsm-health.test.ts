@@ -6,8 +6,8 @@ import { addHealthSamples, healthSamplesOfGroup } from "@/server/aggregates/hsm-
 import { hsmServers } from "@/server/db/schema";
 import { consoleNode } from "@/server/hsm/console-node";
 import { closeAllConnections } from "@/server/pkcs11";
-import { settled } from "@/server/services/certificates/testing/observe";
 import { localGroup } from "@/server/services/certificates/testing/groups";
+import { settled } from "@/server/services/certificates/testing/observe";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
@@ -83,8 +83,21 @@ describe("HSM health samples: stored per member and minute, bounded, shown as ch
     const minute = new Date(now - 2 * HOUR_MS);
     const old = new Date(now - RETENTION_MS - 60_000);
     const node = consoleNode().name;
-    const row = { serverId, node, ops: 2, errors: 1, latencySumMs: 10, latencyMaxMs: 7, probes: 0, probeFailures: 0, probeSumMs: 0 };
-    await addHealthSamples(handle.db, [{ ...row, minute }, { ...row, minute: old }]);
+    const row = {
+      serverId,
+      node,
+      ops: 2,
+      errors: 1,
+      latencySumMs: 10,
+      latencyMaxMs: 7,
+      probes: 0,
+      probeFailures: 0,
+      probeSumMs: 0,
+    };
+    await addHealthSamples(handle.db, [
+      { ...row, minute },
+      { ...row, minute: old },
+    ]);
     await addHealthSamples(handle.db, [{ ...row, minute, latencyMaxMs: 9 }]);
     const since = new Date(now - 2 * RETENTION_MS);
     const before = await healthSamplesOfGroup(handle.db, group.id, since);
@@ -117,7 +130,11 @@ describe("HSM health samples: stored per member and minute, bounded, shown as ch
     });
     const points = bucketise([sample(at(0), 2, 10), sample(at(1), 1, 2), sample(at(20), 4, 8)], now, 15, 4);
     expect(points.map((p) => p.ops)).toEqual([0, 0, 4, 3]);
-    expect(points[3]).toMatchObject({ avgMs: 4, probeMs: 3, at: new Date(Date.UTC(2030, 0, 1, 11, 46)).toISOString() });
+    expect(points[3]).toMatchObject({
+      avgMs: 4,
+      probeMs: 3,
+      at: new Date(Date.UTC(2030, 0, 1, 11, 46)).toISOString(),
+    });
     expect(points[2]).toMatchObject({ avgMs: 2 });
     expect(points[0]).toMatchObject({ avgMs: null, probeMs: null });
   });

@@ -1,12 +1,20 @@
-/** What one minute of one member gathered in memory before it is written. */
-export interface MinuteTally {
-  ops: number;
-  errors: number;
-  latencySumMs: number;
-  latencyMaxMs: number;
-  probes: number;
-  probeFailures: number;
-  probeSumMs: number;
+import type { HealthTally } from "@/server/aggregates/hsm-groups";
+
+export type MinuteTally = HealthTally;
+
+export function emptyTally(): MinuteTally {
+  return { ops: 0, errors: 0, latencySumMs: 0, latencyMaxMs: 0, probes: 0, probeFailures: 0, probeSumMs: 0 };
+}
+
+/** Adds `from` into `into` (sums; the maximum of the maxima). */
+export function addTally(into: MinuteTally, from: MinuteTally): void {
+  into.ops += from.ops;
+  into.errors += from.errors;
+  into.latencySumMs += from.latencySumMs;
+  into.latencyMaxMs = Math.max(into.latencyMaxMs, from.latencyMaxMs);
+  into.probes += from.probes;
+  into.probeFailures += from.probeFailures;
+  into.probeSumMs += from.probeSumMs;
 }
 
 /** Where a PKCS#11 call went, before it is known which server (member) that is. */
@@ -24,10 +32,6 @@ export function minuteOf(at: number): number {
   return Math.floor(at / MINUTE_MS) * MINUTE_MS;
 }
 
-function empty(): MinuteTally {
-  return { ops: 0, errors: 0, latencySumMs: 0, latencyMaxMs: 0, probes: 0, probeFailures: 0, probeSumMs: 0 };
-}
-
 /**
  * Per-minute tallies in memory: every PKCS#11 call adds to one, so the database sees one write per
  * member and minute (at the next flush) instead of one per call.
@@ -40,7 +44,7 @@ export class SampleBuffer {
     const id = `${minute}|${JSON.stringify(key)}`;
     let entry = this.#tallies.get(id);
     if (!entry) {
-      entry = { key, minute, tally: empty() };
+      entry = { key, minute, tally: emptyTally() };
       this.#tallies.set(id, entry);
     }
     return entry.tally;

@@ -8,7 +8,7 @@ import type { Db } from "@/server/db";
 import { consoleNode } from "@/server/hsm/console-node";
 import { errorFields, log } from "@/server/observability/logger";
 import { onPkcs11Event } from "@/server/pkcs11";
-import { type BufferKey, SampleBuffer } from "./sample-buffer";
+import { addTally, type BufferKey, SampleBuffer } from "./sample-buffer";
 
 /** Samples older than a day (the longest chart) and an hour of margin are deleted. */
 export const RETENTION_MS = 25 * 3600_000;
@@ -65,13 +65,7 @@ export async function flushHealthSamples(db: Db, now = Date.now()): Promise<void
       rows.set(id, { serverId, node, minute: new Date(minute), ...tally });
       continue;
     }
-    row.ops += tally.ops;
-    row.errors += tally.errors;
-    row.latencySumMs += tally.latencySumMs;
-    row.latencyMaxMs = Math.max(row.latencyMaxMs, tally.latencyMaxMs);
-    row.probes += tally.probes;
-    row.probeFailures += tally.probeFailures;
-    row.probeSumMs += tally.probeSumMs;
+    addTally(row, tally);
   }
   await addHealthSamples(db, [...rows.values()]);
   await pruneHealthSamples(db, new Date(now - RETENTION_MS));

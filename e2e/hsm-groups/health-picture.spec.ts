@@ -10,8 +10,8 @@ test("the HSM group's health page charts its member's operations and shows certi
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "Local-SoftHSM" }) });
   await expect(row.getByRole("list", { name: "Member health" })).toContainText(/\d+(\.\d)? ms/);
 
-  await row.getByRole("link", { name: "Local-SoftHSM" }).click();
-  await page.getByRole("link", { name: "Health" }).click();
+  await row.getByRole("link", { name: "Local-SoftHSM", exact: true }).click();
+  await page.getByRole("link", { name: "Health", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("HSM group health");
   const member = page.getByRole("region", { name: "Member hsm-console-local" });
   await expect(member.getByText("answered")).toBeVisible();

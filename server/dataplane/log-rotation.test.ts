@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metrics } from "@/server/observability/metrics";
-import { refreshTlsGauges } from "@/server/observability/tls-log-counts";
+import { countNewAccessLines } from "@/server/observability/tls-log-counts";
 import { type EchoServer, startEchoServer } from "./echo-server";
 import { seLayout } from "./layout";
 import { probeVirtualService } from "./probe";
@@ -90,15 +90,15 @@ describe("SE log rotation", () => {
   it("counts each request's full TLS handshake per virtual service from the access log", async () => {
     const handshakes = async () =>
       (await metrics().tlsHandshakes.get()).values.find((v) => v.labels.virtual_service === vsId)?.value ?? 0;
-    refreshTlsGauges(root.dir);
+    countNewAccessLines(root.dir);
     const start = await handshakes();
     const l = seLayout(spec.dataDir);
     await requests(2, "counted");
     await pollUntil(() => (fs.readFileSync(l.accessLog, "utf8").includes("/counted-1") ? true : undefined), 10_000);
-    refreshTlsGauges(root.dir);
+    countNewAccessLines(root.dir);
     // Each probe is a new connection with a full handshake (no session reuse).
     expect((await handshakes()) - start).toBe(2);
-    refreshTlsGauges(root.dir);
+    countNewAccessLines(root.dir);
     expect((await handshakes()) - start).toBe(2);
   }, 60_000);
 });

@@ -66,10 +66,10 @@ export function countAccessLine(line: string): boolean {
 }
 
 /**
- * Reads what the SEs' access logs gained since the last scrape into the per-VS counters. Only
+ * Adds what the SEs' access logs gained since the last scrape to the per-VS counters. Only
  * the first scrape reads a whole (capped) file; afterwards the new lines only.
  */
-export function refreshTlsGauges(root?: string): void {
+export function countNewAccessLines(root?: string): void {
   for (const file of accessLogs(root)) {
     try {
       for (const line of newLines(file)) countAccessLine(line);

@@ -1,9 +1,11 @@
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvForTests } from "@/server/config/env";
 import { setDbHandleForTests } from "@/server/db";
 import { createSelfSigned } from "@/server/ntls/self-signed";
 import { setLoggerForTests } from "@/server/observability/logger";
+import { metricsRoute } from "@/server/observability/metrics-route";
 import { currentRequestId } from "@/server/observability/request-context";
 import { SeSupervisor } from "@/server/services/service-engines/supervisor";
 import { currentSupervisor, setSupervisor } from "@/server/services/service-engines/supervisor-registry";
@@ -50,7 +52,7 @@ describe("/healthz, /readyz and the access log with its request id", () => {
       certPem: tls.certPem,
       keyPem: tls.keyPem,
       trustProxy: false,
-      webRoutes: healthRoutes,
+      webRoutes: { ...healthRoutes, "/metrics": metricsRoute },
       handle: (_req, res) => {
         // Like Next's handler: asynchronous work, then the answer.
         setTimeout(() => {
@@ -65,6 +67,8 @@ describe("/healthz, /readyz and the access log with its request id", () => {
   });
 
   afterAll(async () => {
+    delete process.env.HSM_CONSOLE_METRICS_ALLOW;
+    resetEnvForTests();
     setSupervisor(before);
     setLoggerForTests(null);
     setDbHandleForTests(undefined);
@@ -113,5 +117,18 @@ describe("/healthz, /readyz and the access log with its request id", () => {
     const id = answer.headers["x-request-id"] as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(seenIds.at(-1)).toBe(id);
+  });
+
+  it("/metrics believes the socket's address, never a client-sent peer header", async () => {
+    process.env.HSM_CONSOLE_METRICS_ALLOW = "127.0.160.50";
+    resetEnvForTests();
+    // The caller (127.0.160.2) claims to be the allowed address in the console's internal header.
+    const spoofed = await get("/metrics", { "x-hsm-console-peer": "127.0.160.50" });
+    expect(spoofed.status).toBe(403);
+    process.env.HSM_CONSOLE_METRICS_ALLOW = CLIENT;
+    resetEnvForTests();
+    const allowed = await get("/metrics");
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toContain("hsm_console_sign_ins_total");
   });
 });

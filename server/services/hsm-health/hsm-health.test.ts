@@ -3,9 +3,11 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
 import { addHealthSamples, healthSamplesOfGroup } from "@/server/aggregates/hsm-groups";
+import { setDbHandleForTests } from "@/server/db";
 import { hsmServers } from "@/server/db/schema";
 import { consoleNode } from "@/server/hsm/console-node";
 import { closeAllConnections } from "@/server/pkcs11";
+import { handleRestRequest } from "@/server/rest/handler";
 import { localGroup } from "@/server/services/certificates/testing/groups";
 import { settled } from "@/server/services/certificates/testing/observe";
 import { callerFor } from "@/server/testing/callers";
@@ -29,6 +31,7 @@ describe("HSM health samples: stored per member and minute, bounded, shown as ch
   beforeAll(async () => {
     dataDir = useTempDataDir();
     handle = await openTestDb();
+    setDbHandleForTests(handle);
     group = await localGroup(handle.db);
     admin = await seedUser(handle.db, { username: "health-admin" });
     other = await seedUser(handle.db, { username: "other-tenant", tenant: "elsewhere" });
@@ -39,6 +42,7 @@ describe("HSM health samples: stored per member and minute, bounded, shown as ch
 
   afterAll(async () => {
     stopHealthSamplingForTests();
+    setDbHandleForTests(undefined);
     await closeAllConnections();
     await handle?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -71,6 +75,30 @@ describe("HSM health samples: stored per member and minute, bounded, shown as ch
       expect.objectContaining({ name: "health-cert", status: "active", daysLeft: 39 }),
     ]);
   }, 60_000);
+
+  it("is read over REST too, with a read-only API token", async () => {
+    const { secret } = await caller(admin).apiTokens.create({
+      name: "health-ro",
+      role: "read-only",
+      expiresInDays: 1,
+    });
+    const answer = await handleRestRequest(
+      new Request(`https://console.test/api/hardwaresecuritymodulegroup/${group.id}/healthhistory`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: "{}",
+      }),
+    );
+    const text = await answer.text();
+    expect(answer.status, text).toBe(200);
+    const body = JSON.parse(text) as {
+      id: string;
+      members: Array<{ serverId: string; hour: unknown[] }>;
+    };
+    expect(body.id).toBe(group.id);
+    expect(body.members[0]).toMatchObject({ serverId });
+    expect(body.members[0]!.hour).toHaveLength(60);
+  });
 
   it("another tenant cannot read the group's picture", async () => {
     await expect(caller(other).hsmGroupActions.healthPicture({ id: group.id })).rejects.toMatchObject({

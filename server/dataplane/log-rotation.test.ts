@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metrics } from "@/server/observability/metrics";
-import { countNewAccessLines } from "@/server/observability/tls-log-counts";
+import { countNewLogLines } from "@/server/observability/tls-log-counts";
 import { type EchoServer, startEchoServer } from "./echo-server";
-import { seLayout } from "./layout";
+import { seLayout, tlsErrorLog } from "./layout";
 import { probeVirtualService } from "./probe";
 import { pollUntil } from "./process";
 import { ServiceEngine } from "./service-engine";
@@ -72,7 +73,10 @@ describe("SE log rotation", () => {
     await requests(3, "after");
     // The new access.log is nginx's (reopened on USR1), not the renamed file still being written.
     const fresh = await pollUntil(
-      () => (fs.existsSync(l.accessLog) && fs.readFileSync(l.accessLog, "utf8").includes("/after-2") ? true : undefined),
+      () =>
+        fs.existsSync(l.accessLog) && fs.readFileSync(l.accessLog, "utf8").includes("/after-2")
+          ? true
+          : undefined,
       10_000,
     );
     expect(fresh).toBe(true);
@@ -81,7 +85,11 @@ describe("SE log rotation", () => {
     await requests(60, "more");
     await pollUntil(() => (fs.existsSync(`${l.accessLog}.2`) ? true : undefined), 10_000);
     await requests(40, "again");
-    const names = () => fs.readdirSync(l.logsDir).filter((f) => f.startsWith("access.log")).sort();
+    const names = () =>
+      fs
+        .readdirSync(l.logsDir)
+        .filter((f) => f.startsWith("access.log"))
+        .sort();
     // Between a rename and nginx's reopen access.log is briefly absent: wait for it, never a .3.
     await pollUntil(() => (names().includes("access.log") ? true : undefined), 10_000);
     expect(names()).toEqual(["access.log", "access.log.1", "access.log.2"]);
@@ -90,15 +98,46 @@ describe("SE log rotation", () => {
   it("counts each request's full TLS handshake per virtual service from the access log", async () => {
     const handshakes = async () =>
       (await metrics().tlsHandshakes.get()).values.find((v) => v.labels.virtual_service === vsId)?.value ?? 0;
-    countNewAccessLines(root.dir);
+    countNewLogLines(root.dir);
     const start = await handshakes();
     const l = seLayout(spec.dataDir);
     await requests(2, "counted");
-    await pollUntil(() => (fs.readFileSync(l.accessLog, "utf8").includes("/counted-1") ? true : undefined), 10_000);
-    countNewAccessLines(root.dir);
+    await pollUntil(
+      () => (fs.readFileSync(l.accessLog, "utf8").includes("/counted-1") ? true : undefined),
+      10_000,
+    );
+    countNewLogLines(root.dir);
     // Each probe is a new connection with a full handshake (no session reuse).
     expect((await handshakes()) - start).toBe(2);
-    countNewAccessLines(root.dir);
+    countNewLogLines(root.dir);
     expect((await handshakes()) - start).toBe(2);
   }, 60_000);
+
+  it("counts a failed TLS handshake per virtual service from the VS's own error log", async () => {
+    const errors = async () =>
+      (await metrics().tlsErrors.get()).values.find((v) => v.labels.virtual_service === vsId)?.value ?? 0;
+    countNewLogLines(root.dir);
+    const start = await errors();
+    // A client that only speaks TLS 1.0/1.1: the SE (TLS 1.2/1.3 only) refuses the handshake.
+    const failed = await new Promise<boolean>((resolve) => {
+      const socket = tls.connect({
+        host: VIP,
+        port: spec.virtualServices[0]!.ports[0]!.port,
+        minVersion: "TLSv1",
+        maxVersion: "TLSv1.1",
+        ciphers: "DEFAULT@SECLEVEL=0",
+        rejectUnauthorized: false,
+      });
+      socket.once("secureConnect", () => resolve(false));
+      socket.once("error", () => resolve(true));
+    });
+    expect(failed).toBe(true);
+    const file = tlsErrorLog(spec.dataDir, vsId);
+    await pollUntil(
+      () => (fs.readFileSync(file, "utf8").includes("while SSL handshaking") ? true : undefined),
+      10_000,
+    );
+    countNewLogLines(root.dir);
+    expect((await errors()) - start).toBe(1);
+  });
 });

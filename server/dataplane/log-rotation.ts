@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { seLayout } from "./layout";
 import type { ServiceEngineSpec } from "./types";
 
@@ -32,13 +33,16 @@ function shift(file: string, keep: number): void {
 }
 
 /**
- * Renames the SE's access.log and error.log that reached the cap. nginx keeps writing into the
+ * Renames the SE's logs (access.log, error.log, each VS's TLS error log) that reached the cap. nginx keeps writing into the
  * renamed file (same inode) until told to reopen: the caller sends USR1 when this returns names.
  */
 export function rotateLogs(spec: Pick<ServiceEngineSpec, "dataDir">, options: LogRotationOptions): string[] {
   const l = seLayout(spec.dataDir);
   const rotated: string[] = [];
-  for (const file of [l.accessLog, l.errorLog]) {
+  const perVs = fs.existsSync(l.logsDir)
+    ? fs.readdirSync(l.logsDir).filter((f) => f.startsWith("vs-") && f.endsWith(".error.log"))
+    : [];
+  for (const file of [l.accessLog, l.errorLog, ...perVs.map((f) => path.join(l.logsDir, f))]) {
     if (size(file) < options.maxBytes) continue;
     shift(file, options.keep);
     rotated.push(file);

@@ -1,4 +1,4 @@
-import { certificateFile, hsmSocketPath, seLayout } from "./layout";
+import { certificateFile, hsmSocketPath, seLayout, tlsErrorLog } from "./layout";
 import type { ConsoleFrontOptions, ServiceEngineSpec, VirtualServiceSpec } from "./types";
 import { validateSpec } from "./validate";
 
@@ -83,6 +83,11 @@ function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): 
   for (const p of vs.ports) {
     lines.push("  server {");
     lines.push(`    access_log ${seLayout(spec.dataDir).accessLog} ${logFormatName(vs)};`);
+    if (p.ssl) {
+      // The SE's error log as before, plus this VS's failed handshakes (logged by nginx at "info").
+      lines.push(`    error_log ${seLayout(spec.dataDir).errorLog} notice;`);
+      lines.push(`    error_log ${tlsErrorLog(spec.dataDir, vs.id)} info;`);
+    }
     // reuseport: the SEs of one group (same user) share a VIP:port; the kernel spreads connections,
     // so restarting one SE leaves the others answering on the same VIP.
     lines.push(`    listen ${vs.vip}:${p.port}${p.ssl ? " ssl" : ""} reuseport;`);

@@ -5,7 +5,7 @@ import { errorFields, log } from "./logger";
 import { metrics } from "./metrics";
 import { metricsVerdict } from "./metrics-access";
 import { refreshStateGauges } from "./scrape-gauges";
-import { countNewAccessLines } from "./tls-log-counts";
+import { countNewLogLines } from "./tls-log-counts";
 
 const REFUSALS = {
   unauthorized: [401, "Send the metrics token: Authorization: Bearer <HSM_CONSOLE_METRICS_TOKEN>."],
@@ -36,7 +36,7 @@ export const metricsRoute: WebHandler = Object.assign(
     }
     try {
       await refreshStateGauges(await getDb());
-      countNewAccessLines();
+      countNewLogLines();
     } catch (error) {
       // The counters still answer; the gauges keep their last values.
       log("metrics").warn({ ...errorFields(error), msg: "state gauges not refreshed" });

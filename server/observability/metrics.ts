@@ -79,6 +79,12 @@ function create() {
       labelNames: ["virtual_service"] as const,
       registers: r,
     }),
+    tlsErrors: new Counter({
+      name: "hsm_console_vs_tls_handshake_errors_total",
+      help: "TLS handshakes that failed per virtual service id, from the VS's own nginx error log (counted at scrape).",
+      labelNames: ["virtual_service"] as const,
+      registers: r,
+    }),
     tlsRequests: new Counter({
       name: "hsm_console_vs_requests_total",
       help: "Requests per virtual service id and TLS (true/false), from the SE access logs (counted at scrape).",

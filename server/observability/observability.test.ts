@@ -2,10 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
+import { resetEnvForTests } from "@/server/config/env";
 import { setDbHandleForTests } from "@/server/db";
 import { PEER_HEADER } from "@/server/http/peer-address";
-import { closeAllConnections, SOFTHSM_LIBRARY } from "@/server/pkcs11";
-import { createSoftHsmEnvironment, initSoftHsmToken } from "@/server/pkcs11";
+import {
+  closeAllConnections,
+  createSoftHsmEnvironment,
+  initSoftHsmToken,
+  SOFTHSM_LIBRARY,
+} from "@/server/pkcs11";
 import { clientFor } from "@/server/pkcs11/testing/fixtures";
 import { signIn } from "@/server/services/auth/sign-in";
 import { settled } from "@/server/services/certificates/testing/observe";
@@ -14,7 +19,6 @@ import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { resetEnvForTests } from "@/server/config/env";
 import { setLoggerForTests } from "./logger";
 import { metricsRoute } from "./metrics-route";
 import { observePkcs11 } from "./pkcs11-metrics";
@@ -118,10 +122,14 @@ describe("metrics and logs after real operations", () => {
     const ops = (op: string) =>
       text
         .split("\n")
-        .filter((l) => l.startsWith("hsm_console_pkcs11_operation_seconds_count{") && l.includes(`op="${op}"`))
+        .filter(
+          (l) => l.startsWith("hsm_console_pkcs11_operation_seconds_count{") && l.includes(`op="${op}"`),
+        )
         .filter((l) => l.includes('token="obs-part"') && l.includes('outcome="ok"'));
     expect(ops("generateKeyPair")).toHaveLength(1);
-    expect(value(ops("generateKeyPair")[0]!, "hsm_console_pkcs11_operation_seconds_count")).toBeGreaterThan(0);
+    expect(value(ops("generateKeyPair")[0]!, "hsm_console_pkcs11_operation_seconds_count")).toBeGreaterThan(
+      0,
+    );
     expect(ops("sign").length).toBeGreaterThan(0);
   });
 
@@ -144,7 +152,11 @@ describe("metrics and logs after real operations", () => {
     expect(logged.length).toBeGreaterThan(0);
     const lines = logged.map((l) => JSON.parse(l) as Record<string, unknown>);
     const failed = lines.find((l) => l.msg === "HSM call failed" && l.op === "login");
-    expect(failed).toMatchObject({ requestId: "obs-request-1", code: "HSM_PIN_INCORRECT", partition: "obs-part" });
+    expect(failed).toMatchObject({
+      requestId: "obs-request-1",
+      code: "HSM_PIN_INCORRECT",
+      partition: "obs-part",
+    });
     const all = logged.join("");
     for (const secret of Object.values(SECRETS)) expect(all).not.toContain(secret);
   });

@@ -7,6 +7,8 @@ import { metrics } from "./metrics";
 /** At most this much new log is read per file and scrape (the rest waits for the next scrape). */
 const READ_CAP = 8 * 1024 * 1024;
 const LINE = /tls=(\S+) reused=(\S+) req=(\d+) vs=([0-9a-f-]{36})$/;
+/** A VS's own error log (server/dataplane/layout.ts tlsErrorLog); the id is in the name. */
+const VS_ERROR_LOG = /^vs-([0-9a-f-]{36})\.error\.log$/;
 
 interface Cursor {
   ino: number;
@@ -22,15 +24,23 @@ function cursors(): Map<string, Cursor> {
   return g[KEY];
 }
 
-/** The access logs of this node's service engines (one folder each under the data folder). */
-function accessLogs(root = path.join(dataDir(), "service-engines")): string[] {
+/** The logs of this node's service engines (one folder each under the data folder). */
+function seLogs(root = path.join(dataDir(), "service-engines")): { access: string[]; vsErrors: string[] } {
   let names: string[];
   try {
     names = fs.readdirSync(root);
   } catch {
-    return [];
+    return { access: [], vsErrors: [] };
   }
-  return names.map((name) => seLayout(path.join(root, name)).accessLog).filter((f) => fs.existsSync(f));
+  const access: string[] = [];
+  const vsErrors: string[] = [];
+  for (const name of names) {
+    const { accessLog, logsDir } = seLayout(path.join(root, name));
+    if (fs.existsSync(accessLog)) access.push(accessLog);
+    if (!fs.existsSync(logsDir)) continue;
+    for (const f of fs.readdirSync(logsDir)) if (VS_ERROR_LOG.test(f)) vsErrors.push(path.join(logsDir, f));
+  }
+  return { access, vsErrors };
 }
 
 /** Complete lines appended since the last read; a rotated file (new inode, or shorter) starts over. */
@@ -66,15 +76,27 @@ export function countAccessLine(line: string): boolean {
 }
 
 /**
- * Adds what the SEs' access logs gained since the last scrape to the per-VS counters. Only
- * the first scrape reads a whole (capped) file; afterwards the new lines only.
+ * Adds what the SEs' logs gained since the last scrape to the per-VS counters: requests and full
+ * handshakes from access.log, failed handshakes ("while SSL handshaking") from each VS's error
+ * log. Only the first scrape reads a whole (capped) file; afterwards the new lines only.
  */
-export function countNewAccessLines(root?: string): void {
-  for (const file of accessLogs(root)) {
+export function countNewLogLines(root?: string): void {
+  const { access, vsErrors } = seLogs(root);
+  const m = metrics();
+  for (const file of access) {
     try {
       for (const line of newLines(file)) countAccessLine(line);
     } catch {
       // a log rotated away between listing and reading: read again next scrape
+    }
+  }
+  for (const file of vsErrors) {
+    const vs = VS_ERROR_LOG.exec(path.basename(file))![1]!;
+    try {
+      for (const line of newLines(file))
+        if (line.includes("while SSL handshaking")) m.tlsErrors.inc({ virtual_service: vs });
+    } catch {
+      // as above
     }
   }
 }

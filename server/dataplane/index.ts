@@ -1,6 +1,4 @@
 /** Service engines: real TLS terminators (nginx + PKCS#11 engine) using private keys held in HSMs. */
-
-export { Backoff } from "./backoff";
 export { checkCandidate, checkKey, checkNginxConfig } from "./checks";
 export { type EchoServer, startEchoServer } from "./echo-server";
 export type { HealthOptions } from "./health";
@@ -12,12 +10,13 @@ export {
 } from "./hsm-access";
 export { seLayout } from "./layout";
 export { listenersHeldBy } from "./listener-owner";
-export { canBindLowPorts } from "./nginx-command";
 export { type PortHolder, portHolder } from "./port-holder";
+export { canBindLowPorts } from "./nginx-command";
 export { type PresentedCertificate, type ProbeOptions, type ProbeResult, probeVirtualService } from "./probe";
 export { type RunAs, resolveRunAs } from "./process";
-export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
 export { removeSeUser, seUserFor, seUserName } from "./se-user";
+export { engineKeyUri, renderNginxConfig, renderOpensslConf } from "./render-config";
+export { Backoff } from "./backoff";
 export { ServiceEngine } from "./service-engine";
 export type { ApplyOutcome, ServiceEngineOptions } from "./service-engine-options";
 export type * from "./types";

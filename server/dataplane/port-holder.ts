@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { listeningInodes, socketInodesOf } from "./proc-sockets";
 import { commandLine } from "./process";
+import { listeningInodes, socketInodesOf } from "./proc-sockets";
 
 /**
  * Who already listens on an IPv4 address and TCP port, as the kernel tells it: /proc/net/tcp and

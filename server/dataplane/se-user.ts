@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import type { RunAs } from "./process";
 
 /**

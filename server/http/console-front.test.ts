@@ -8,16 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/server/config/env";
 import { sslCertificates } from "@/server/db/schema";
 import { closeAllConnections } from "@/server/pkcs11";
-import type { Actor } from "@/server/services/actor";
+import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
 import { chooseConsoleCertificate } from "@/server/services/console-tls/choose-console-certificate";
 import { consoleTlsStatus } from "@/server/services/console-tls/console-tls-status";
 import { CONSOLE_FRONT_NAME } from "@/server/services/console-tls/front-spec";
-import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
-import {
-  createHsmCertificate,
-  filesContaining,
-  randomPort,
-} from "@/server/services/service-engines/testing/fixtures";
+import { createHsmCertificate, filesContaining, randomPort } from "@/server/services/service-engines/testing/fixtures";
+import type { Actor } from "@/server/services/actor";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
-import { ServiceEngine } from "@/server/dataplane";
 import type { Db } from "@/server/db";
+import { ServiceEngine } from "@/server/dataplane";
 import { readFrontChoice } from "@/server/services/console-tls/front-files";
 import { consoleFrontSpec } from "@/server/services/console-tls/front-spec";
 import { openDataDirToServiceEngines } from "@/server/services/service-engines/traversable";

@@ -1,6 +1,6 @@
+import type { AddressInfo } from "node:net";
 import http from "node:http";
 import https from "node:https";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/server/config/env";
 import { createSelfSigned } from "@/server/ntls/self-signed";

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { setDbHandleForTests } from "@/server/db";
 import {
   auditLog,
   hsmGroups,
@@ -11,8 +10,9 @@ import {
   serviceEngineGroups,
   serviceEngines,
 } from "@/server/db/schema";
-import { PEER_HEADER } from "@/server/http/peer-address";
+import { setDbHandleForTests } from "@/server/db";
 import { type HandEntry, tarOf } from "@/server/packages/testing/tar";
+import { PEER_HEADER } from "@/server/http/peer-address";
 import { createSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
 import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATTACKS, type AttackResult, runAttack } from "@/lab/testing/attacks";
 import { HaGroup } from "./ha";
 import { assertCustody } from "./ha-custody";
 import { type HaMember, wrapTransport } from "./ha-transports";
 import { readDomainKeyTemplates } from "./native/cloning-key";
 import { SOFTHSM_LIBRARY } from "./softhsm";
+import { ATTACKS, type AttackResult, runAttack } from "@/lab/testing/attacks";
 import {
   clientFor,
   installCloningKey,

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "@/server/testing/manual-clock";
 import type { Pkcs11Client } from "./client";
+import { ManualClock } from "@/server/testing/manual-clock";
 import { clientFor, P11KitServer, type SoftHsmFixture, softHsmFixture, USER_PIN } from "./testing/fixtures";
 
 /**

@@ -10,8 +10,8 @@
 import { AppError } from "../../lib/errors";
 import type { KeySigner } from "./client";
 import { toAppError } from "./errors";
-import type { MemberCustody } from "./ha-custody";
 import type { HaMember, ReplicationBlob, ReplicationTransport } from "./ha-transports";
+import type { MemberCustody } from "./ha-custody";
 import type { MemberHealth, ReplicationReport } from "./ha-types";
 import type { GenerateKeyPairInput, KeyInfo, SignInput, TokenRef, VerifyInput } from "./types";
 

@@ -1,6 +1,6 @@
 import "server-only";
-import { firstControlCharacter, MULTI_LINE_FIELDS } from "@/lib/control-chars";
 import { AppError } from "@/lib/errors";
+import { firstControlCharacter, MULTI_LINE_FIELDS } from "@/lib/control-chars";
 import { toTrpcError } from "./errors";
 import { t } from "./t";
 

@@ -5,7 +5,7 @@ import { AppError, type AppErrorCode, ERROR_STATUS } from "@/lib/errors";
 import { errorResponse } from "@/server/http/error-response";
 import type { Context } from "./context";
 import { trpcResponseMeta } from "./errors";
-import { router as makeRouter, publicProcedure } from "./init";
+import { publicProcedure, router as makeRouter } from "./init";
 
 /**
  * tRPC and REST answer every AppError code with the same HTTP status (ERROR_STATUS), through the

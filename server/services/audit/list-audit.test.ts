@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
-import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
+import { seedUser } from "@/server/testing/seed";
 import type { Actor } from "../actor";
 import { listAudit } from "./list-audit";
 import { writeAudit } from "./write-audit";

@@ -1,8 +1,7 @@
 /** Key operations on every member of an HSM group (HA replication goes through the HaGroup). */
-
-import type { HsmGroupAccess } from "@/server/hsm/hsm-access";
 import type { KeySpec } from "@/server/pkcs11";
 import { pkcs11Uri, toAppError } from "@/server/pkcs11";
+import type { HsmGroupAccess } from "@/server/hsm/hsm-access";
 
 /** Generates the key pair; returns the members holding it (recorded on the certificate). */
 export async function generateInGroup(

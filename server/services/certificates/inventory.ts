@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { Inventory } from "@/lib/schemas/certificate";
-import { type CertificateRow, certificatesOfGroup, markFailed } from "@/server/aggregates/certificates";
 import { env } from "@/server/config/env";
+import { type CertificateRow, certificatesOfGroup, markFailed } from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
 import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { type ObjectClass, type TokenObject, toAppError } from "@/server/pkcs11";

@@ -1,8 +1,8 @@
 import { KEY_CHOICES, type KeyChoice } from "@/lib/schemas/certificate";
 import { groupChoices } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import type { Actor } from "../actor";
+import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
 import { choiceOf } from "./key-material";
 
 /** Key types every member of the group can generate (HA: the intersection). */

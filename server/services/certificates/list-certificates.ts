@@ -1,3 +1,4 @@
+import { groupNames } from "@/server/aggregates/hsm-groups";
 import { type ListCertificatesInput, ZListCertificatesInput } from "@/lib/schemas/certificate";
 import {
   activeExpiryCounts,
@@ -5,7 +6,6 @@ import {
   type ExpiryRange,
   soonestExpiring,
 } from "@/server/aggregates/certificates";
-import { groupNames } from "@/server/aggregates/hsm-groups";
 import { virtualServicesUsingCertificates } from "@/server/aggregates/virtual-services";
 import { EXPIRING_WITHIN_DAYS } from "@/server/certs";
 import type { Db } from "@/server/db";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { dataDir } from "@/server/config/env";
-import type { ConsoleFrontOptions, ServiceEngineSpec } from "@/server/dataplane";
 import type { Db } from "@/server/db";
+import type { ConsoleFrontOptions, ServiceEngineSpec } from "@/server/dataplane";
 import { localModuleAccess } from "../service-engines/build-spec";
 import { consoleCertificate } from "./console-certificates";
 import type { FrontChoice } from "./front-files";

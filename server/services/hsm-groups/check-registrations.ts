@@ -1,5 +1,6 @@
 import type { AppError } from "@/lib/errors";
 import type { REGISTRATION_STATES } from "@/lib/hsm-types";
+import { decryptSecret } from "@/server/crypto/secrets";
 import {
   activeClients,
   type ClientRow,
@@ -11,7 +12,6 @@ import {
   saveRegistration,
   serversOf,
 } from "@/server/aggregates/hsm-groups";
-import { decryptSecret } from "@/server/crypto/secrets";
 import type { DbOrTx } from "@/server/db";
 import { checkNtlsRegistration } from "@/server/ntls/registration-check";
 import type { Actor } from "../actor";

@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
-import { insertClient } from "@/server/aggregates/hsm-groups";
 import { encryptSecret } from "@/server/crypto/secrets";
+import { insertClient } from "@/server/aggregates/hsm-groups";
 import type { DbOrTx } from "@/server/db";
 import { createClientCertificate } from "@/server/ntls/self-signed";
 

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
+import { shellQuote } from "@/lib/shell-quote";
 import { AppError } from "@/lib/errors";
 import type { ClientsPage } from "@/lib/schemas/hsm-client";
-import { shellQuote } from "@/lib/shell-quote";
 import { clientOf, clientsOf, findGroup, registrationsOf, serversOf } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";

@@ -3,10 +3,10 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hsmGroups, hsmServers, localHsmTokens } from "@/server/db/schema";
-import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { closeAllConnections } from "@/server/pkcs11";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
+import { openHsmGroup } from "@/server/hsm/hsm-access";
 import { ensureLocalHsm, LOCAL_HSM_GROUP, LOCAL_HSM_LABEL } from "./local-softhsm";
 
 describe("the default HSM: a SoftHSM token in the data folder", () => {

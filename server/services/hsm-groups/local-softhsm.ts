@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
+import { randomToken } from "@/server/crypto/tokens";
 import {
   builtInGroup,
   insertGroup,
@@ -8,11 +10,9 @@ import {
   setLocalTokenSerial,
   updateServersOf,
 } from "@/server/aggregates/hsm-groups";
-import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
-import { randomToken } from "@/server/crypto/tokens";
 import type { Db } from "@/server/db";
-import { localSoftHsmDir, localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
 import { createSoftHsmEnvironment, initSoftHsmToken, pkcs11, SOFTHSM_LIBRARY } from "@/server/pkcs11";
+import { localSoftHsmDir, localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
 
 export const LOCAL_HSM_LABEL = "hsm-console-local";

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { isIP } from "node:net";
 import { AppError } from "@/lib/errors";
 import { type RegisterAutomaticallyInput, ZRegisterAutomaticallyInput } from "@/lib/schemas/hsm-client";
+import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import {
   activeClients,
   findGroup,
@@ -9,7 +10,6 @@ import {
   serverOf,
   updateServer,
 } from "@/server/aggregates/hsm-groups";
-import { decryptSecret, encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
 import { type AdminApi, adminError, adminRequest } from "./appliance-admin";

@@ -2,11 +2,11 @@ import { AppError } from "@/lib/errors";
 import { DEFAULT_CLIENT_VALIDITY_DAYS } from "@/lib/schemas/hsm-group";
 import { serversOf, updateClient } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import type { Actor } from "../actor";
 import { refreshChrystokiConfs } from "./chrystoki-store";
 import { insertClientCert, issueClientCert } from "./client-certs";
 import { findClient } from "./clients-page";
+import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 
 /**
  * A new key pair and certificate for the same client name. The old certificate stays listed,

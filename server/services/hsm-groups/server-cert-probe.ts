@@ -1,7 +1,7 @@
 import tls from "node:tls";
 import { AppError } from "@/lib/errors";
-import { findGroup, serverOf, serversOf, updateServer } from "@/server/aggregates/hsm-groups";
 import { parseServerCertificate } from "@/server/certs";
+import { findGroup, serverOf, serversOf, updateServer } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
 import { forgetLogins } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";

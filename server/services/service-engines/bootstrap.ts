@@ -1,7 +1,7 @@
 import { insertEngineIfMissing, insertSeGroupIfMissing, seGroupByName } from "@/server/aggregates/se-groups";
 import type { DbOrTx } from "@/server/db";
-import { consoleNode } from "@/server/hsm/console-node";
 import { ensureDefaultTenant } from "../bootstrap/ensure-default-tenant";
+import { consoleNode } from "@/server/hsm/console-node";
 
 export const DEFAULT_SE_GROUP = "Default-Group";
 

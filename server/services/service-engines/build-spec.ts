@@ -1,17 +1,17 @@
 import { AppError } from "@/lib/errors";
 import { isNetworkHsm } from "@/lib/hsm-types";
+import { decryptSecret } from "@/server/crypto/secrets";
+import type { HsmAccess, ServiceEngineSpec, VirtualServiceSpec } from "@/server/dataplane";
+import { onToken } from "@/server/pkcs11";
 import { type CertificateRow, certificatesByIds } from "@/server/aggregates/certificates";
 import { builtInGroup, type GroupRow, groupById, serversOf } from "@/server/aggregates/hsm-groups";
 import { type SeRow, seGroupById } from "@/server/aggregates/se-groups";
 import { type VirtualServiceRow, virtualServicesOfSeGroup } from "@/server/aggregates/virtual-services";
-import { decryptSecret } from "@/server/crypto/secrets";
-import type { HsmAccess, ServiceEngineSpec, VirtualServiceSpec } from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
-import { checkModule } from "@/server/hsm/module-allow-list";
-import { onToken } from "@/server/pkcs11";
 import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
 import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
+import { checkModule } from "@/server/hsm/module-allow-list";
 import { seDataDir } from "./se-folder";
 
 /** A spec for one member of the SE's HSM group (member null: a local module group). */

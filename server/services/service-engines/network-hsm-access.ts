@@ -1,6 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { AppError } from "@/lib/errors";
+import { decryptSecret } from "@/server/crypto/secrets";
+import type { HsmAccess } from "@/server/dataplane";
 import {
   activeClient,
   type ClientRow,
@@ -9,12 +11,10 @@ import {
   serversOf,
 } from "@/server/aggregates/hsm-groups";
 import type { SeRow } from "@/server/aggregates/se-groups";
-import { decryptSecret } from "@/server/crypto/secrets";
-import type { HsmAccess } from "@/server/dataplane";
 import type { Db } from "@/server/db";
-import { consoleNode } from "@/server/hsm/console-node";
 import { addTrustedClient } from "../hsm-groups/add-trusted-client";
 import { checkClientOnServer } from "../hsm-groups/check-registrations";
+import { consoleNode } from "@/server/hsm/console-node";
 import { presentedCertificate } from "../hsm-groups/server-cert-probe";
 import { seDataDir } from "./se-folder";
 import { currentSeMember, ensureSeNtls, seNtlsSocketPath } from "./se-ntls";

@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { seUserFor } from "@/server/dataplane";
-import type { ConnectorTarget } from "@/server/hsm/ntls-connectors";
 import { type NtlsConnector, startNtlsConnector } from "@/server/ntls/connector";
+import type { ConnectorTarget } from "@/server/hsm/ntls-connectors";
 
 /**
  * The service engines' own NTLS links: one connector per SE, to the one member of its HSM group

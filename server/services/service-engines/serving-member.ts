@@ -1,6 +1,6 @@
 import { AppError, isAppError } from "@/lib/errors";
-import { type SeRow, updateEngine } from "@/server/aggregates/se-groups";
 import type { ServiceEngine, ServiceEngineSpec, ServiceEngineStatus } from "@/server/dataplane";
+import { type SeRow, updateEngine } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
 import { type SpecCandidate, specCandidates } from "./build-spec";
 import { type MemberMode, noMemberServes } from "./network-hsm-access";

@@ -1,5 +1,11 @@
 import { isAppError } from "@/lib/errors";
 import {
+  ServiceEngine,
+  type ServiceEngineOptions,
+  type ServiceEngineSpec,
+  type ServiceEngineStatus,
+} from "@/server/dataplane";
+import {
   engineById,
   engineOnNode,
   nodeEngines,
@@ -7,12 +13,6 @@ import {
   updateEngine,
 } from "@/server/aggregates/se-groups";
 import { env } from "@/server/config/env";
-import {
-  ServiceEngine,
-  type ServiceEngineOptions,
-  type ServiceEngineSpec,
-  type ServiceEngineStatus,
-} from "@/server/dataplane";
 import type { Db } from "@/server/db";
 import { consoleNode } from "@/server/hsm/console-node";
 import { log } from "@/server/observability/logger";

@@ -1,11 +1,11 @@
 import type { AccessResult } from "@/lib/schemas/hsm-group-actions";
-import { accessStatesOf, loadGroup, type ServerRow, saveAccess } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
+import { closeConnection } from "@/server/pkcs11";
+import type { Actor } from "@/server/services/actor";
 import { consoleNode } from "@/server/hsm/console-node";
 import { forgetLogin, type HsmMember, loginOnce } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
-import { closeConnection } from "@/server/pkcs11";
-import type { Actor } from "@/server/services/actor";
+import { accessStatesOf, loadGroup, type ServerRow, saveAccess } from "@/server/aggregates/hsm-groups";
 import { identityFor, membersOf, serverName } from "./group-members";
 
 const DRAIN_LIMIT_MS = 30_000;

@@ -1,14 +1,6 @@
 import { AppError } from "@/lib/errors";
 import type { HaStatus } from "@/lib/schemas/hsm-group-actions";
-import {
-  type GroupRow,
-  loadGroup,
-  type ServerRow,
-  updateGroup,
-  updateServer,
-} from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "@/server/hsm/hsm-access";
 import {
   assertCustody,
   CLONEABLE_MEANING,
@@ -17,8 +9,16 @@ import {
   toAppError,
 } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
-import { identityFor, membersOf, serverName } from "./group-members";
+import { type HsmMember, loginOnce, openHsmGroup, transportFor } from "@/server/hsm/hsm-access";
 import { HEALTH_CHECK_LABEL } from "./health-check-key";
+import {
+  type GroupRow,
+  loadGroup,
+  type ServerRow,
+  updateGroup,
+  updateServer,
+} from "@/server/aggregates/hsm-groups";
+import { identityFor, membersOf, serverName } from "./group-members";
 
 /** Members' state, keys missing on each member, and why HA cannot be used if it cannot. */
 export async function haStatus(db: Db, actor: Actor, groupId: string): Promise<HaStatus> {

@@ -1,9 +1,9 @@
 import type { ListSlotsResult } from "@/lib/schemas/hsm-group-actions";
-import { loadGroup } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
-import { type ClientIdentity, memberFor } from "@/server/hsm/hsm-access";
 import { toAppError } from "@/server/pkcs11";
 import type { Actor } from "@/server/services/actor";
+import { type ClientIdentity, memberFor } from "@/server/hsm/hsm-access";
+import { loadGroup } from "@/server/aggregates/hsm-groups";
 import { identityFor, serverName } from "./group-members";
 
 /** `vtl listSlots` per server, as this console node sees it (no login needed). */

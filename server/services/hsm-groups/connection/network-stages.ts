@@ -1,10 +1,10 @@
 import net from "node:net";
 import tls from "node:tls";
-import type { ServerRow } from "@/server/aggregates/hsm-groups";
-import type { ClientIdentity } from "@/server/hsm/hsm-access";
 import { checkPinned, parsePem } from "@/server/ntls/pinning";
 import { checkNtlsRegistration } from "@/server/ntls/registration-check";
 import { toAppError } from "@/server/pkcs11";
+import type { ClientIdentity } from "@/server/hsm/hsm-access";
+import type { ServerRow } from "@/server/aggregates/hsm-groups";
 
 /** Lab appliances (and Luna REST) answer on 8443 unless the server row names its admin API. */
 const DEFAULT_ADMIN_PORT = 8443;

@@ -1,7 +1,8 @@
 import { isNetworkHsm } from "@/lib/hsm-types";
 import type { CONNECTION_STAGES, StageResult, TestConnectionResult } from "@/lib/schemas/hsm-group-actions";
-import { type GroupRow, loadGroup, type ServerRow, updateServer } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
+import { type PinFlags, toAppError } from "@/server/pkcs11";
+import type { Actor } from "@/server/services/actor";
 import { consoleNode } from "@/server/hsm/console-node";
 import {
   type ClientIdentity,
@@ -10,10 +11,9 @@ import {
   loginOnce,
   memberFor,
 } from "@/server/hsm/hsm-access";
-import { type PinFlags, toAppError } from "@/server/pkcs11";
-import type { Actor } from "@/server/services/actor";
-import { identityFor, serverName } from "./group-members";
 import { ensureHealthCheckKey } from "./health-check-key";
+import { type GroupRow, loadGroup, type ServerRow, updateServer } from "@/server/aggregates/hsm-groups";
+import { identityFor, serverName } from "./group-members";
 import { handshake, reach, type StageOutcome } from "./network-stages";
 
 type Stage = (typeof CONNECTION_STAGES)[number];

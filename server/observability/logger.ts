@@ -44,6 +44,15 @@ function build(level: string, destination: pino.DestinationStream): Logger {
   );
 }
 
+/** The configured level; "info" when the settings are invalid, so that the refusal itself is logged. */
+function configuredLevel(): string {
+  try {
+    return env().HSM_CONSOLE_LOG_LEVEL;
+  } catch {
+    return "info";
+  }
+}
+
 /**
  * The process's logger: JSON lines on stdout (pino, synchronous destination: no worker thread,
  * nothing lost on exit), level from HSM_CONSOLE_LOG_LEVEL, the current request's id on every line
@@ -51,7 +60,7 @@ function build(level: string, destination: pino.DestinationStream): Logger {
  */
 export function logger(): Logger {
   const g = globalThis as WithLogger;
-  g[KEY] ??= build(env().HSM_CONSOLE_LOG_LEVEL, pino.destination({ dest: 1, sync: true }));
+  g[KEY] ??= build(configuredLevel(), pino.destination({ dest: 1, sync: true }));
   return g[KEY];
 }
 

@@ -8,7 +8,8 @@ const securityHeaders = require("./server/http/security-headers.json");
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native addons and the WASM database must be loaded by Node, not bundled.
-  serverExternalPackages: ["pkcs11js", "@electric-sql/pglite", "@node-rs/argon2", "pg"],
+  // pino and prom-client: loaded by Node so that Next's server and scripts/serve.ts share one copy.
+  serverExternalPackages: ["pkcs11js", "@electric-sql/pglite", "@node-rs/argon2", "pg", "pino", "prom-client"],
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {

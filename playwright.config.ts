@@ -48,7 +48,8 @@ export default defineConfig({
   webServer: {
     // Started the way a user starts it.
     command: "bash scripts/start.sh",
-    url: `https://localhost:${E2E_PORT}/login`,
+    // Ready = database, migrations and service engines up (server/http/health.ts), not just a page.
+    url: `https://localhost:${E2E_PORT}/readyz`,
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,
     // SIGTERM first (default is SIGKILL): the console stops its service engines (nginx, p11-kit

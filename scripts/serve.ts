@@ -6,6 +6,7 @@ import { createConsoleServer } from "../server/http/console-server";
 import { allowedOrigins } from "../server/http/origins";
 import { consoleWebRoute } from "../server/http/web-routes";
 import { ensureConsoleTls } from "../server/http/tls/console-certificate";
+import { errorFields, log } from "../server/observability/logger";
 import { writeFrontState } from "../server/services/console-tls/front-files";
 
 /**
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     fallback = `the chosen HSM key could not serve: ${(error as Error).message}`;
-    console.error(`[hsm-console] HTTPS falls back to the file certificate: ${fallback}`);
+    log("hsm-console").error(`HTTPS falls back to the file certificate: ${fallback}`);
   }
   if (front) {
     writeFrontState({
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
       reason: "",
       since,
     });
-    console.log(`[hsm-console] HTTPS key in Local-SoftHSM, certificate SHA-256 ${front.fingerprint}`);
+    log("hsm-console").info(`HTTPS key in Local-SoftHSM, certificate SHA-256 ${front.fingerprint}`);
     const stop = () => void front!.stop().finally(() => process.exit(0));
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
@@ -62,15 +63,13 @@ async function main(): Promise<void> {
     since,
   });
   const server = createConsoleServer({ certPem: tls.certPem, keyPem: tls.keyPem, trustProxy, ...routes });
-  server.listener.listen(port, host, () =>
-    console.log(`[hsm-console] listening on https://localhost:${port}`),
-  );
+  server.listener.listen(port, host, () => log("hsm-console").info(`listening on https://localhost:${port}`));
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
 
 main().catch((error) => {
-  console.error(error);
+  log("hsm-console").fatal({ ...errorFields(error, true), msg: "the server did not start" });
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import { observeRequest } from "@/server/observability/access-log";
 import { bodyCap, prefersConnectionClose, tooLarge } from "./body-limit";
 import { errorEnvelope } from "./error-response";
 import { allowedOrigins } from "./origins";
@@ -69,17 +70,18 @@ function requestPipeline(
   options: Pick<ConsoleServerOptions, "handle" | "webRoutes">,
   trustProxy: boolean,
 ): Serve {
-  return (req, res, expectsContinue) => {
-    prepare(req, res, trustProxy);
-    res.setHeader("strict-transport-security", HSTS);
-    if (refuseDeclaredSize(req, res)) return;
-    // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
-    if (expectsContinue) res.writeContinue();
-    if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
-    armSilenceTimeout(req.socket);
-    res.on("finish", () => req.socket.setTimeout(0));
-    options.handle(req, res);
-  };
+  return (req, res, expectsContinue) =>
+    observeRequest(req, res, () => {
+      prepare(req, res, trustProxy);
+      res.setHeader("strict-transport-security", HSTS);
+      if (refuseDeclaredSize(req, res)) return;
+      // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
+      if (expectsContinue) res.writeContinue();
+      if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
+      armSilenceTimeout(req.socket);
+      res.on("finish", () => req.socket.setTimeout(0));
+      options.handle(req, res);
+    });
 }
 
 export function createConsoleServer(options: ConsoleServerOptions): ConsoleServer {

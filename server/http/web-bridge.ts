@@ -6,8 +6,11 @@ import SECURITY_HEADERS from "./security-headers.json";
 /** An upload whose client sends nothing for this long is dropped. */
 const BODY_SILENCE_MS = 120_000;
 
-/** A route served by the console's own listener with Web Request/Response, ahead of Next. */
-export type WebHandler = (req: Request) => Promise<Response>;
+/**
+ * A route served by the console's own listener with Web Request/Response, ahead of Next. It
+ * answers POST unless it lists its methods (health and metrics: GET and HEAD).
+ */
+export type WebHandler = ((req: Request) => Promise<Response>) & { methods?: readonly string[] };
 
 /** Picks the handler for a request; undefined leaves the request to Next. */
 export type WebRouter = (method: string, pathname: string) => WebHandler | undefined;

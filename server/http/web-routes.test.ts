@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { metricsRoute } from "@/server/observability/metrics-route";
 import { handleRestRequest } from "@/server/rest/handler";
+import { healthz, readyz } from "./health";
 import { handlePackageUpload } from "./package-upload";
 import { consoleWebRoute, NEXT_API_PREFIXES } from "./web-routes";
 
@@ -15,6 +17,10 @@ describe("which requests the console's listener serves ahead of Next", () => {
     expect(consoleWebRoute("GET", "/api/openapi.json")).toBeUndefined();
     expect(consoleWebRoute("GET", "/api/hsm-groups/g/clients/c/pem")).toBeUndefined();
     expect(consoleWebRoute("GET", "/login")).toBeUndefined();
+    expect(consoleWebRoute("GET", "/readyz")).toBe(readyz);
+    expect(consoleWebRoute("HEAD", "/healthz")).toBe(healthz);
+    expect(consoleWebRoute("POST", "/healthz")).toBeUndefined();
+    expect(consoleWebRoute("GET", "/metrics")).toBe(metricsRoute);
     expect(consoleWebRoute("GET", "/apiary")).toBeUndefined();
   });
 

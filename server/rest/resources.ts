@@ -92,6 +92,7 @@ export const RESOURCES = {
       setupha: "hsmGroupActions.setUpHa",
       synchronise: "hsmGroupActions.synchronise",
       hastatus: "hsmGroupActions.haStatus",
+      healthhistory: "hsmGroupActions.healthPicture",
       // `download clientcert GROUP CLIENT`: body { client }; answers { name, certificatePem }.
       clientcert: "hsmGroups.clientCertificate",
     },

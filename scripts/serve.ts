@@ -5,6 +5,7 @@ import { UPLOAD_PATH } from "../server/http/body-limit";
 import { type ConsoleFront, startConsoleFront } from "../server/http/console-front";
 import { createConsoleServer } from "../server/http/console-server";
 import { allowedOrigins } from "../server/http/origins";
+import { BACKUP_PATH, handleBackupDownload } from "../server/http/backup-download";
 import { handlePackageUpload } from "../server/http/package-upload";
 import { ensureConsoleTls } from "../server/http/tls/console-certificate";
 import { writeFrontState } from "../server/services/console-tls/front-files";
@@ -25,7 +26,10 @@ async function main(): Promise<void> {
   const routes = {
     handle: (req: Parameters<typeof handle>[0], res: Parameters<typeof handle>[1]) => void handle(req, res),
     // Uploads bypass Next's body adapter, which buffers the whole body (see web-bridge.ts).
-    webRoutes: { [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req) },
+    webRoutes: {
+      [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req),
+      [BACKUP_PATH]: (req: Request) => handleBackupDownload(req),
+    },
   };
   const since = new Date().toISOString();
   let front: ConsoleFront | null = null;

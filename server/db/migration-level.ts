@@ -1,8 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
 
-/** The migration set shipped with the code (drizzle's journal), in order. */
-export const MIGRATIONS_FOLDER = path.join(process.cwd(), "server/db/migrations");
+const RELATIVE = path.join("server", "db", "migrations");
+
+/**
+ * The migration set shipped with the code (drizzle's journal). The console runs from the project
+ * folder; the CLI's host commands (restore) run from anywhere: then beside this file (sources,
+ * ../..) or the compiled CLI (build/, ..). Bundlers may rewrite __dirname (Next): cwd first.
+ */
+function findMigrations(): string {
+  const candidates = [process.cwd(), path.resolve(__dirname, "..", ".."), path.resolve(__dirname, "..")];
+  const found = candidates.find((c) => fs.existsSync(path.join(c, RELATIVE, "meta", "_journal.json")));
+  return path.join(found ?? process.cwd(), RELATIVE);
+}
+
+export const MIGRATIONS_FOLDER = findMigrations();
 
 export interface MigrationEntry {
   tag: string;

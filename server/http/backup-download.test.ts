@@ -16,7 +16,7 @@ import { BACKUP_PATH, handleBackupDownload, MASTER_KEY_HEADER } from "./backup-d
 
 const ORIGIN = "https://console.test";
 
-describe("GET /api/fileservice/backup (Administration > Backup)", () => {
+describe("POST /api/fileservice/backup (Administration > Backup)", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;
   const cookies: Record<string, string> = {};
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-backup-http-"));
@@ -43,7 +43,12 @@ describe("GET /api/fileservice/backup (Administration > Backup)", () => {
   });
 
   const get = (cookie?: string) =>
-    handleBackupDownload(new Request(`${ORIGIN}${BACKUP_PATH}`, { headers: cookie ? { cookie } : {} }));
+    handleBackupDownload(
+      new Request(`${ORIGIN}${BACKUP_PATH}`, {
+        method: "POST",
+        headers: cookie ? { cookie, origin: ORIGIN } : {},
+      }),
+    );
 
   const auditRows = (actorName: string) =>
     handle.db

@@ -15,7 +15,9 @@ export const BACKUP_PATH = "/api/fileservice/backup";
 export const MASTER_KEY_HEADER = "x-hsm-console-master-key-fingerprint";
 
 /**
- * GET /api/fileservice/backup: the console's backup archive (.tar.gz) as a download, for an admin
+ * POST /api/fileservice/backup: makes the console's backup and answers it as a download
+ * (.tar.gz; POST: it makes something, is audited, and from a browser must carry the console's
+ * Origin like every cookie write), for an admin
  * of the admin tenant (session cookie from the page, or an API token from `hsm-console backup`).
  * Written to a private temp file first (the dump must be whole before the first byte is sent),
  * streamed, then deleted.
@@ -24,7 +26,7 @@ export async function handleBackupDownload(req: Request): Promise<Response> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-backup-download-"));
   const file = path.join(dir, "backup.tar.gz");
   try {
-    if (req.method !== "GET") throw new AppError("VALIDATION", "Use GET to download a backup.");
+    if (req.method !== "POST") throw new AppError("VALIDATION", "Use POST to make and download a backup.");
     const guarded = await guardRequest(req);
     if (!guarded.actor) {
       const refusal = new AppError("UNAUTHENTICATED", guarded.authRefusal ?? "Sign in to download a backup.");

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { AppError } from "@/lib/errors";
 
 const LABEL = "hsm-console master key fingerprint\0";
@@ -37,4 +38,22 @@ export function readMasterKeyFile(file: string): Buffer {
       field: "masterKeyFile",
     });
   return key;
+}
+
+/**
+ * The master key configured on this host, never created: HSM_CONSOLE_MASTER_KEY, else
+ * <data>/master.key. Null when neither exists (a host that is not the console's).
+ */
+export function configuredMasterKey(dataDir: string, fromEnv: string | undefined): Buffer | null {
+  if (fromEnv) {
+    const key = Buffer.from(fromEnv, "base64");
+    if (key.length !== 32)
+      throw new AppError(
+        "VALIDATION",
+        "HSM_CONSOLE_MASTER_KEY must be the base64 encoding of 32 random bytes.",
+      );
+    return key;
+  }
+  const file = path.join(dataDir, "master.key");
+  return fs.existsSync(file) ? readMasterKeyFile(file) : null;
 }

@@ -4,11 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "@/lib/schemas/auth";
 import { loadMasterKey } from "@/server/crypto/master-key";
 import { setDbHandleForTests } from "@/server/db";
 import { auditLog } from "@/server/db/schema";
 import { createSession, SESSION_COOKIE } from "@/server/services/auth/sessions";
 import { masterKeyFingerprint } from "@/server/services/backup/master-key-file";
+import { callerFor } from "@/server/testing/callers";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
@@ -19,6 +21,7 @@ const ORIGIN = "https://console.test";
 describe("POST /api/fileservice/backup (Administration > Backup)", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;
   const cookies: Record<string, string> = {};
+  const people: Record<string, SessionUser> = {};
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-backup-http-"));
 
   beforeAll(async () => {
@@ -31,8 +34,10 @@ describe("POST /api/fileservice/backup (Administration > Backup)", () => {
       security: await seedUser(handle.db, { username: "backup-sec", role: "security-admin" }),
       otherAdmin: await seedUser(handle.db, { username: "other-admin", tenant: "shop" }),
     };
-    for (const [name, user] of Object.entries(users))
+    for (const [name, user] of Object.entries(users)) {
+      people[name] = user;
       cookies[name] = `${SESSION_COOKIE}=${(await createSession(handle.db, user.id, null)).token}`;
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -86,5 +91,23 @@ describe("POST /api/fileservice/backup (Administration > Backup)", () => {
       outcome: "denied",
       detail: { refusals: 1 },
     });
+  }, 60_000);
+
+  it("the Backup page's contents name the master key and list the backups taken, for the admin tenant's admins only", async () => {
+    const contents = await callerFor(handle.db, people.admin!).caller.backup.contents();
+    expect(contents).toMatchObject({
+      database: { kind: "pglite" },
+      masterKeyFingerprint: masterKeyFingerprint(loadMasterKey()),
+      packages: [],
+    });
+    expect(
+      contents.history.filter((h) => h.action === "backup.create").map((h) => [h.actorName, h.outcome]),
+    ).toEqual(expect.arrayContaining([["backup-admin", "success"]]));
+    await expect(callerFor(handle.db, people.otherAdmin!).caller.backup.contents()).rejects.toThrow(
+      /only an admin/,
+    );
+    await expect(callerFor(handle.db, people.security!).caller.backup.contents()).rejects.toThrow(
+      /cannot change/,
+    );
   }, 60_000);
 });

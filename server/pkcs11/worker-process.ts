@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import { AppError } from "../../lib/errors";
+import { env } from "../config/env";
 import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
 import { type WorkerCommand, workerCommand } from "./worker-command";
@@ -12,12 +13,14 @@ export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.s
 const INHERITED = ["HSM_PKCS11_TEST_HOOKS", "HSM_PKCS11_DEBUG", "NODE_ENV"] as const;
 
 function inherited(): NodeJS.ProcessEnv {
-  const env: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin" };
+  const settings = env();
+  const vars: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin" };
   for (const name of INHERITED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
+    // Validated in server/config/env.ts; an unset switch is not passed at all.
+    const value = settings[name];
+    if (value) vars[name] = value;
   }
-  return env as unknown as NodeJS.ProcessEnv;
+  return vars as unknown as NodeJS.ProcessEnv;
 }
 
 /** Forks the worker for a connection spec (throws when the spec names no library). */

@@ -11,6 +11,7 @@ import { importCommand } from "./import";
 import { login } from "./login";
 import { renew } from "./renew";
 import { restore } from "./restore";
+import { service } from "./service";
 import { show } from "./show";
 import { upload } from "./upload";
 
@@ -34,6 +35,7 @@ export function registerAllCommands(): void {
     upload,
     backup,
     restore,
+    service,
   ])
     registerCommand(command);
   const taken = new Set(commands().map((c) => c.verb));

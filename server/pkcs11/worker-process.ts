@@ -3,11 +3,12 @@ import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import { AppError } from "../../lib/errors";
 import { env } from "../config/env";
+import { P11_KIT_CLIENT_MODULE } from "../config/system-libraries";
 import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
 import { type WorkerCommand, workerCommand } from "./worker-command";
 
-export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+export const P11_KIT_CLIENT = P11_KIT_CLIENT_MODULE;
 
 /** The few variables a worker takes from the console: a fixed PATH and the layer's own debug switches. */
 const INHERITED = ["HSM_PKCS11_TEST_HOOKS", "HSM_PKCS11_DEBUG", "NODE_ENV"] as const;

@@ -131,5 +131,17 @@ describe("hsm-console backup and restore", () => {
     const over = await cli(["restore", archive, "--data", restored, "--master-key", keyFile], false);
     expect(over.code).toBe(1);
     expect(over.stderr).toMatch(/is not empty.*--force/);
-  }, 180_000);
+
+    fs.writeFileSync(path.join(restored, "marker"), "the folder before");
+    const forced = await cli(
+      ["restore", archive, "--data", restored, "--master-key", keyFile, "--force", "--json"],
+      false,
+    );
+    expect(forced.code).toBe(0);
+    const previous = JSON.parse(forced.stdout).previous as string;
+    expect(previous).toMatch(/restored-data\.before-restore-/);
+    expect(fs.readFileSync(path.join(previous, "marker"), "utf8")).toBe("the folder before");
+    expect(fs.existsSync(path.join(restored, "marker"))).toBe(false);
+    expect(fs.existsSync(path.join(restored, "pgdata"))).toBe(true);
+  }, 240_000);
 });

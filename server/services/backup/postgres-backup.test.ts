@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMasterKey } from "@/server/crypto/master-key";
 import { openDb } from "@/server/db/client";
+import { users } from "@/server/db/schema";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
@@ -68,7 +70,7 @@ describe.skipIf(!adminUrl)("backup and restore on PostgreSQL", () => {
     });
     expect(restored.manifest.database.migrations.applied).toBeGreaterThan(0);
     const handle = await openDb({ url: targetUrl() });
-    const { rows } = await handle.db.execute("select username from users where username = 'pg-backup-admin'");
+    const rows = await handle.db.select().from(users).where(eq(users.username, "pg-backup-admin"));
     expect(await handle.level()).toEqual(manifest.database.migrations);
     await handle.close();
     expect(rows).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -144,4 +144,17 @@ describe("hsm-console backup and restore", () => {
     expect(fs.existsSync(path.join(restored, "marker"))).toBe(false);
     expect(fs.existsSync(path.join(restored, "pgdata"))).toBe(true);
   }, 240_000);
+
+  it("backup --offline takes the backup of a stopped console's data folder on the host", async () => {
+    const out = path.join(work, "offline.tar.gz");
+    const run = await cli(["backup", out, "--offline", "--data", restored], false);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `needs the master key with fingerprint ${masterKeyFingerprint(loadMasterKey())}`,
+    );
+    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", out, "manifest.json"], { encoding: "utf8" }));
+    expect(manifest.createdBy).toBe(`local:${os.userInfo().username}`);
+    expect(manifest.masterKey.fingerprint).toBe(masterKeyFingerprint(loadMasterKey()));
+  }, 120_000);
 });

@@ -42,7 +42,10 @@ export function findSystemLibrary(relative: string, options: LookupOptions = {})
     path.join("/usr/lib", relative),
     path.join("/usr/lib64", relative),
   ];
-  return candidates.find((c) => fs.existsSync(path.join(root, c))) ?? candidates[0]!;
+  // Host paths, not project files: not for the bundler to trace.
+  return (
+    candidates.find((c) => fs.existsSync(/* turbopackIgnore: true */ path.join(root, c))) ?? candidates[0]!
+  );
 }
 
 /** libengine-pkcs11-openssl: the OpenSSL 3 engine nginx (and Node) sign through. */

@@ -41,7 +41,9 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   const migrations = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   if (options.url) return openPostgres(options.url, migrations);
   const dir = options.pgliteDir ?? "memory://";
-  const snapshots = options.snapshotsDir ?? path.join(path.dirname(path.resolve(dir)), "snapshots");
+  const snapshots =
+    options.snapshotsDir ??
+    path.join(path.dirname(path.resolve(/* turbopackIgnore: true */ dir)), "snapshots");
   return openPglite(dir, snapshots, migrations);
 }
 

@@ -5,7 +5,6 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { DbHandle } from "@/server/db/client";
 import { hsmPackages, localHsmTokens } from "@/server/db/schema";
-import { localSoftHsmDir } from "@/server/hsm/local-softhsm-env";
 import { digestTree } from "./files-digest";
 import { BACKUP_FORMAT, type BackupManifest, MANIFEST_NAME, PARTS } from "./manifest";
 import { masterKeyFingerprint } from "./master-key-file";
@@ -37,7 +36,7 @@ export async function createBackup(input: CreateBackupInput): Promise<BackupMani
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-backup-"));
   try {
     const database = await stageDatabase(input.handle, staging);
-    stageTokens(staging);
+    stageTokens(input.dataDir, staging);
     stageConfig(input.dataDir, staging, input.masterKey);
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
@@ -78,8 +77,9 @@ async function stageDatabase(handle: DbHandle, staging: string): Promise<BackupM
   return { kind: handle.kind, file, migrations };
 }
 
-function stageTokens(staging: string): void {
-  const tokens = path.join(localSoftHsmDir(), "tokens");
+function stageTokens(dataDir: string, staging: string): void {
+  // The Local-SoftHSM token folder (server/hsm/local-softhsm-env.ts) of the folder backed up.
+  const tokens = path.join(dataDir, "softhsm", "tokens");
   if (!fs.existsSync(tokens)) return;
   fs.cpSync(tokens, path.join(staging, PARTS.tokens), { recursive: true });
 }

@@ -17,7 +17,7 @@ function bytes(n: number): string {
 
 function Contents({ data }: { data: BackupContents }) {
   return (
-    <dl aria-label="What a backup holds">
+    <dl aria-label="Backup contents">
       <dt>Database</dt>
       <dd>
         {data.database.kind === "pglite" ? "Embedded PGlite (a consistent copy)" : "PostgreSQL (pg_dump)"}, at

@@ -8,7 +8,7 @@ test("Administration > Backup: shows what a backup holds, downloads it, and list
   await page.goto("/");
   await page.getByRole("link", { name: "Backup", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Backup", level: 1 })).toBeVisible();
-  const holds = page.getByLabel("What a backup holds");
+  const holds = page.getByRole("region", { name: "What a backup holds" });
   await expect(holds).toContainText("Embedded PGlite");
   await expect(holds).toContainText("hsm-console-local");
   const fingerprint = (await page

@@ -59,5 +59,7 @@ function serverArgs(): string[] {
 
 main().catch((error) => {
   log("hsm-console").fatal({ ...errorFields(error, true), msg: "the console did not start" });
+  // Also one plain sentence on stderr: whoever started it at a terminal reads why (a wrong setting).
+  process.stderr.write(`hsm-console did not start: ${errorFields(error).err}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { CliError } from "./errors";
-import { send, type Trust } from "./transport";
+import { type Answer, send, type Trust } from "./transport";
 
 /** A thin client of the REST API: JSON in, JSON out, errors as CliError with the console's message. */
 export class ApiClient {
@@ -23,14 +23,16 @@ export class ApiClient {
     return this.send<T>("POST", path, bytes, "application/x-tar");
   }
 
-  private async send<T>(
-    method: string,
-    path: string,
-    body: string | Uint8Array | undefined,
-    type: string,
-  ): Promise<T> {
+  /** A binary answer (a backup archive) with its headers; errors as for JSON calls. */
+  async download(method: string, path: string): Promise<Answer> {
+    const response = await this.raw(method, path, undefined, "");
+    if (response.status < 200 || response.status >= 300) this.parse(response);
+    return response;
+  }
+
+  private raw(method: string, path: string, body: string | Uint8Array | undefined, type: string) {
     const url = new URL(path, this.controller.endsWith("/") ? this.controller : `${this.controller}/`);
-    const response = await send(
+    return send(
       url,
       {
         method,
@@ -43,6 +45,18 @@ export class ApiClient {
       },
       this.trust,
     );
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    body: string | Uint8Array | undefined,
+    type: string,
+  ): Promise<T> {
+    return this.parse<T>(await this.raw(method, path, body, type));
+  }
+
+  private parse<T>(response: Answer): T {
     let json: { error?: { code?: string; message?: string; field?: string | null } } | null = null;
     try {
       json = JSON.parse(response.body.toString("utf8"));

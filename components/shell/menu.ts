@@ -57,6 +57,7 @@ export const MENU: MenuSection[] = [
           { label: "Audit log", href: "/administration/audit-log" },
           { label: "API tokens", href: "/administration/api-tokens" },
           { label: "API reference", href: "/administration/api-reference" },
+          { label: "Backup", href: "/administration/backup" },
         ],
       },
     ],

@@ -5,7 +5,13 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { env } from "./env";
 
-const SET = ["HSM_OP_TIMEOUT_MS", "HSM_CONSOLE_ORPHAN_GRACE_SECONDS", "SOFTHSM2_LIBRARY", "LAB_APPLIANCES"];
+const SET = [
+  "HSM_OP_TIMEOUT_MS",
+  "HSM_CONSOLE_ORPHAN_GRACE_SECONDS",
+  "SOFTHSM2_LIBRARY",
+  "LAB_APPLIANCES",
+  "HSM_PKCS11_DEBUG",
+];
 const saved = Object.fromEntries(SET.map((name) => [name, process.env[name]]));
 
 afterEach(() => {
@@ -21,6 +27,7 @@ describe("settings read through server/config", () => {
     ["HSM_CONSOLE_ORPHAN_GRACE_SECONDS", "-5"],
     ["SOFTHSM2_LIBRARY", "libsofthsm2.so"],
     ["LAB_APPLIANCES", "many"],
+    ["HSM_PKCS11_DEBUG", "yes"],
   ])("a wrong %s (%s) is refused, naming the variable", (name, value) => {
     process.env[name] = value;
     expect(() => env()).toThrow(new RegExp(`Invalid environment:[\\s\\S]*${name}`));

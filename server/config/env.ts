@@ -119,7 +119,16 @@ const ZEnvFields = z.object({
   /** Rotated files kept per log (access.log.1 … access.log.N). */
   HSM_CONSOLE_SE_LOG_KEEP: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(100).default(5)),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Development: PKCS#11 workers print the stack of a failed call (passed on to each worker). */
+  HSM_PKCS11_DEBUG: z.enum(["", "0", "1"], { message: "HSM_PKCS11_DEBUG must be 1 or 0/unset" }).optional(),
+  /** Tests: PKCS#11 workers accept fault-injection hooks (passed on to each worker). */
+  HSM_PKCS11_TEST_HOOKS: z
+    .enum(["", "0", "1"], { message: "HSM_PKCS11_TEST_HOOKS must be 1 or 0/unset" })
+    .optional(),
 });
+
+/** The schema's fields: the README's table of variables is checked against it (env-readme.test.ts). */
+export const ENV_FIELDS = ZEnvFields.shape;
 
 const ZEnv = ZEnvFields.refine(
   (e) => (e.HSM_CONSOLE_TLS_CERT === undefined) === (e.HSM_CONSOLE_TLS_KEY === undefined),

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { dataDir, env } from "./env";
+import { P11_KIT_CLIENT_MODULE } from "./system-libraries";
 
 /**
  * The PKCS#11 libraries this installation lets the console load (as root, in its workers and in
@@ -41,7 +42,7 @@ function defaults(): AllowedLibrary[] {
       env: { SOFTHSM2_CONF: [data] },
     },
     {
-      path: "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so",
+      path: P11_KIT_CLIENT_MODULE,
       label: "p11-kit client",
       env: { P11_KIT_SERVER_ADDRESS: [data] },
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
+import { P11_KIT_CLIENT_MODULE } from "@/server/config/system-libraries";
 import { renderNginxConfig, renderOpensslConf } from "./render-config";
 import type { ServiceEngineSpec } from "./types";
 
@@ -62,7 +63,7 @@ describe("renderNginxConfig", () => {
 
   it("loads the engine with p11-kit-client.so as its module", () => {
     const conf = renderOpensslConf();
-    expect(conf).toContain("MODULE_PATH = /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so");
+    expect(conf).toContain(`MODULE_PATH = ${P11_KIT_CLIENT_MODULE}`);
     expect(conf).toContain("init = 1");
   });
 

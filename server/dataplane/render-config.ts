@@ -1,9 +1,11 @@
+import { P11_KIT_CLIENT_MODULE, PKCS11_ENGINE } from "@/server/config/system-libraries";
 import { certificateFile, hsmSocketPath, seLayout, tlsErrorLog } from "./layout";
 import type { ConsoleFrontOptions, ServiceEngineSpec, VirtualServiceSpec } from "./types";
 import { validateSpec } from "./validate";
 
-export const PKCS11_ENGINE_PATH = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so";
-export const P11_KIT_CLIENT_PATH = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+/** Found for this machine's architecture (server/config/system-libraries.ts). */
+export const PKCS11_ENGINE_PATH = PKCS11_ENGINE;
+export const P11_KIT_CLIENT_PATH = P11_KIT_CLIENT_MODULE;
 
 /** The key reference nginx hands to the engine: the URI plus where to read the PIN. */
 export function engineKeyUri(spec: ServiceEngineSpec, keyUri: string): string {

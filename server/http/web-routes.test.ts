@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { metricsRoute } from "@/server/observability/metrics-route";
 import { handleRestRequest } from "@/server/rest/handler";
 import { healthz, readyz } from "./health";
+import { handleBackupDownload } from "./backup-download";
 import { handlePackageUpload } from "./package-upload";
 import { consoleWebRoute, NEXT_API_PREFIXES } from "./web-routes";
 
@@ -13,6 +14,7 @@ describe("which requests the console's listener serves ahead of Next", () => {
     expect(consoleWebRoute("DELETE", "/api/sslkeyandcertificate/abc")).toBe(handleRestRequest);
     expect(consoleWebRoute("POST", "/api/fileservice/hsmpackages")).toBe(handlePackageUpload);
     expect(consoleWebRoute("GET", "/api/fileservice/hsmpackages")).toBeUndefined();
+    expect(consoleWebRoute("POST", "/api/fileservice/backup")).toBe(handleBackupDownload);
     expect(consoleWebRoute("POST", "/api/trpc/users.create")).toBeUndefined();
     expect(consoleWebRoute("GET", "/api/openapi.json")).toBeUndefined();
     expect(consoleWebRoute("GET", "/api/hsm-groups/g/clients/c/pem")).toBeUndefined();

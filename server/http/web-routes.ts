@@ -1,5 +1,6 @@
 import { metricsRoute } from "@/server/observability/metrics-route";
 import { handleRestRequest } from "@/server/rest/handler";
+import { BACKUP_PATH, handleBackupDownload } from "./backup-download";
 import { UPLOAD_PATH } from "./body-limit";
 import { healthRoutes } from "./health";
 import { handlePackageUpload } from "./package-upload";
@@ -14,6 +15,7 @@ export const NEXT_API_PREFIXES = ["/api/trpc/", "/api/openapi.json", "/api/hsm-g
 /** Paths served by one handler each, for the methods it lists (POST when it lists none). */
 const EXACT: Record<string, WebHandler> = {
   [UPLOAD_PATH]: handlePackageUpload,
+  [BACKUP_PATH]: handleBackupDownload,
   ...healthRoutes,
   "/metrics": metricsRoute,
 };

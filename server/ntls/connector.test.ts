@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { P11_KIT_CLIENT_MODULE } from "@/server/config/system-libraries";
 import { ManualClock } from "@/server/testing/manual-clock";
 import { type NtlsConnector, startNtlsConnector } from "./connector";
 import { createClientCertificate, createSelfSigned, type SelfSignedResult } from "./self-signed";
@@ -121,7 +122,7 @@ describe("NTLS connector", () => {
     const tool = new Promise<{ failed: boolean; killed: boolean }>((resolve) =>
       execFile(
         "pkcs11-tool",
-        ["--module", "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so", "-L"],
+        ["--module", P11_KIT_CLIENT_MODULE, "-L"],
         { env: { ...process.env, P11_KIT_SERVER_ADDRESS: `unix:path=${c.socketPath}` }, timeout: 60_000 },
         (error) => resolve({ failed: error !== null, killed: error?.killed ?? false }),
       ),

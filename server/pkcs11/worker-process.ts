@@ -3,22 +3,25 @@ import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import { AppError } from "../../lib/errors";
 import { env as settings } from "../config/env";
+import { P11_KIT_CLIENT_MODULE } from "../config/system-libraries";
 import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
 import { type WorkerCommand, workerCommand } from "./worker-command";
 
-export const P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+export const P11_KIT_CLIENT = P11_KIT_CLIENT_MODULE;
 
 /** The few variables a worker takes from the console: a fixed PATH and the layer's own debug switches. */
 const INHERITED = ["HSM_PKCS11_TEST_HOOKS", "HSM_PKCS11_DEBUG", "NODE_ENV"] as const;
 
 function inherited(): NodeJS.ProcessEnv {
-  const env: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin" };
+  const values = settings();
+  const vars: Record<string, string> = { PATH: "/usr/local/bin:/usr/bin:/bin" };
   for (const name of INHERITED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
+    // Validated in server/config/env.ts; an unset switch is not passed at all.
+    const value = values[name];
+    if (value) vars[name] = value;
   }
-  return env as unknown as NodeJS.ProcessEnv;
+  return vars as unknown as NodeJS.ProcessEnv;
 }
 
 /** Forks the worker for a connection spec (throws when the spec names no library). */

@@ -4,6 +4,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PKCS11_ENGINE } from "../config/system-libraries";
 import type { Pkcs11Client } from "./client";
 import { clientFor, type SoftHsmFixture, softHsmFixture, USER_PIN } from "./testing/fixtures";
 import type { KeySpec } from "./types";
@@ -31,7 +32,7 @@ beforeAll(async () => {
       "pkcs11 = pkcs11_section",
       "[pkcs11_section]",
       "engine_id = pkcs11",
-      "dynamic_path = /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so",
+      `dynamic_path = ${PKCS11_ENGINE}`,
       "MODULE_PATH = /usr/lib/softhsm/libsofthsm2.so",
       "",
     ].join("\n"),

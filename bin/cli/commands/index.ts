@@ -1,5 +1,6 @@
 import { commands, registerCommand } from "../registry";
 import { actionCommand, actionVerbs } from "./action";
+import { backup } from "./backup";
 import { configure } from "./configure";
 import { create } from "./create";
 import { remove } from "./delete";
@@ -9,6 +10,8 @@ import { hsm } from "./hsm";
 import { importCommand } from "./import";
 import { login } from "./login";
 import { renew } from "./renew";
+import { restore } from "./restore";
+import { service } from "./service";
 import { show } from "./show";
 import { upload } from "./upload";
 
@@ -30,6 +33,9 @@ export function registerAllCommands(): void {
     help,
     hsm,
     upload,
+    backup,
+    restore,
+    service,
   ])
     registerCommand(command);
   const taken = new Set(commands().map((c) => c.verb));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/schemas/auth";
+import { P11_KIT_CLIENT_MODULE } from "@/server/config/system-libraries";
 import type { DbHandle } from "@/server/db/client";
 import { hsmClients, hsmGroups, hsmServers, serviceEngineGroups } from "@/server/db/schema";
 import { callerFor } from "@/server/testing/callers";
@@ -195,7 +196,7 @@ const CASES: Case[] = [
         id: builtIn,
         name: "Local-SoftHSM",
         type: "pkcs11-module",
-        moduleLibrary: "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so",
+        moduleLibrary: P11_KIT_CLIENT_MODULE,
         servers: [{ partition: "t", partitionPassword: "1" }],
       }),
     "moduleLibrary",

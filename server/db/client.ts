@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { lockPgliteFolder } from "@/server/cluster/pglite-lock";
 import { maintainPglite, scheduleMaintenance } from "./pglite-maintenance";
 import * as schema from "./schema";
 
@@ -53,7 +54,12 @@ async function openPglite(dir: string): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   if (dir !== "memory://") fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dir === "memory://" ? undefined : dir);
+  // One process per folder (cluster: server/cluster/pglite-lock.ts); released on close or failure.
+  const lock = dir === "memory://" ? null : lockPgliteFolder(dir);
+  const client = await PGlite.create(dir === "memory://" ? undefined : dir).catch((e) => {
+    lock?.release();
+    throw e;
+  });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   // On-disk databases only: in-memory ones are tests and benchmarks, which call maintain() when
@@ -67,6 +73,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
     close: async () => {
       maintenance?.stop();
       await client.close();
+      lock?.release();
     },
   };
 }

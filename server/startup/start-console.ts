@@ -1,8 +1,9 @@
 import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
+import type { DbHandle } from "@/server/db/client";
 import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
-import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
+import { type JoinedNode, joinCluster, MasterKeyMismatch } from "@/server/services/cluster/join-cluster";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
 import { removeStaleSpools } from "@/server/services/hsm-packages/spool-file";
@@ -18,6 +19,7 @@ export async function startConsole(): Promise<void> {
   console.log(
     `[hsm-console] database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
   );
+  const cluster = await joinClusterOrExit(handle);
   await ensureDefaultTenant(handle.db);
   const stale = await removeStaleSpools();
   if (stale) console.log(`[hsm-console] removed ${stale} unfinished upload file(s) from an earlier run`);
@@ -32,8 +34,6 @@ export async function startConsole(): Promise<void> {
       `[hsm-console] the default SoftHSM token could not be prepared: ${(error as Error).message}`,
     );
   }
-  // Creations interrupted by a crash (rows left "creating", partial HSM objects) are resolved here.
-  startCreationReconciler(handle.db);
   const echo = await startBuiltInEcho();
   if (echo) console.log(`[hsm-console] echo pool server for virtual services: ${echo.host}:${echo.port}`);
   try {
@@ -41,6 +41,9 @@ export async function startConsole(): Promise<void> {
   } catch (error) {
     console.error(`[hsm-console] service engines could not be started: ${(error as Error).message}`);
   }
+  // Other nodes' changes and requests from now on; singleton work (on one node of the cluster at a
+  // time) includes resolving creations interrupted by a crash (rows left "creating").
+  await cluster.listen();
   // The listener made or loaded it already (scripts/serve.ts); this reads the same files.
   const tls = await ensureConsoleTls();
   const fingerprint = `SHA-256 ${tls.fingerprint}`;
@@ -54,5 +57,18 @@ export async function startConsole(): Promise<void> {
     console.log("[hsm-console] The browser will show the console's own certificate; accept it only if");
     console.log(`[hsm-console] its fingerprint is  ${fingerprint}`);
     console.log("[hsm-console] ------------------------------------------------------------");
+  }
+}
+
+/** A node whose master key cannot read the cluster's data must not start (see canary.ts). */
+async function joinClusterOrExit(handle: DbHandle): Promise<JoinedNode> {
+  try {
+    const cluster = await joinCluster(handle);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cluster.stop());
+    return cluster;
+  } catch (error) {
+    if (!(error instanceof MasterKeyMismatch)) throw error;
+    console.error(`[hsm-console] ${error.message}`);
+    process.exit(78);
   }
 }

@@ -4,6 +4,7 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { certificatesRouter } from "./routers/certificates";
+import { clusterRouter } from "./routers/cluster";
 import { consoleTlsRouter } from "./routers/console-tls";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
 import { hsmGroupsRouter } from "./routers/hsm-groups";
@@ -29,6 +30,7 @@ export const appRouter = router({
   virtualServices: virtualServicesRouter,
   certificates: certificatesRouter,
   consoleTls: consoleTlsRouter,
+  cluster: clusterRouter,
 });
 
 registerProcedureInputs(appRouter);

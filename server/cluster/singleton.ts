@@ -1,0 +1,107 @@
+import type { Client } from "pg";
+
+/** A job that runs while this node holds its lock: start returns its stop. */
+export interface SingletonJob {
+  name: string;
+  start(): () => void;
+}
+
+/** Advisory locks of singleton jobs: (this class id, hashtext(job name)). */
+const LOCK_CLASS = 7_341_793;
+const TRY_EVERY_MS = 5_000;
+
+/**
+ * Runs each job on one node of the cluster at a time. The node holds a session-level PostgreSQL
+ * advisory lock per job on a connection of its own; when the node dies its connection closes, the
+ * lock is released, and the next node to try takes the job over. Without PostgreSQL (PGlite, one
+ * node) the jobs simply run.
+ */
+export class SingletonRunner {
+  readonly #running = new Map<string, () => void>();
+  #client: Client | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+  #trying: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly url: string | null,
+    readonly jobs: SingletonJob[],
+    readonly tryEveryMs = TRY_EVERY_MS,
+  ) {}
+
+  start(): Promise<void> {
+    if (!this.url) {
+      for (const job of this.jobs) this.#run(job);
+      return Promise.resolve();
+    }
+    this.#timer = setInterval(() => void this.tryNow(), this.tryEveryMs);
+    this.#timer.unref();
+    return this.tryNow();
+  }
+
+  /** The jobs this node runs now. */
+  held(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  /** Takes every free lock now (also called by the timer). */
+  tryNow(): Promise<void> {
+    this.#trying = this.#trying
+      .then(() => this.#tryLocks())
+      .catch((error: Error) => {
+        console.error(`[cluster] singleton locks: ${error.message}`);
+        this.#lost();
+      });
+    return this.#trying;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#trying;
+    for (const stop of this.#running.values()) stop();
+    this.#running.clear();
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  async #tryLocks(): Promise<void> {
+    if (this.#stopped) return;
+    const client = this.#client ?? (await this.#connect());
+    for (const job of this.jobs) {
+      if (this.#running.has(job.name)) continue;
+      const { rows } = await client.query<{ got: boolean }>(
+        "select pg_try_advisory_lock($1, hashtext($2)) as got",
+        [LOCK_CLASS, job.name],
+      );
+      if (rows[0]?.got) this.#run(job);
+    }
+  }
+
+  async #connect(): Promise<Client> {
+    const { Client } = await import("pg");
+    const client = new Client({ connectionString: this.url! });
+    client.on("error", () => this.#lost());
+    await client.connect();
+    this.#client = client;
+    return client;
+  }
+
+  #run(job: SingletonJob): void {
+    console.log(`[cluster] this node runs "${job.name}"`);
+    this.#running.set(job.name, job.start());
+  }
+
+  /** The connection (and with it every lock) is gone: stop the jobs; another node may take them. */
+  #lost(): void {
+    for (const [name, stop] of this.#running) {
+      console.error(`[cluster] lost the lock of "${name}": stopped here`);
+      stop();
+    }
+    this.#running.clear();
+    const client = this.#client;
+    this.#client = null;
+    void client?.end().catch(() => undefined);
+  }
+}

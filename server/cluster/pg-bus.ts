@@ -41,6 +41,9 @@ export class PgBus implements ClusterBus {
   /** Changes made before this start are in the configuration the node just loaded. */
   async start(fromId?: number): Promise<void> {
     this.#lastId = fromId ?? (await lastChangeId(this.db));
+    // Those already visible at the start position are in the configuration too: not again.
+    for (const change of await changesSince(this.db, this.#lastId, LATE_COMMIT_SECONDS))
+      if (change.id <= this.#lastId) this.#applied.set(change.id, Date.now());
     await this.#connect();
     this.#poll = setInterval(() => {
       void this.catchUp();

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SingletonRunner } from "./singleton";
+import { openPgTestDatabase } from "./testing/pg-database";
+
+const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+describe.skipIf(!hasPostgres)("singleton work under an advisory lock", () => {
+  let db: Awaited<ReturnType<typeof openPgTestDatabase>>;
+  beforeAll(async () => {
+    db = await openPgTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("runs a job on one node at a time and hands it over when that node's connection dies", async () => {
+    const runs: string[] = [];
+    const job = (node: string) => ({
+      name: `expiry-${db.url}`,
+      start: () => {
+        runs.push(`${node} started`);
+        return () => runs.push(`${node} stopped`);
+      },
+    });
+    // An hour between tries: only tryNow() below takes locks, so the test decides when.
+    const a = new SingletonRunner(db.url, [job("a")], 3_600_000);
+    const b = new SingletonRunner(db.url, [job("b")], 3_600_000);
+    await a.start();
+    await b.start();
+    expect(a.held()).toHaveLength(1);
+    expect(b.held()).toHaveLength(0);
+    await b.tryNow();
+    expect(runs).toEqual(["a started"]);
+
+    // Node a dies: PostgreSQL ends its session and with it the lock.
+    const { Client } = await import("pg");
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'select pg_try_advisory_lock%' and pid <> pg_backend_pid() and pid = (select pid from pg_locks where locktype = 'advisory' and granted limit 1)",
+    );
+    await admin.end();
+    await b.tryNow();
+    expect(b.held()).toHaveLength(1);
+    expect(runs).toContain("b started");
+    // Node a noticed the loss too (its next try) and does not run the job beside b.
+    await a.tryNow();
+    expect(runs).toContain("a stopped");
+    expect(a.held()).toHaveLength(0);
+    await a.stop();
+    await b.stop();
+  });
+});
+
+describe("singleton work on PGlite", () => {
+  it("without PostgreSQL (PGlite, one node) the jobs simply run", async () => {
+    const runs: string[] = [];
+    const only = new SingletonRunner(null, [
+      {
+        name: "x",
+        start: () => {
+          runs.push("x");
+          return () => undefined;
+        },
+      },
+    ]);
+    await only.start();
+    expect(runs).toEqual(["x"]);
+    await only.stop();
+  });
+});

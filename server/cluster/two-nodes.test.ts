@@ -1,0 +1,243 @@
+import { X509Certificate } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpensslDir } from "@/server/certs/testing/openssl";
+import { type EchoServer, startEchoServer } from "@/server/dataplane";
+import { SOFTHSM_LIBRARY } from "@/server/pkcs11";
+import { type SoftHsmFixture, softHsmFixture, USER_PIN } from "@/server/pkcs11/testing/fixtures";
+import { servedFingerprint } from "@/server/services/service-engines/testing/fixtures";
+import { type TwoNodes, getVip, startTwoNodes, until } from "./testing/cluster-fixture";
+import { openPgTestDatabase } from "./testing/pg-database";
+
+const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
+const PORT = 3204;
+const VIP = "127.0.180.10";
+const SSL_VIP = "127.0.180.11";
+const AWAY_VIP = "127.0.180.12";
+
+/**
+ * Two console processes (node-a, node-b: own data folders and addresses) on one PostgreSQL.
+ * node-b started first and hosts se-1; node-a hosts none until it is given se-2. Every change is
+ * made through node-a, every VIP is served by node-b's SE unless said otherwise.
+ */
+describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
+  let db: Awaited<ReturnType<typeof openPgTestDatabase>>;
+  let nodes: TwoNodes;
+  let echo: EchoServer;
+  let hsm: SoftHsmFixture;
+  const ossl = new OpensslDir();
+  const token = () => ({ token: nodes.token });
+  let seOnB: { id: string; name: string };
+  let sharedGroup = "";
+
+  beforeAll(async () => {
+    db = await openPgTestDatabase();
+    echo = await startEchoServer({ host: "127.0.180.9", port: 0, name: "cluster-pool" });
+    hsm = await softHsmFixture(["shared"]);
+    const allow = JSON.stringify({
+      libraries: [{ path: SOFTHSM_LIBRARY, env: { SOFTHSM2_CONF: [hsm.dir] } }],
+    });
+    nodes = await startTwoNodes(db.url, allow, PORT);
+  }, 900_000);
+
+  afterAll(async () => {
+    nodes?.a.remove();
+    nodes?.b.remove();
+    await echo?.close();
+    await hsm?.cleanup();
+    ossl.cleanup();
+    await db?.drop();
+  });
+
+  it("lists both nodes, up, with the SEs each hosts and its HSM client identity", async () => {
+    const cluster = await until(async () => {
+      const r = await nodes.a.api("GET", "/api/cluster", token());
+      return r.json?.count === 2 && r.json.results.every((n: { state: string }) => n.state === "up") && r;
+    }, "both nodes up");
+    const byName = Object.fromEntries(cluster.json.results.map((n: { name: string }) => [n.name, n]));
+    expect(byName["node-a"]).toMatchObject({
+      self: true,
+      hsmClientName: "node-a",
+      hsmClientIp: "127.0.180.1",
+      serviceEngines: [],
+    });
+    expect(byName["node-b"]).toMatchObject({
+      self: false,
+      hsmClientName: "node-b",
+      address: `https://127.0.180.2:${PORT}`,
+    });
+    expect(byName["node-b"].serviceEngines.map((se: { name: string }) => se.name)).toEqual(["se-1"]);
+    seOnB = byName["node-b"].serviceEngines[0];
+  });
+
+  it("a virtual service created through node-a is served by node-b's SE", async () => {
+    const created = await nodes.a.api("POST", "/api/virtualservice", token(), {
+      name: "through-a",
+      vip: VIP,
+      ports: [{ port: 8080, ssl: false }],
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: nodes.seGroupId,
+    });
+    expect(created.status).toBe(201);
+    const served = await until(() => getVip(VIP, 8080, "/hello"), "the VIP answers");
+    expect(served.status).toBe(200);
+  });
+
+  it("an SE on node-b restarted from node-a: node-b does it and answers with its result", async () => {
+    const hsmGroup = await nodes.a.api("POST", "/api/hardwaresecuritymodulegroup", token(), {
+      name: "Shared-SoftHSM",
+      type: "pkcs11-module",
+      moduleLibrary: SOFTHSM_LIBRARY,
+      moduleEnv: `SOFTHSM2_CONF=${hsm.confPath}`,
+      servers: [{ partition: "shared", partitionPassword: USER_PIN }],
+    });
+    expect(hsmGroup.status).toBe(201);
+    const updated = await nodes.a.api("PUT", `/api/serviceenginegroup/${nodes.seGroupId}`, token(), {
+      hsmGroupId: hsmGroup.json.id,
+    });
+    expect(updated.status).toBe(200);
+    const pending = await nodes.a.api("GET", "/api/serviceengine", token());
+    expect(pending.json.results[0]).toMatchObject({ name: "se-1", state: "restart-required" });
+    const restarted = await nodes.a.api("POST", `/api/serviceengine/${seOnB.id}/reboot`, token(), {});
+    expect(restarted.status).toBe(200);
+    // The pending HSM change is applied: only a real restart on node-b clears it.
+    expect(restarted.json).toMatchObject({ name: "se-1", state: "running", stateReason: null });
+    sharedGroup = hsmGroup.json.id;
+  }, 180_000);
+
+  it("a certificate renewed on node-a is served by node-b's SE", async () => {
+    const hsmGroupId = sharedGroup;
+    const created = await nodes.a.api("POST", "/api/sslkeyandcertificate", token(), {
+      name: "cluster-cert",
+      type: "self-signed",
+      hsmGroupId,
+      key: "EC-P-256",
+      commonName: "cluster.example",
+      dnsNames: ["cluster.example"],
+      validityDays: 30,
+    });
+    expect(created.status).toBe(201);
+    const cert = await until(async () => {
+      const r = await nodes.a.api("GET", `/api/sslkeyandcertificate/${created.json.id}`, token());
+      return r.json?.status === "active" && r.json;
+    }, "the certificate is active");
+    const vs = await nodes.a.api("POST", "/api/virtualservice", token(), {
+      name: "tls-through-a",
+      vip: SSL_VIP,
+      ports: [{ port: 8443, ssl: true }],
+      certificateId: cert.id,
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: nodes.seGroupId,
+    });
+    expect(vs.status).toBe(201);
+    const first = new X509Certificate(cert.certificatePem).fingerprint256;
+    await until(
+      async () => (await servedFingerprint(SSL_VIP, 8443, "cluster.example")) === first,
+      "B serves it",
+    );
+
+    const renew = await nodes.a.api("POST", `/api/sslkeyandcertificate/${cert.id}/renew`, token(), {
+      newKey: false,
+    });
+    expect(renew.status).toBe(200);
+    ossl.write("renew.csr", renew.json.csrPem);
+    ossl.ecKey("ca.key");
+    ossl.selfSigned("ca.key", "ca.pem", "/CN=Cluster CA", [
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=keyCertSign,cRLSign",
+    ]);
+    const renewed = ossl.signCsr(
+      "renew.csr",
+      "renewed.pem",
+      "ca.pem",
+      "ca.key",
+      "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:cluster.example\n",
+      "60",
+    );
+    const upload = await nodes.a.api(
+      "POST",
+      "/api/trpc/certificates.uploadSigned",
+      { cookie: nodes.cookie },
+      {
+        id: cert.id,
+        certificatePem: renewed,
+        chainPem: ossl.read("ca.pem"),
+      },
+    );
+    expect(upload.status).toBe(200);
+    const next = new X509Certificate(renewed).fingerprint256;
+    await until(
+      async () => (await servedFingerprint(SSL_VIP, 8443, "cluster.example")) === next,
+      "node-b's SE serves the renewed certificate",
+    );
+  }, 240_000);
+
+  it("node-a killed: node-b keeps answering and serving; an SE on node-a gives a clear error", async () => {
+    // node-a gets an SE of its own: the group grows through node-a.
+    const grown = await nodes.a.api("PUT", `/api/serviceenginegroup/${nodes.seGroupId}`, token(), {
+      seCount: 2,
+    });
+    expect(grown.status).toBe(200);
+    const ses = await nodes.a.api("GET", "/api/serviceengine", token());
+    const seOnA = ses.json.results.find((se: { nodeName: string }) => se.nodeName === "node-a");
+    expect(seOnA).toMatchObject({ name: "se-2" });
+    await until(async () => {
+      const r = await nodes.a.api("GET", "/api/serviceengine", token());
+      return r.json.results.every((se: { state: string }) => se.state === "running");
+    }, "both SEs run");
+
+    let failed = 0;
+    let answered = 0;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const r = await nodes.b.api("GET", "/api/virtualservice", token()).catch(() => null);
+        if (r?.status === 200) answered++;
+        else failed++;
+      }
+    })();
+    nodes.a.kill();
+    const down = await until(async () => {
+      const r = await nodes.b.api("GET", "/api/cluster", token());
+      const a = r.json.results.find((n: { name: string }) => n.name === "node-a");
+      return a.state === "down" && a;
+    }, "node-b sees node-a down");
+    expect(down.secondsSinceHeartbeat).toBeGreaterThan(0);
+    polling = false;
+    await poll;
+    expect({ failed, answered: answered > 0 }).toEqual({ failed: 0, answered: true });
+    expect((await getVip(VIP, 8080, "/still"))?.status).toBe(200);
+
+    const refused = await nodes.b.api("POST", `/api/serviceengine/${seOnA.id}/reboot`, token(), {});
+    expect(refused.status).toBe(503);
+    expect(refused.json.error ?? refused.json).toMatchObject({ code: "CLUSTER_NODE_DOWN" });
+    expect(refused.text).toMatch(/console node \\?"node-a\\?" hosts it and is down .*Nothing was done/);
+
+    // Changed while node-a is away.
+    const away = await nodes.b.api("POST", "/api/virtualservice", token(), {
+      name: "while-a-away",
+      vip: AWAY_VIP,
+      ports: [{ port: 8080, ssl: false }],
+      pool: [{ host: echo.host, port: echo.port }],
+      seGroupId: nodes.seGroupId,
+    });
+    expect(away.status).toBe(201);
+    expect((await until(() => getVip(AWAY_VIP, 8080), "B serves the new VS")).status).toBe(200);
+  }, 240_000);
+
+  it("node-a back: it catches up and its own SE serves what changed meanwhile", async () => {
+    await nodes.a.restart();
+    await until(async () => {
+      const r = await nodes.b.api("GET", "/api/cluster", token());
+      return r.json.results.find((n: { name: string }) => n.name === "node-a").state === "up";
+    }, "node-a up again");
+    // Only node-a's SE is left once node-b stops cleanly (its SEs stop with it).
+    await nodes.b.stop();
+    expect(
+      (await until(() => getVip(AWAY_VIP, 8080), "node-a's SE serves the VS made while it was away")).status,
+    ).toBe(200);
+    const r = await nodes.a.api("GET", "/api/cluster", token());
+    expect(r.json.results.find((n: { name: string }) => n.name === "node-b").state).toBe("stopped");
+  }, 600_000);
+});

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import crypto, { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -56,7 +56,10 @@ async function sessionCookie(node: ConsoleNode): Promise<string> {
       headers: { "content-type": "application/json", origin: node.base },
       body: JSON.stringify({ username: "admin", password: PASSWORD }),
     },
-    { caFile: path.join(node.data, "tls", "console.crt") },
+    {
+      fingerprint: new X509Certificate(fs.readFileSync(path.join(node.data, "tls", "console.crt")))
+        .fingerprint256,
+    },
   );
   const cookie = [answer.headers["set-cookie"] ?? []].flat()[0]?.split(";")[0];
   if (!cookie) throw new Error(`login failed: ${answer.status}`);

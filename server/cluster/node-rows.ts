@@ -23,10 +23,7 @@ export async function registerNode(db: DbOrTx, node: NodeIdentity): Promise<void
 }
 
 export async function beat(db: DbOrTx, name: string): Promise<void> {
-  await db
-    .update(clusterNodes)
-    .set({ heartbeatAt: sql`now()`, stoppedAt: null })
-    .where(eq(clusterNodes.name, name));
+  await db.update(clusterNodes).set({ heartbeatAt: sql`now()` }).where(eq(clusterNodes.name, name));
 }
 
 export async function markStopped(db: DbOrTx, name: string): Promise<void> {

@@ -9,6 +9,8 @@ import { type TwoNodes, getVip, startTwoNodes, until } from "./testing/cluster-f
 import { openPgTestDatabase } from "./testing/pg-database";
 
 const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
+// biome-ignore lint/suspicious/noExplicitAny: REST error envelopes are checked field by field
+const message = (r: { json: any }) => String((r.json?.error ?? r.json)?.message);
 const PORT = 3204;
 const VIP = "127.0.180.10";
 const SSL_VIP = "127.0.180.11";
@@ -80,6 +82,30 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
     expect(created.status).toBe(201);
     const served = await until(() => getVip(VIP, 8080, "/hello"), "the VIP answers");
     expect(served.status).toBe(200);
+  });
+
+  it("Local-SoftHSM is one per node, usable only by that node and its SEs", async () => {
+    const groups = await nodes.a.api("GET", "/api/hardwaresecuritymodulegroup", token());
+    const names = groups.json.results.map((g: { name: string }) => g.name);
+    expect(names).toEqual(expect.arrayContaining(["Local-SoftHSM (node-a)", "Local-SoftHSM (node-b)"]));
+    expect(names).not.toContain("Local-SoftHSM");
+    const ofA = groups.json.results.find((g: { name: string }) => g.name === "Local-SoftHSM (node-a)");
+    // Default-Group's se-1 runs on node-b: node-a's token is out of its reach.
+    const refused = await nodes.a.api("PUT", `/api/serviceenginegroup/${nodes.seGroupId}`, token(), {
+      hsmGroupId: ofA.id,
+    });
+    expect(refused.status).toBe(400);
+    expect(message(refused)).toContain(
+      'only service engines on node-a reach; SE group "Default-Group" has se-1 on node-b',
+    );
+    // Node-b cannot use node-a's token either.
+    const slots = await nodes.b.api(
+      "POST",
+      `/api/hardwaresecuritymodulegroup/${ofA.id}/listslots`,
+      token(),
+      {},
+    );
+    expect(slots.text).toContain("is the SoftHSM token of console node node-a; this is node node-b");
   });
 
   it("an SE on node-b restarted from node-a: node-b does it and answers with its result", async () => {
@@ -212,7 +238,7 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
     const refused = await nodes.b.api("POST", `/api/serviceengine/${seOnA.id}/reboot`, token(), {});
     expect(refused.status).toBe(503);
     expect(refused.json.error ?? refused.json).toMatchObject({ code: "CLUSTER_NODE_DOWN" });
-    expect(refused.text).toMatch(/console node \\?"node-a\\?" hosts it and is down .*Nothing was done/);
+    expect(message(refused)).toMatch(/console node "node-a" hosts it and is down .*Nothing was done/);
 
     // Changed while node-a is away.
     const away = await nodes.b.api("POST", "/api/virtualservice", token(), {

@@ -5,7 +5,7 @@ import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { type JoinedNode, joinCluster, MasterKeyMismatch } from "@/server/services/cluster/join-cluster";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
-import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
+import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
 import { removeStaleSpools } from "@/server/services/hsm-packages/spool-file";
 import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
 
@@ -26,7 +26,7 @@ export async function startConsole(): Promise<void> {
   try {
     const local = await ensureLocalHsm(handle.db);
     console.log(
-      `[hsm-console] default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${LOCAL_HSM_GROUP}"${local.created ? ", created now" : ""}`,
+      `[hsm-console] default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${local.group}"${local.created ? ", created now" : ""}`,
     );
   } catch (error) {
     // The console still serves (network HSMs need none of this); the reason is in the log.

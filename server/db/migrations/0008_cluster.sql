@@ -37,4 +37,8 @@ CREATE TABLE "cluster_requests" (
 	"answer" jsonb
 );
 --> statement-breakpoint
-CREATE INDEX "cluster_requests_target" ON "cluster_requests" USING btree ("target_node","answered_at");
+ALTER TABLE "local_hsm_tokens" DROP CONSTRAINT "local_hsm_tokens_label_unique";--> statement-breakpoint
+ALTER TABLE "hsm_groups" ADD COLUMN "node_name" text;--> statement-breakpoint
+ALTER TABLE "local_hsm_tokens" ADD COLUMN "node_name" text;--> statement-breakpoint
+CREATE INDEX "cluster_requests_target" ON "cluster_requests" USING btree ("target_node","answered_at");--> statement-breakpoint
+ALTER TABLE "local_hsm_tokens" ADD CONSTRAINT "local_hsm_tokens_label_node" UNIQUE NULLS NOT DISTINCT("label","node_name");

@@ -57,10 +57,11 @@ export async function joinCluster(handle: DbHandle): Promise<JoinedNode> {
       await singletons.start();
     },
     async stop() {
+      // First: the process may be gone soon after (the SE supervisor re-raises the signal).
+      await heartbeat.stop();
       setBus(null);
       await bus?.stop();
       await singletons.stop();
-      await heartbeat.stop();
     },
   };
 }

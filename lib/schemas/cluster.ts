@@ -3,6 +3,7 @@ import { z } from "zod";
 export const NODE_STATE_LABELS = { up: "up", down: "down", stopped: "stopped" } as const;
 
 export const ZClusterNode = z.object({
+  id: z.string(),
   name: z.string(),
   address: z.string(),
   version: z.string(),

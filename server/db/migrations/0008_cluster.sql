@@ -15,13 +15,15 @@ CREATE TABLE "cluster_changes" (
 --> statement-breakpoint
 CREATE TABLE "cluster_nodes" (
 	"name" text PRIMARY KEY NOT NULL,
+	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
 	"address" text NOT NULL,
 	"version" text NOT NULL,
 	"pid" integer NOT NULL,
 	"hsm_client" jsonb NOT NULL,
 	"started_at" timestamp with time zone NOT NULL,
 	"heartbeat_at" timestamp with time zone NOT NULL,
-	"stopped_at" timestamp with time zone
+	"stopped_at" timestamp with time zone,
+	CONSTRAINT "cluster_nodes_id_unique" UNIQUE("id")
 );
 --> statement-breakpoint
 CREATE TABLE "cluster_requests" (

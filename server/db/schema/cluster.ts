@@ -14,6 +14,8 @@ import {
 export const clusterNodes = pgTable("cluster_nodes", {
   /** HSM_CONSOLE_NODE_NAME (host name by default): also the node's HSM client name. */
   name: text("name").primaryKey(),
+  /** For the REST API's /api/cluster/<uuid>; kept when the node registers again. */
+  id: uuid("id").notNull().defaultRandom().unique(),
   /** Where the node serves its console (https://host:port). */
   address: text("address").notNull(),
   version: text("version").notNull(),

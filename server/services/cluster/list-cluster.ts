@@ -16,6 +16,7 @@ export async function listCluster(db: Db, actor: Actor): Promise<ClusterNodeView
   const engines = await allEngines(db, actor.tenantName === DEFAULT_TENANT ? null : actor.tenantId);
   const self = thisNode().name;
   return rows.map((row) => ({
+    id: row.id,
     name: row.name,
     address: row.address,
     version: row.version,

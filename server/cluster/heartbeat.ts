@@ -6,9 +6,15 @@ import { beat, markStopped, registerNode } from "./node-rows";
 /**
  * Registers this node and keeps its heartbeat. A missed beat (database briefly away) is only
  * logged: the next one catches up, and other nodes call this one down only after several.
+ * Alone (PGlite) there is no one to tell: registered, no beats (no write every few seconds).
  */
-export async function startHeartbeat(db: Db, node: NodeIdentity): Promise<{ stop(): Promise<void> }> {
+export async function startHeartbeat(
+  db: Db,
+  node: NodeIdentity,
+  alone: boolean,
+): Promise<{ stop(): Promise<void> }> {
   await registerNode(db, node);
+  if (alone) return { stop: () => markStopped(db, node.name).catch(() => undefined) };
   let failing = false;
   const timer = setInterval(() => {
     beat(db, node.name).then(

@@ -32,8 +32,8 @@ export async function joinCluster(handle: DbHandle): Promise<JoinedNode> {
   const { db } = handle;
   const node = thisNode();
   await checkMasterKeyCanary(db, node.name, masterKeySource());
-  const heartbeat = await startHeartbeat(db, node);
   const url = handle.kind === "postgres" ? (env().DATABASE_URL ?? null) : null;
+  const heartbeat = await startHeartbeat(db, node, url === null);
   const fromId = url ? await lastChangeId(db) : 0;
   const singletons = new SingletonRunner(url, singletonJobs(db));
   let bus: PgBus | null = null;

@@ -20,7 +20,8 @@ export async function listCluster(db: Db, actor: Actor): Promise<ClusterNodeView
     name: row.name,
     address: row.address,
     version: row.version,
-    state: nodeState(row),
+    // The node answering this request is up, whatever its last heartbeat (PGlite writes none).
+    state: row.name === self ? "up" : nodeState(row),
     startedAt: row.startedAt.toISOString(),
     lastHeartbeatAt: row.heartbeatAt.toISOString(),
     secondsSinceHeartbeat: Math.round(row.secondsSinceBeat),

@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import crypto, { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpensslDir } from "@/server/certs/testing/openssl";
 import { type EchoServer, startEchoServer } from "@/server/dataplane";
@@ -6,6 +6,7 @@ import { SOFTHSM_LIBRARY } from "@/server/pkcs11";
 import { type SoftHsmFixture, softHsmFixture, USER_PIN } from "@/server/pkcs11/testing/fixtures";
 import { servedFingerprint } from "@/server/services/service-engines/testing/fixtures";
 import { type TwoNodes, getVip, startTwoNodes, until } from "./testing/cluster-fixture";
+import { startNode } from "./testing/console-node";
 import { openPgTestDatabase } from "./testing/pg-database";
 
 const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -70,6 +71,28 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
     expect(byName["node-b"].serviceEngines.map((se: { name: string }) => se.name)).toEqual(["se-1"]);
     seOnB = byName["node-b"].serviceEngines[0];
   });
+
+  it("a node whose master key cannot read the cluster's data refuses to start, naming the key to copy", async () => {
+    const wrongKey = crypto.randomBytes(32).toString("base64");
+    const start = startNode({
+      name: "node-c",
+      host: "127.0.180.3",
+      port: PORT,
+      databaseUrl: db.url,
+      masterKey: wrongKey,
+    });
+    const refusal = await start.then(
+      (node) => {
+        node.remove();
+        return "started";
+      },
+      (error: Error) => error.message,
+    );
+    expect(refusal).toContain("node node-c exited");
+    expect(refusal).toContain(
+      'This console node\'s master key (HSM_CONSOLE_MASTER_KEY) cannot decrypt the data in this database: copy the master key of node "node-b"',
+    );
+  }, 600_000);
 
   it("a virtual service created through node-a is served by node-b's SE", async () => {
     const created = await nodes.a.api("POST", "/api/virtualservice", token(), {

@@ -116,7 +116,12 @@ export async function startNode(options: NodeOptions): Promise<ConsoleNode> {
       fs.rmSync(data, { recursive: true, force: true });
     },
   };
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    node.remove();
+    throw error;
+  }
   return node;
 }
 

@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
 import crypto, { X509Certificate } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpensslDir } from "@/server/certs/testing/openssl";
 import { type EchoServer, startEchoServer } from "@/server/dataplane";
@@ -10,6 +14,7 @@ import { startNode } from "./testing/console-node";
 import { openPgTestDatabase } from "./testing/pg-database";
 
 const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
+const ROOT = path.resolve(import.meta.dirname, "../..");
 // biome-ignore lint/suspicious/noExplicitAny: REST error envelopes are checked field by field
 const message = (r: { json: any }) => String((r.json?.error ?? r.json)?.message);
 const PORT = 3204;
@@ -71,6 +76,22 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
     expect(byName["node-b"].serviceEngines.map((se: { name: string }) => se.name)).toEqual(["se-1"]);
     seOnB = byName["node-b"].serviceEngines[0];
   });
+
+  it("the CLI shows the cluster: `show cluster`", () => {
+    const fingerprint = new X509Certificate(fs.readFileSync(path.join(nodes.b.data, "tls", "console.crt")))
+      .fingerprint256;
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "hsm-cluster-cli-"));
+    const cli = spawnSync(
+      path.join(ROOT, "bin/hsm-console"),
+      ["--controller", nodes.b.base, "--token", nodes.token, "--fingerprint", fingerprint, "show", "cluster"],
+      { cwd: home, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: "" }, encoding: "utf8" },
+    );
+    fs.rmSync(home, { recursive: true, force: true });
+    expect(cli.status, cli.stderr).toBe(0);
+    const rowOf = (name: string) => cli.stdout.split("\n").find((line) => line.includes(`| ${name} `)) ?? "";
+    expect(rowOf("node-a")).toMatch(/\| up +\|/);
+    expect(rowOf("node-b")).toMatch(/\| up +\|.*\| se-1 +\|/);
+  }, 120_000);
 
   it("a node whose master key cannot read the cluster's data refuses to start, naming the key to copy", async () => {
     const wrongKey = crypto.randomBytes(32).toString("base64");

@@ -20,11 +20,17 @@ export interface TwoNodes {
 
 const PASSWORD = "cluster-admin-password";
 
-export async function startTwoNodes(databaseUrl: string, allowList: string, port: number): Promise<TwoNodes> {
+export async function startTwoNodes(
+  databaseUrl: string,
+  allowList: string,
+  port: number,
+  env: Record<string, string> = {},
+  [hostA, hostB] = ["127.0.180.1", "127.0.180.2"],
+): Promise<TwoNodes> {
   const masterKey = crypto.randomBytes(32).toString("base64");
-  const common = { databaseUrl, masterKey, port, env: { HSM_CONSOLE_PKCS11_LIBRARIES: allowList } };
-  const b = await startNode({ ...common, name: "node-b", host: "127.0.180.2" });
-  const a = await startNode({ ...common, name: "node-a", host: "127.0.180.1" });
+  const common = { databaseUrl, masterKey, port, env: { HSM_CONSOLE_PKCS11_LIBRARIES: allowList, ...env } };
+  const b = await startNode({ ...common, name: "node-b", host: hostB! });
+  const a = await startNode({ ...common, name: "node-a", host: hostA! });
   // The latest start issued the valid setup token (a new one per start until setup is done).
   const setupToken = fs.readFileSync(path.join(a.data, "setup-token"), "utf8").trim();
   const setup = await a.api(
@@ -57,8 +63,7 @@ async function sessionCookie(node: ConsoleNode): Promise<string> {
       body: JSON.stringify({ username: "admin", password: PASSWORD }),
     },
     {
-      fingerprint: new X509Certificate(fs.readFileSync(path.join(node.data, "tls", "console.crt")))
-        .fingerprint256,
+      fingerprint: new X509Certificate(fs.readFileSync(node.certFile)).fingerprint256,
     },
   );
   const cookie = [answer.headers["set-cookie"] ?? []].flat()[0]?.split(";")[0];

@@ -26,6 +26,8 @@ export interface ConsoleNode {
   name: string;
   base: string;
   data: string;
+  /** The certificate it serves (PEM file). */
+  certFile: string;
   log(): string;
   /** REST with an API token, tRPC with the session cookie (and this node's origin). */
   api(
@@ -47,7 +49,8 @@ export async function startNode(options: NodeOptions): Promise<ConsoleNode> {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), `hsm-cluster-${options.name}-`));
   fs.chmodSync(data, 0o711);
   const base = `https://${options.host}:${options.port}`;
-  const caFile = path.join(data, "tls", "console.crt");
+  // The node's own self-signed certificate, or the one it is given.
+  const caFile = options.env?.HSM_CONSOLE_TLS_CERT ?? path.join(data, "tls", "console.crt");
   let server: ChildProcess | null = null;
   let log = "";
   const launch = async () => {
@@ -77,6 +80,7 @@ export async function startNode(options: NodeOptions): Promise<ConsoleNode> {
     name: options.name,
     base,
     data,
+    certFile: caFile,
     log: () => log,
     async api(method, apiPath, auth, body) {
       const headers: Record<string, string> = auth.token

@@ -1,10 +1,15 @@
 import fs from "node:fs";
 
-/** Start time of a process (clock ticks since boot), to tell a live holder from a reused pid. */
+/**
+ * Start time of a live process (clock ticks since boot), to tell a live holder from a reused pid;
+ * null when there is none (a killed process not yet reaped, state Z, holds nothing either).
+ */
 function startTicks(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X") return null;
+    return fields[19] ?? null;
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
 import type { Client } from "pg";
+import { HEARTBEAT_MS, MISSED_BEATS_DOWN } from "./liveness";
 
 /** A job that runs while this node holds its lock: start returns its stop. */
 export interface SingletonJob {
@@ -9,12 +10,16 @@ export interface SingletonJob {
 /** Advisory locks of singleton jobs: (this class id, hashtext(job name)). */
 const LOCK_CLASS = 7_341_793;
 const TRY_EVERY_MS = 5_000;
+/** application_name of a node's lock connection, so that other nodes can find it. */
+const APPLICATION = "hsm-console-singleton:";
 
 /**
  * Runs each job on one node of the cluster at a time. The node holds a session-level PostgreSQL
  * advisory lock per job on a connection of its own; when the node dies its connection closes, the
- * lock is released, and the next node to try takes the job over. Without PostgreSQL (PGlite, one
- * node) the jobs simply run.
+ * lock is released, and the next node to try takes the job over. A host that vanished without
+ * closing its connection (power lost: the server would wait for TCP keepalive) is fenced: once it
+ * missed its heartbeats, the others end its lock connection. Without PostgreSQL (PGlite, one node)
+ * the jobs simply run.
  */
 export class SingletonRunner {
   readonly #running = new Map<string, () => void>();
@@ -25,6 +30,7 @@ export class SingletonRunner {
 
   constructor(
     readonly url: string | null,
+    readonly node: string,
     readonly jobs: SingletonJob[],
     readonly tryEveryMs = TRY_EVERY_MS,
   ) {}
@@ -69,6 +75,7 @@ export class SingletonRunner {
   async #tryLocks(): Promise<void> {
     if (this.#stopped) return;
     const client = this.#client ?? (await this.#connect());
+    if (this.jobs.some((job) => !this.#running.has(job.name))) await this.#fenceDownNodes(client);
     for (const job of this.jobs) {
       if (this.#running.has(job.name)) continue;
       const { rows } = await client.query<{ got: boolean }>(
@@ -79,9 +86,23 @@ export class SingletonRunner {
     }
   }
 
+  /** Ends the lock connections of nodes that are down by their heartbeat (not those that stopped). */
+  async #fenceDownNodes(client: Client): Promise<void> {
+    await client.query(
+      `select pg_terminate_backend(a.pid) from pg_stat_activity a
+         join cluster_nodes n on a.application_name = $1 || n.name
+        where a.datname = current_database() and n.name <> $2 and n.stopped_at is null
+          and n.heartbeat_at < now() - make_interval(secs => $3)`,
+      [APPLICATION, this.node, (HEARTBEAT_MS * MISSED_BEATS_DOWN) / 1000],
+    );
+  }
+
   async #connect(): Promise<Client> {
     const { Client } = await import("pg");
-    const client = new Client({ connectionString: this.url! });
+    const client = new Client({
+      connectionString: this.url!,
+      application_name: `${APPLICATION}${this.node}`,
+    });
     client.on("error", () => this.#lost());
     await client.connect();
     this.#client = client;

@@ -35,7 +35,7 @@ export async function joinCluster(handle: DbHandle): Promise<JoinedNode> {
   const url = handle.kind === "postgres" ? (env().DATABASE_URL ?? null) : null;
   const heartbeat = await startHeartbeat(db, node, url === null);
   const fromId = url ? await lastChangeId(db) : 0;
-  const singletons = new SingletonRunner(url, singletonJobs(db));
+  const singletons = new SingletonRunner(url, node.name, singletonJobs(db));
   let bus: PgBus | null = null;
   const handlers = {
     [SE_RESTART]: async (seId: string) => {

@@ -312,5 +312,10 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
       const r = await nodes.a.api("GET", "/api/cluster", token());
       return r.json.results.find((n: { name: string }) => n.name === "node-b").state !== "up";
     }, "node-a sees node-b gone");
+    // node-b, started first, ran the singleton work; it moves to node-a.
+    await until(
+      async () => nodes.a.log().includes('[cluster] this node runs "interrupted-creations"'),
+      "node-a takes over the singleton work",
+    );
   }, 600_000);
 });

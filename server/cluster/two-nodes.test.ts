@@ -150,7 +150,26 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
       {},
     );
     expect(slots.text).toContain("is the SoftHSM token of console node node-a; this is node node-b");
-  });
+    // A certificate made there through node-a: the VS form's choice says where it can be served.
+    const created = await nodes.a.api("POST", "/api/sslkeyandcertificate", token(), {
+      name: "on-node-a",
+      type: "self-signed",
+      hsmGroupId: ofA.id,
+      key: "EC-P-256",
+      commonName: "node-a.example",
+      validityDays: 30,
+    });
+    expect(created.status).toBe(201);
+    await until(async () => {
+      const r = await nodes.a.api("GET", `/api/sslkeyandcertificate/${created.json.id}`, token());
+      return r.json?.status === "active";
+    }, "the certificate is active");
+    const choices = await nodes.b.api("GET", "/api/trpc/virtualServices.choices", { cookie: nodes.cookie });
+    const choice = choices.json.result.data.certificates.find(
+      (c: { name: string }) => c.name === "on-node-a",
+    );
+    expect(choice).toMatchObject({ hsmGroupName: "Local-SoftHSM (node-a)", hsmGroupNode: "node-a" });
+  }, 120_000);
 
   it("an SE on node-b restarted from node-a: node-b does it and answers with its result", async () => {
     const hsmGroup = await nodes.a.api("POST", "/api/hardwaresecuritymodulegroup", token(), {

@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   SE_CHECK_FAILED: 422,
   SE_START_FAILED: 502,
   SE_RELOAD_FAILED: 502,
+  // Console nodes (server/cluster): the node that must do the work is down or did not answer.
+  CLUSTER_NODE_DOWN: 503,
 } as const;
 
 export type AppErrorCode = keyof typeof ERROR_STATUS;

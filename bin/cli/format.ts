@@ -32,6 +32,9 @@ function flatten(value: Record<string, unknown>, prefix = ""): [string, unknown]
 
 export function cell(value: unknown): string {
   if (value === null || value === undefined) return "-";
+  // A list of named objects (the SEs a cluster node hosts): their names.
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v?.name === "string"))
+    return value.map((v) => v.name).join(", ");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

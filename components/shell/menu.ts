@@ -55,6 +55,7 @@ export const MENU: MenuSection[] = [
         links: [
           { label: "Users", href: "/administration/users" },
           { label: "Audit log", href: "/administration/audit-log" },
+          { label: "Cluster", href: "/administration/cluster" },
           { label: "API tokens", href: "/administration/api-tokens" },
           { label: "API reference", href: "/administration/api-reference" },
           { label: "Backup", href: "/administration/backup" },

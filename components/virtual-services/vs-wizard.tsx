@@ -61,6 +61,8 @@ export function VsWizard({
   const update = useMutation(trpc.virtualServices.update.mutationOptions({ onSuccess, onError }));
   const errors = form.formState.errors;
   const seGroups = choices.data?.seGroups ?? [];
+  const chosenCertificate = form.watch("certificateId");
+  const nodeOnly = choices.data?.certificates.find((c) => c.id === chosenCertificate)?.hsmGroupNode ?? null;
   return (
     <form
       className="panel"
@@ -97,9 +99,16 @@ export function VsWizard({
             <option key={c.id} value={c.id}>
               {c.name}
               {c.hsmGroupName ? ` (HSM: ${c.hsmGroupName})` : ""}
+              {c.hsmGroupNode ? ` — served only by SEs on ${c.hsmGroupNode}` : ""}
             </option>
           ))}
         </select>
+        {nodeOnly && (
+          <div className="hint">
+            This certificate&apos;s key is in the SoftHSM token of console node {nodeOnly}: only the service
+            engines on {nodeOnly} can serve it.
+          </div>
+        )}
         {errors.certificateId?.message && <div className="field-error">{errors.certificateId.message}</div>}
         <PoolFields form={form} array={pool} echoServer={choices.data?.echoServer ?? null} />
         <TextField

@@ -70,6 +70,8 @@ export const ZCertificateChoice = z.object({
   name: z.string(),
   hsmGroupId: z.string().nullable(),
   hsmGroupName: z.string().nullable(),
+  /** The key is in this console node's own Local-SoftHSM: only SEs on that node can serve it. */
+  hsmGroupNode: z.string().nullable(),
 });
 
 export const ZSeGroupChoice = z.object({

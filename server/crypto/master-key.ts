@@ -26,6 +26,11 @@ export function loadMasterKey(): Buffer {
   return decode(fs.readFileSync(file, "utf8").trim(), file);
 }
 
+/** Where this node's key comes from, for messages that tell an admin which key to copy. */
+export function masterKeySource(): string {
+  return env().HSM_CONSOLE_MASTER_KEY ? "HSM_CONSOLE_MASTER_KEY" : path.join(dataDir(), KEY_FILE);
+}
+
 function decode(value: string, source: string): Buffer {
   const key = Buffer.from(value, "base64");
   if (key.length !== 32) throw new Error(`${source} must be the base64 encoding of 32 random bytes`);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { lockPgliteFolder } from "@/server/cluster/pglite-lock";
 import { MIGRATIONS_FOLDER, type MigrationLevel, migrationLevel } from "./migration-level";
 import { dumpPglite } from "./pglite-dump";
 import { dumpPostgres } from "./postgres-dump";
@@ -76,7 +77,12 @@ async function openPglite(dir: string, snapshots: string, migrations: string): P
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   if (dir !== "memory://") fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dir === "memory://" ? undefined : dir);
+  // One process per folder (cluster: server/cluster/pglite-lock.ts); released on close or failure.
+  const lock = dir === "memory://" ? null : lockPgliteFolder(dir);
+  const client = await PGlite.create(dir === "memory://" ? undefined : dir).catch((e) => {
+    lock?.release();
+    throw e;
+  });
   const db = drizzle(client, { schema });
   if (dir !== "memory://") await snapshotBeforeMigrations(client, snapshots, migrations);
   await migrate(db, { migrationsFolder: migrations });
@@ -93,6 +99,7 @@ async function openPglite(dir: string, snapshots: string, migrations: string): P
     close: async () => {
       maintenance?.stop();
       await client.close();
+      lock?.release();
     },
   };
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { journalEntries, migrationLevel } from "./migration-level";
 import { dumpPglite } from "./pglite-dump";
+import { log } from "@/server/observability/logger";
 
 /**
  * Before the code's newer migrations change an existing PGlite database, its current state is
@@ -22,8 +23,8 @@ export async function snapshotBeforeMigrations(
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = path.join(snapshotsDir, `${stamp}-before-${next}.tar.gz`);
   fs.writeFileSync(file, await dumpPglite(client), { mode: 0o600, flag: "wx" });
-  console.log(
-    `[db] database at migration ${level.lastTag} (${level.applied} of ${level.known}): snapshot before migrating written to ${file}`,
+  log("database").info(
+    `database at migration ${level.lastTag} (${level.applied} of ${level.known}): snapshot before migrating written to ${file}`,
   );
   return file;
 }

@@ -57,6 +57,15 @@ export async function openHsmGroup(db: Db, tenantId: string, groupId: string): P
   return { group, members, signer: ha, ha };
 }
 
+/** A node's own Local-SoftHSM is a token in that node's data folder: no other node reaches it. */
+function assertOnThisNode(group: { name: string; nodeName: string | null }): void {
+  if (!group.nodeName || group.nodeName === consoleNode().name) return;
+  throw new AppError(
+    "CONFLICT",
+    `HSM group "${group.name}" is the SoftHSM token of console node ${group.nodeName}; this is node ${consoleNode().name}. Do this through ${group.nodeName}'s console address (Administration > Cluster lists it).`,
+  );
+}
+
 export interface ClientIdentity {
   certPem: string;
   keyPem: string;
@@ -89,6 +98,7 @@ export async function memberFor(
   server: ServerRow,
   identity: ClientIdentity | null,
 ): Promise<HsmMember> {
+  assertOnThisNode(group);
   const partitionPassword = decryptSecret(server.partitionPasswordEnc, "hsm_servers.partition_password");
   const token = {
     label: server.partition,

@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { thisNode } from "@/server/cluster/node-identity";
+import { registerNode } from "@/server/cluster/node-rows";
 import { setDbHandleForTests } from "@/server/db";
 import { hsmGroups, hsmPackages, sslCertificates, virtualServices } from "@/server/db/schema";
 import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
@@ -107,6 +109,7 @@ describe("every documented GET answers with its documented schema", () => {
     token = (await caller.apiTokens.create({ name: "doc", role: "admin", expiresInDays: 1 })).secret;
     await caller.tenants.create({ name: "doc-tenant" }); // an audited change, so the log is not empty
     await ensureLocalHsm(handle.db); // the built-in HSM group, so hardwaresecuritymodulegroup lists one
+    await registerNode(handle.db, thisNode()); // this node, so cluster lists one
     await handle.db.insert(hsmPackages).values({
       type: "safenet",
       version: "5.4.1-2",

@@ -144,6 +144,13 @@ export const RESOURCES = {
     nameField: "name",
     columns: ["name", "vip", "state", "stateReason"],
   },
+  cluster: {
+    summary:
+      "Console nodes sharing the database: state (heartbeat), SEs each hosts, HSM client identity (read-only, administrators)",
+    list: "cluster.nodes",
+    nameField: "name",
+    columns: ["name", "state", "address", "version", "hsmClientName", "serviceEngines", "lastHeartbeatAt"],
+  },
 } satisfies Record<string, RestResource>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -1,12 +1,13 @@
 import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
+import type { DbHandle } from "@/server/db/client";
 import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
 import { errorFields, log } from "@/server/observability/logger";
 import { observePkcs11 } from "@/server/observability/pkcs11-metrics";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
-import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
-import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
+import { type JoinedNode, joinCluster, MasterKeyMismatch } from "@/server/services/cluster/join-cluster";
+import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
 import { startHealthSampling } from "@/server/services/hsm-health/sampler";
 import { removeStaleSpools } from "@/server/services/hsm-packages/spool-file";
 import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
@@ -24,20 +25,19 @@ export async function startConsole(): Promise<void> {
     `database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
   );
   startHealthSampling(handle.db);
+  const cluster = await joinClusterOrExit(handle);
   await ensureDefaultTenant(handle.db);
   const stale = await removeStaleSpools();
   if (stale) out.info(`removed ${stale} unfinished upload file(s) from an earlier run`);
   try {
     const local = await ensureLocalHsm(handle.db);
     out.info(
-      `default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${LOCAL_HSM_GROUP}"${local.created ? ", created now" : ""}`,
+      `default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${local.group}"${local.created ? ", created now" : ""}`,
     );
   } catch (error) {
     // The console still serves (network HSMs need none of this); the reason is in the log.
     out.error({ ...errorFields(error), msg: "the default SoftHSM token could not be prepared" });
   }
-  // Creations interrupted by a crash (rows left "creating", partial HSM objects) are resolved here.
-  startCreationReconciler(handle.db);
   const echo = await startBuiltInEcho();
   if (echo) out.info(`echo pool server for virtual services: ${echo.host}:${echo.port}`);
   try {
@@ -45,6 +45,9 @@ export async function startConsole(): Promise<void> {
   } catch (error) {
     out.error({ ...errorFields(error), msg: "service engines could not be started" });
   }
+  // Other nodes' changes and requests from now on; singleton work (on one node of the cluster at a
+  // time) includes resolving creations interrupted by a crash (rows left "creating").
+  await cluster.listen();
   // The listener made or loaded it already (scripts/serve.ts); this reads the same files.
   const tls = await ensureConsoleTls();
   const fingerprint = `SHA-256 ${tls.fingerprint}`;
@@ -65,5 +68,19 @@ export async function startConsole(): Promise<void> {
         "",
       ].join("\n"),
     );
+  }
+}
+
+/** A node whose master key cannot read the cluster's data must not start (see canary.ts). */
+async function joinClusterOrExit(handle: DbHandle): Promise<JoinedNode> {
+  try {
+    const cluster = await joinCluster(handle);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cluster.stop());
+    return cluster;
+  } catch (error) {
+    if (!(error instanceof MasterKeyMismatch)) throw error;
+    log("hsm-console").fatal({ ...errorFields(error), msg: "this node's master key does not match the cluster's" });
+    process.stderr.write(`hsm-console did not start: ${error.message}\n`);
+    process.exit(78);
   }
 }

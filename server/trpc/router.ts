@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { backupRouter } from "./routers/backup";
 import { certificatesRouter } from "./routers/certificates";
+import { clusterRouter } from "./routers/cluster";
 import { consoleTlsRouter } from "./routers/console-tls";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
 import { hsmGroupsRouter } from "./routers/hsm-groups";
@@ -31,6 +32,7 @@ export const appRouter = router({
   certificates: certificatesRouter,
   consoleTls: consoleTlsRouter,
   backup: backupRouter,
+  cluster: clusterRouter,
 });
 
 registerProcedureInputs(appRouter);

@@ -114,6 +114,7 @@ export function activeCertificateChoices(db: DbOrTx, tenantId: string) {
       name: sslCertificates.name,
       hsmGroupId: sslCertificates.hsmGroupId,
       hsmGroupName: hsmGroups.name,
+      hsmGroupNode: hsmGroups.nodeName,
     })
     .from(sslCertificates)
     .leftJoin(hsmGroups, eq(hsmGroups.id, sslCertificates.hsmGroupId))

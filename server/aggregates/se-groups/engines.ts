@@ -88,3 +88,14 @@ export async function setRestartRequired(db: DbOrTx, groupIds: string[], reason:
       );
   return marked;
 }
+
+/** Every SE (of one tenant's groups, when given), by name: the cluster page's view per node. */
+export async function allEngines(db: DbOrTx, tenantId: string | null): Promise<SeRow[]> {
+  const rows = await db
+    .select({ se: serviceEngines })
+    .from(serviceEngines)
+    .innerJoin(serviceEngineGroups, eq(serviceEngineGroups.id, serviceEngines.groupId))
+    .where(tenantId ? eq(serviceEngineGroups.tenantId, tenantId) : undefined)
+    .orderBy(asc(serviceEngines.name));
+  return rows.map((r) => r.se);
+}

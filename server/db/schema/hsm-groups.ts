@@ -34,6 +34,8 @@ export const hsmGroups = pgTable(
     cloningKeyLabel: text("cloning_key_label"),
     /** The console's own SoftHSM token: created on start, not deletable. */
     builtIn: boolean("built_in").notNull().default(false),
+    /** A built-in group whose token is in one node's data folder: only that node and its SEs reach it. */
+    nodeName: text("node_name"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

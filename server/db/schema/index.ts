@@ -2,6 +2,7 @@ export * from "./api-tokens";
 export * from "./audit";
 export * from "./auth-support";
 export * from "./certificates";
+export * from "./cluster";
 export * from "./hsm-access-state";
 export * from "./hsm-groups";
 export * from "./hsm-packages";

@@ -6,14 +6,14 @@ import {
 } from "@/server/aggregates/certificates";
 import { builtInGroup, type GroupRow } from "@/server/aggregates/hsm-groups";
 import type { DbOrTx } from "@/server/db";
-import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
+import { localGroupName, localHsmNode } from "@/server/hsm/local-softhsm-node";
 
 /**
  * Certificates the console may serve its own HTTPS with: active, with the key in this node's
  * built-in Local-SoftHSM (a network HSM could leave the console unreachable when it is).
  */
 export async function consoleCertificateChoices(db: DbOrTx, tenantId: string): Promise<CertificateRow[]> {
-  const local = await builtInGroup(db, LOCAL_HSM_GROUP);
+  const local = await builtInGroup(db, localGroupName(localHsmNode()));
   if (!local) return [];
   return certificatesInGroup(db, tenantId, local.id, { activeWithKey: true });
 }
@@ -28,10 +28,11 @@ export async function consoleCertificate(
   const row = await certificateWithGroup(db, tenantId, certificateId);
   if (!row) throw new AppError("NOT_FOUND", "This certificate does not exist.", { field: "certificateId" });
   const { cert, group } = row;
-  if (!group?.builtIn || group.name !== LOCAL_HSM_GROUP)
+  const own = localGroupName(localHsmNode());
+  if (!group?.builtIn || group.name !== own)
     throw new AppError(
       "VALIDATION",
-      `Certificate ${cert.name} has its key ${group ? `in HSM group ${group.name}` : "outside any HSM"}; the console's own HTTPS key must be in ${LOCAL_HSM_GROUP}. Create a certificate there first.`,
+      `Certificate ${cert.name} has its key ${group ? `in HSM group ${group.name}` : "outside any HSM"}; the console's own HTTPS key must be in ${own}. Create a certificate there first.`,
       { field: "certificateId" },
     );
   if (cert.status !== "active" || !cert.keyUri || !cert.certificatePem)

@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { deleteGroup, findGroup, referrersOf, serversOf } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
+import { publishChange } from "@/server/cluster/bus";
 import { forgetGroupLogins } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import { closeGroupConnections } from "@/server/pkcs11";
@@ -40,6 +41,7 @@ export async function deleteHsmGroup(
   // Its worker processes (and their logins) go with it.
   await closeGroupConnections(servers.group.id);
   forgetGroupLogins(servers.group.id);
+  await publishChange("hsm-group", servers.group.id);
   await Promise.all(servers.serverIds.map((s) => closeNtlsConnector(s)));
   return servers.group;
 }

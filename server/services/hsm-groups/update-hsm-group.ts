@@ -15,6 +15,7 @@ import {
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import { consoleNode } from "@/server/hsm/console-node";
+import { publishChange } from "@/server/cluster/bus";
 import { forgetGroupLogins } from "@/server/hsm/hsm-access";
 import { closeNtlsConnector } from "@/server/hsm/ntls-connectors";
 import { closeGroupConnections } from "@/server/pkcs11";
@@ -94,6 +95,7 @@ export async function updateHsmGroup(db: Db, actor: Actor, raw: UpdateHsmGroupIn
   // A changed group gets new workers: the old ones (a library, environment or server it no longer has) stop.
   await closeGroupConnections(current.id);
   forgetGroupLogins(current.id);
+  await publishChange("hsm-group", current.id);
   if (touched.length > 0) await Promise.all(touched.map((id) => closeNtlsConnector(id)));
   return toHsmGroup(db, group);
 }

@@ -9,7 +9,7 @@ import { type SeRow, seGroupById } from "@/server/aggregates/se-groups";
 import { type VirtualServiceRow, virtualServicesOfSeGroup } from "@/server/aggregates/virtual-services";
 import type { Db } from "@/server/db";
 import { localSoftHsmEnv } from "@/server/hsm/local-softhsm-env";
-import { LOCAL_HSM_GROUP } from "../hsm-groups/local-softhsm";
+import { localGroupName, localHsmNode } from "@/server/hsm/local-softhsm-node";
 import { type MemberMode, networkHsmMembers, noMemberServes } from "./network-hsm-access";
 import { checkModule } from "@/server/hsm/module-allow-list";
 import { seDataDir } from "./se-folder";
@@ -41,7 +41,7 @@ export async function specCandidates(
     services.flatMap((v) => (v.certificateId ? [v.certificateId] : [])),
   );
   const byId = new Map(certs.map((c) => [c.id, c]));
-  const hsmGroup = await hsmGroupOf(db, group.hsmGroupId);
+  const hsmGroup = await hsmGroupOf(db, group.hsmGroupId, se.nodeName);
   const toSpec = (access: HsmAccess, tokenLabel: string | null): ServiceEngineSpec => ({
     name: se.name,
     dataDir: seDataDir(se.name),
@@ -94,9 +94,10 @@ function toVsSpec(
   ];
 }
 
-/** The SE group's HSM group; none referenced = the built-in Local-SoftHSM (plain VSs still run). */
-async function hsmGroupOf(db: Db, hsmGroupId: string | null): Promise<GroupRow> {
-  const group = hsmGroupId ? await groupById(db, hsmGroupId) : await builtInGroup(db, LOCAL_HSM_GROUP);
+/** The SE group's HSM group; none referenced = its node's Local-SoftHSM (plain VSs still run). */
+async function hsmGroupOf(db: Db, hsmGroupId: string | null, seNode: string): Promise<GroupRow> {
+  const local = localGroupName(localHsmNode() ? seNode : null);
+  const group = hsmGroupId ? await groupById(db, hsmGroupId) : await builtInGroup(db, local);
   if (!group) throw new AppError("NOT_FOUND", "The HSM group of this service engine group does not exist.");
   return group;
 }
@@ -112,7 +113,7 @@ export async function hsmAccessFor(
   hsmGroupId: string | null,
   se: SeRow,
 ): Promise<{ access: HsmAccess; tokenLabel: string | null }> {
-  const group = await hsmGroupOf(db, hsmGroupId);
+  const group = await hsmGroupOf(db, hsmGroupId, se.nodeName);
   if (isNetworkHsm(group.type)) {
     const refused: string[] = [];
     for await (const m of networkHsmMembers(db, group, se, refused))

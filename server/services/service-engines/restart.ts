@@ -2,7 +2,12 @@ import { AppError } from "@/lib/errors";
 import { engineOfTenant, enginesOf, findSeGroup } from "@/server/aggregates/se-groups";
 import type { Db } from "@/server/db";
 import type { Actor } from "../actor";
+import { askNode } from "@/server/cluster/requests";
+import { consoleNode } from "@/server/hsm/console-node";
 import { currentSupervisor } from "./supervisor-registry";
+
+/** The cluster request kind: "restart this SE you host". */
+export const SE_RESTART = "se-restart";
 
 async function engineOf(db: Db, actor: Actor, id: string) {
   const se = await engineOfTenant(db, actor.tenantId, id);
@@ -17,12 +22,33 @@ export async function restartServiceEngine(
   id: string,
 ): Promise<{ id: string; name: string; state: string; stateReason: string | null }> {
   const se = await engineOf(db, actor, id);
+  const here = consoleNode().name;
+  if (se.nodeName === here) await restartHere(se);
+  // Carried out by the node that hosts the SE, with that node's answer (or a clear error).
+  else
+    await askNode(db, {
+      kind: SE_RESTART,
+      target: se.nodeName,
+      subjectId: se.id,
+      what: `restart service engine ${se.name}`,
+      from: here,
+    });
+  const after = await engineOf(db, actor, id);
+  return { id: after.id, name: after.name, state: after.state, stateReason: after.stateReason };
+}
+
+/** Restarts an SE hosted by this node; the answer to another node's request too (SE_RESTART). */
+export async function restartHere(se: { id: string; name: string }): Promise<Record<string, unknown>> {
   const supervisor = currentSupervisor();
   if (!supervisor)
     throw new AppError("CONFLICT", "Service engines are not supervised by this console process.");
-  await supervisor.restart(se.id);
-  const after = await engineOf(db, actor, id);
-  return { id: after.id, name: after.name, state: after.state, stateReason: after.stateReason };
+  const status = await supervisor.restart(se.id);
+  if (!status)
+    throw new AppError(
+      "CONFLICT",
+      `Service engine ${se.name} is not hosted by console node "${consoleNode().name}" (any more): nothing was restarted. Reload the page to see where it runs.`,
+    );
+  return { state: status.state, reason: status.reason ?? null };
 }
 
 /**

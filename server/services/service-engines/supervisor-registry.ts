@@ -1,3 +1,4 @@
+import { currentBus, publishChange } from "@/server/cluster/bus";
 import { seGroupsUsingCertificate } from "@/server/aggregates/virtual-services";
 import type { ServiceEngineStatus } from "@/server/dataplane";
 import type { Db } from "@/server/db";
@@ -9,7 +10,7 @@ import type { Db } from "@/server/db";
 export interface SupervisorHandle {
   /** Re-applies a group's SEs after a change to its virtual services, certificates or size. */
   refresh(groupId: string): Promise<void>;
-  /** Full restart of one SE; null when it is not this node's. */
+  /** Full restart of one SE of this node; null when it is not this node's (see restart.ts). */
   restart(seId: string): Promise<ServiceEngineStatus | null>;
   status(seId: string): ServiceEngineStatus | null;
 }
@@ -25,9 +26,17 @@ export function setSupervisor(supervisor: SupervisorHandle | null): void {
   holder.__hsmSeSupervisor = supervisor;
 }
 
-/** Called by services after a commit; a console without SEs (tests of other features) skips it. */
+/**
+ * Called by services after a commit: this node re-applies its SEs of the group, and every other
+ * console node hears of it (server/cluster/bus.ts) and re-applies its own. A console without SEs
+ * (tests of other features) skips the local part.
+ */
 export async function refreshServiceEngines(groupId: string): Promise<void> {
-  await currentSupervisor()?.refresh(groupId);
+  try {
+    await currentSupervisor()?.refresh(groupId);
+  } finally {
+    await publishChange("se-group", groupId);
+  }
 }
 
 /**
@@ -35,7 +44,7 @@ export async function refreshServiceEngines(groupId: string): Promise<void> {
  * re-apply every SE group whose virtual services use it.
  */
 export async function refreshForCertificate(db: Db, certificateId: string): Promise<void> {
-  if (!currentSupervisor()) return;
+  if (!currentSupervisor() && !currentBus()) return;
   for (const groupId of await seGroupsUsingCertificate(db, certificateId))
     await refreshServiceEngines(groupId);
 }

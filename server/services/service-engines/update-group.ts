@@ -5,9 +5,11 @@ import { groupById } from "@/server/aggregates/hsm-groups";
 import { deleteEngines, enginesOf, findSeGroup, updateSeGroupRow } from "@/server/aggregates/se-groups";
 import { certificateHsmGroupsOfSeGroup } from "@/server/aggregates/virtual-services";
 import type { Db, DbOrTx } from "@/server/db";
+import { consoleNode } from "@/server/hsm/console-node";
 import type { Actor } from "../actor";
 import { ensureSeCount, seName } from "./bootstrap";
 import { ensureSeClient } from "./network-hsm-access";
+import { assertSesReachGroup } from "./node-bound";
 import { markRestartRequired } from "./restart-required";
 import { refreshServiceEngines } from "./supervisor-registry";
 
@@ -24,13 +26,10 @@ export async function updateSeGroup(
   const result = await db.transaction(async (tx) => {
     const group = await findSeGroup(tx, actor.tenantId, input.id);
     const hsmGroupId = input.hsmGroupId === undefined ? group.hsmGroupId : input.hsmGroupId;
-    let hsmName = "none";
-    if (hsmGroupId) {
-      const hsm = await groupById(tx, hsmGroupId);
-      if (!hsm || hsm.tenantId !== actor.tenantId)
-        throw new AppError("VALIDATION", "Choose an HSM group of your tenant.", { field: "hsmGroupId" });
-      hsmName = hsm.name;
-    }
+    const hsm = hsmGroupId ? await groupById(tx, hsmGroupId) : null;
+    if (hsmGroupId && (!hsm || hsm.tenantId !== actor.tenantId))
+      throw new AppError("VALIDATION", "Choose an HSM group of your tenant.", { field: "hsmGroupId" });
+    const hsmName = hsm?.name ?? "none";
     if (hsmGroupId !== group.hsmGroupId) await assertNoStrandedServices(tx, group.id, hsmGroupId);
     const seCount = input.seCount ?? group.seCount;
     await updateSeGroupRow(tx, group.id, { hsmGroupId, seCount });
@@ -40,6 +39,15 @@ export async function updateSeGroup(
       );
       await deleteEngines(tx, group.id, surplus);
     }
+    // A node's own Local-SoftHSM serves only that node's SEs (new ones are made on this node).
+    if (hsm)
+      await assertSesReachGroup(
+        tx,
+        group,
+        hsm,
+        "hsmGroupId",
+        seCount > group.seCount ? consoleNode().name : null,
+      );
     if (hsmGroupId !== group.hsmGroupId) {
       const reason = `HSM group changed to "${hsmName}": restart to apply it.`;
       await markRestartRequired(tx, { seGroupId: group.id }, reason);

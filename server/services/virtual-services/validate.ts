@@ -6,6 +6,7 @@ import { seGroupById, tenantSeGroupsUsing } from "@/server/aggregates/se-groups"
 import { virtualServicesOnVip } from "@/server/aggregates/virtual-services";
 import { canBindLowPorts } from "@/server/dataplane";
 import type { DbOrTx } from "@/server/db";
+import { assertSesReachGroup } from "../service-engines/node-bound";
 import { assertPoolAllowed } from "./pool-ranges";
 import { assertPortsFree } from "./port-free";
 
@@ -81,6 +82,8 @@ export async function validateVirtualService(
     throw new AppError("VALIDATION", await hsmMismatch(db, tenantId, cert, seGroup.name), {
       field: "seGroupId",
     });
+  const hsm = await groupById(db, cert.hsmGroupId);
+  if (hsm) await assertSesReachGroup(db, seGroup, hsm, "certificateId");
   return { certificate: cert };
 }
 

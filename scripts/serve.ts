@@ -1,4 +1,5 @@
 import next from "next";
+import { AVI_WEB_ROUTES } from "../server/avi/web-routes";
 import { env } from "../server/config/env";
 import { getDb } from "../server/db";
 import { UPLOAD_PATH } from "../server/http/body-limit";
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const routes = {
     handle: (req: Parameters<typeof handle>[0], res: Parameters<typeof handle>[1]) => void handle(req, res),
     // Uploads bypass Next's body adapter, which buffers the whole body (see web-bridge.ts).
-    webRoutes: { [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req) },
+    webRoutes: { [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req), ...AVI_WEB_ROUTES },
   };
   const since = new Date().toISOString();
   let front: ConsoleFront | null = null;

@@ -1,0 +1,102 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { type Call, dispatch, parseBody } from "@/server/rest/dispatch";
+import { callProcedure } from "@/server/rest/procedures";
+import { matchRoute } from "@/server/rest/route";
+import { contextFrom } from "@/server/trpc/context";
+import { type AviGuarded, guardAviRequest } from "./avi-auth";
+import { aviErrorResponse } from "./errors";
+import { consoleId, type RefTarget } from "./ids";
+import { AVI_KINDS } from "./objects";
+import type { AviCtx } from "./objects/types";
+import { serveKind } from "./serve-kind";
+
+/**
+ * The Avi-compatible API (issue #18): `/api/<kind>[/<uuid>]` for the objects of AVI_KINDS in
+ * Avi's shapes, over the same procedures as the console's API; other resources, and actions
+ * (`/api/<kind>/<uuid>/<action>`), answer in the console's shapes, with Avi uuids accepted.
+ */
+export async function handleAviRequest(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const segments = url.pathname.split("/").filter(Boolean).slice(1);
+  try {
+    const guarded = await guardAviRequest(req);
+    checkTenant(req, guarded);
+    const ctx = contextFrom(guarded, new Headers());
+    const call: Call = (path, input) => callProcedure(ctx, path, input);
+    const kind = AVI_KINDS[segments[0] ?? ""];
+    if (kind && segments.length <= 2) {
+      return await serveKind(req, kind, segments[1] ?? null, aviCtx(req, guarded, call), () =>
+        parseBody(guarded.body),
+      );
+    }
+    const route = matchRoute(segments);
+    if (!route) throw new AppError("NOT_FOUND", `There is no API resource /api/${segments.join("/")}.`);
+    // A console route with an Avi uuid (kind-<uuid>) in its id position.
+    const id = route.id ? (consoleId(route.name, route.id) ?? route.id) : null;
+    const answer = await dispatch(req, { ...route, id }, call, () => parseBody(guarded.body));
+    return answer.ok ? answer : aviShaped(answer);
+  } catch (error) {
+    return aviErrorResponse(error);
+  }
+}
+
+/**
+ * X-Avi-Tenant (or X-Avi-Tenant-UUID) is honoured within the caller's rights: a user acts in
+ * their own tenant only, so naming another one is refused rather than ignored.
+ */
+function checkTenant(req: Request, guarded: AviGuarded): void {
+  if (!guarded.user) return;
+  const name = req.headers.get("x-avi-tenant");
+  const uuid = req.headers.get("x-avi-tenant-uuid");
+  const { tenantName, tenantId } = guarded.user;
+  if (name && name !== tenantName && name !== "*") {
+    throw new AppError(
+      "FORBIDDEN",
+      `X-Avi-Tenant names "${name}", but ${guarded.user.username} belongs to tenant "${tenantName}" and can act only there.`,
+    );
+  }
+  if (uuid && consoleId("tenant", uuid) !== tenantId) {
+    throw new AppError(
+      "FORBIDDEN",
+      `X-Avi-Tenant-UUID is not the tenant of ${guarded.user.username} ("${tenantName}").`,
+    );
+  }
+}
+
+function aviCtx(req: Request, guarded: AviGuarded, call: Call): AviCtx {
+  const params = new URL(req.url).searchParams;
+  const ctx: AviCtx = {
+    call: (path, input) => call(path, input),
+    style: {
+      base: new URL(req.url).origin,
+      includeName: params.has("include_name") && params.get("include_name") !== "false",
+    },
+    tenant: { id: guarded.user?.tenantId ?? "", name: guarded.user?.tenantName ?? "" },
+    resolve: async (kindName: string, target: RefTarget, field: string) => {
+      if ("id" in target) return target.id;
+      const kind = AVI_KINDS[kindName]!;
+      const { items } = await kind.list(ctx, { page: 1, pageSize: 100, name: target.name });
+      const found = items.find((item) => item.name === target.name);
+      if (!found)
+        throw new AppError(
+          "VALIDATION",
+          `${field}: there is no ${kindName} named "${target.name}" in your tenant.`,
+          { field },
+        );
+      return found.id;
+    },
+  };
+  return ctx;
+}
+
+/** A console error answer in Avi's body, status kept (405 stays 405). */
+async function aviShaped(answer: Response): Promise<Response> {
+  const { error } = (await answer.json()) as {
+    error: { code: string; message: string; field: string | null };
+  };
+  return new Response(JSON.stringify({ error: error.message, code: error.code, field: error.field }), {
+    status: answer.status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+}

@@ -24,7 +24,6 @@ import type { ConnectionSpec } from "./connection-spec";
 import { IdleStop } from "./idle-stop";
 import { forkWorker } from "./worker-process";
 
-
 export interface CallOptions {
   timeoutMs?: number;
 }

@@ -147,6 +147,9 @@ describe("every documented GET answers with its documented schema", () => {
       pool: [{ host: "127.0.0.1", port: 8081 }],
       seGroupId: groupId,
     });
+    // Avi's Pool and VsVip objects (issue #18).
+    await caller.pools.create({ name: "doc-pool", servers: [{ host: "127.0.0.1", port: 8081 }] });
+    await caller.vsVips.create({ name: "doc-vsvip", vip: "127.0.0.50" });
   });
   afterAll(async () => {
     setDbHandleForTests(undefined);

@@ -143,6 +143,26 @@ export const RESOURCES = {
     nameField: "name",
     columns: ["name", "vip", "state", "stateReason"],
   },
+  pool: {
+    summary:
+      "Pools made before the virtual service that takes them (Avi's Pool); attach {virtualServiceId} gives one to a VS",
+    list: "pools.list",
+    create: "pools.create",
+    update: "pools.update",
+    remove: "pools.remove",
+    actions: { attach: "pools.attach" },
+    nameField: "name",
+    columns: ["name", "virtualServiceName"],
+  },
+  vsvip: {
+    summary: "Named VIP addresses (Avi's VsVip); a virtual service on that address uses it",
+    list: "vsVips.list",
+    create: "vsVips.create",
+    update: "vsVips.update",
+    remove: "vsVips.remove",
+    nameField: "name",
+    columns: ["name", "vip"],
+  },
 } satisfies Record<string, RestResource>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -3,6 +3,7 @@ import { router } from "./init";
 import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { poolsRouter, vsVipsRouter } from "./routers/avi-objects";
 import { certificatesRouter } from "./routers/certificates";
 import { consoleTlsRouter } from "./routers/console-tls";
 import { hsmGroupActionsRouter } from "./routers/hsm-group-actions";
@@ -29,6 +30,8 @@ export const appRouter = router({
   virtualServices: virtualServicesRouter,
   certificates: certificatesRouter,
   consoleTls: consoleTlsRouter,
+  pools: poolsRouter,
+  vsVips: vsVipsRouter,
 });
 
 registerProcedureInputs(appRouter);

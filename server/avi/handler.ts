@@ -69,7 +69,7 @@ function aviCtx(req: Request, guarded: AviGuarded, call: Call): AviCtx {
   const ctx: AviCtx = {
     call: (path, input) => call(path, input),
     style: {
-      base: new URL(req.url).origin,
+      base: baseUrl(req),
       includeName: params.has("include_name") && params.get("include_name") !== "false",
     },
     tenant: { id: guarded.user?.tenantId ?? "", name: guarded.user?.tenantName ?? "" },
@@ -91,6 +91,15 @@ function aviCtx(req: Request, guarded: AviGuarded, call: Call): AviCtx {
 }
 
 /** A console error answer in Avi's body, status kept (405 stays 405). */
+/**
+ * The address the caller used, for `url`, `*_ref` and `next`: the Host header (the console's
+ * listener hands requests on with a placeholder origin). It is only ever echoed to that caller.
+ */
+export function baseUrl(req: Request): string {
+  const host = req.headers.get("host");
+  return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `https://${host}` : new URL(req.url).origin;
+}
+
 async function aviShaped(answer: Response): Promise<Response> {
   const { error } = (await answer.json()) as {
     error: { code: string; message: string; field: string | null };

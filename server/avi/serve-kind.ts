@@ -47,6 +47,7 @@ export async function serveKind(
 async function listAnswer(req: Request, kind: AviKind, ctx: AviCtx) {
   const url = new URL(req.url);
   const paging = pagingOf(url.searchParams);
+  const self = new URL(`${url.pathname}${url.search}`, ctx.style.base);
   const name = url.searchParams.get("name") ?? undefined;
   if (name !== undefined) {
     // A lookup by name: exact match, whole objects (the SDKs read uuid and url from results[0]).

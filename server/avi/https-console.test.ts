@@ -127,6 +127,12 @@ describe("Avi login and API over the console's HTTPS listener", () => {
       status: 201,
       json: { name: "wire-pool", uuid: expect.stringMatching(/^pool-/) },
     });
+    await request("POST", "/api/pool", sdk, JSON.stringify({ name: "wire-pool-2", servers: [] }));
+    const first = await request("GET", "/api/pool?page_size=1", sdk);
+    expect(first.json).toMatchObject({ count: 2, next: `${base}/api/pool?page_size=1&page=2` });
+    const second = await request("GET", first.json.next.slice(base.length), sdk);
+    expect(second.json.results[0].name).toBe("wire-pool-2");
+    expect(second.json.next).toBeUndefined();
     expect((await request("DELETE", `/api/pool/${created.json.uuid}`, sdk)).status).toBe(204);
 
     const logout = await request("POST", "/logout", sdk);

@@ -47,6 +47,7 @@ export async function serveKind(
 async function listAnswer(req: Request, kind: AviKind, ctx: AviCtx) {
   const url = new URL(req.url);
   const paging = pagingOf(url.searchParams);
+  // `next` names the address the client used (the listener's request URL has a placeholder host).
   const self = new URL(`${url.pathname}${url.search}`, ctx.style.base);
   const name = url.searchParams.get("name") ?? undefined;
   if (name !== undefined) {
@@ -61,7 +62,7 @@ async function listAnswer(req: Request, kind: AviKind, ctx: AviCtx) {
   const start = (paging.page - 1) * paging.pageSize;
   const page = paged ? items : items.slice(start, start + paging.pageSize);
   return pageAnswer(
-    url,
+    self,
     paging,
     total,
     page.map((item) => kind.toAvi(ctx, item)),

@@ -89,6 +89,18 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
       status: 403,
       json: { error: expect.stringMatching(/belongs to tenant "admin"/) },
     });
+    const write = await avi(session, "POST", "/api/pool", {
+      tenant: "someone-else",
+      body: { name: "elsewhere", servers: [] },
+    });
+    expect(write.status).toBe(403);
+    const refusals = await caller().audit.list({ action: "avi.tenant", pageSize: 10 });
+    expect(refusals.items[0]).toMatchObject({
+      outcome: "denied",
+      actorName: "avi-admin",
+      objectName: "someone-else",
+    });
+    expect(await caller().pools.list()).toEqual([]);
     const users = await avi(session, "GET", "/api/user?name=avi-admin");
     expect(users.json.results[0]).toMatchObject({ username: "avi-admin", uuid: `user-${admin.id}` });
   });

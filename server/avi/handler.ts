@@ -5,6 +5,7 @@ import { callProcedure } from "@/server/rest/procedures";
 import { matchRoute } from "@/server/rest/route";
 import { contextFrom } from "@/server/trpc/context";
 import { type AviGuarded, guardAviRequest } from "./avi-auth";
+import { checkTenant } from "./avi-tenant";
 import { aviErrorResponse } from "./errors";
 import { consoleId, type RefTarget } from "./ids";
 import { AVI_KINDS } from "./objects";
@@ -21,7 +22,7 @@ export async function handleAviRequest(req: Request): Promise<Response> {
   const segments = url.pathname.split("/").filter(Boolean).slice(1);
   try {
     const guarded = await guardAviRequest(req);
-    checkTenant(req, guarded);
+    await checkTenant(req, guarded);
     const ctx = contextFrom(guarded, new Headers());
     const call: Call = (path, input) => callProcedure(ctx, path, input);
     const kind = AVI_KINDS[segments[0] ?? ""];
@@ -38,29 +39,6 @@ export async function handleAviRequest(req: Request): Promise<Response> {
     return answer.ok ? answer : aviShaped(answer);
   } catch (error) {
     return aviErrorResponse(error);
-  }
-}
-
-/**
- * X-Avi-Tenant (or X-Avi-Tenant-UUID) is honoured within the caller's rights: a user acts in
- * their own tenant only, so naming another one is refused rather than ignored.
- */
-function checkTenant(req: Request, guarded: AviGuarded): void {
-  if (!guarded.user) return;
-  const name = req.headers.get("x-avi-tenant");
-  const uuid = req.headers.get("x-avi-tenant-uuid");
-  const { tenantName, tenantId } = guarded.user;
-  if (name && name !== tenantName && name !== "*") {
-    throw new AppError(
-      "FORBIDDEN",
-      `X-Avi-Tenant names "${name}", but ${guarded.user.username} belongs to tenant "${tenantName}" and can act only there.`,
-    );
-  }
-  if (uuid && consoleId("tenant", uuid) !== tenantId) {
-    throw new AppError(
-      "FORBIDDEN",
-      `X-Avi-Tenant-UUID is not the tenant of ${guarded.user.username} ("${tenantName}").`,
-    );
   }
 }
 

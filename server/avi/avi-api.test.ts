@@ -363,4 +363,31 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
     const bad = await avi(session, "GET", "/api/sslkeyandcertificate?page_size=500");
     expect(bad).toMatchObject({ status: 400, json: { field: "page_size" } });
   });
+  it("follows Ansible's flow: lookup with include_refs/include_name, tenant_ref and cloud_ref by name", async () => {
+    const lookup = "/api/pool?name=ansible-pool&include_refs=&include_name=";
+    expect((await avi(session, "GET", lookup)).json).toEqual({ count: 0, results: [] });
+    const body = {
+      name: "ansible-pool",
+      tenant_ref: "/api/tenant?name=admin",
+      cloud_ref: "/api/cloud?name=Default-Cloud",
+      servers: [{ ip: { addr: "127.0.150.30", type: "V4" }, port: 8080 }],
+    };
+    expect((await avi(session, "POST", "/api/pool", { body })).status).toBe(201);
+    const found = (await avi(session, "GET", lookup)).json.results[0];
+    // Ansible reads the tenant's name after "#" and compares it with its tenant_ref's name.
+    expect(found.tenant_ref.split("#")[1]).toBe("admin");
+    const again = await avi(session, "PUT", `/api/pool/${found.uuid}`, { body: { ...found, ...body } });
+    expect(again.status).toBe(200);
+    const otherCloud = await avi(session, "PUT", `/api/pool/${found.uuid}`, {
+      body: { ...body, cloud_ref: "/api/cloud?name=vcenter" },
+    });
+    expect(otherCloud).toMatchObject({ status: 400, json: { field: "cloud_ref" } });
+    const otherTenant = await avi(session, "PUT", `/api/pool/${found.uuid}`, {
+      body: { ...body, tenant_ref: "/api/tenant?name=someone-else" },
+    });
+    expect(otherTenant).toMatchObject({ status: 403, json: { field: "tenant_ref" } });
+    const query = await avi(session, "GET", "/api/pool?sort=name");
+    expect(query).toMatchObject({ status: 400, json: { field: "sort" } });
+    expect(await avi(session, "DELETE", `/api/pool/${found.uuid}`)).toEqual({ status: 204, json: null });
+  });
 });

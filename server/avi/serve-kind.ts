@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { checkQuery, withoutPlacement } from "./common-fields";
 import { consoleId } from "./ids";
 import type { AviCtx, AviKind, Json } from "./objects/types";
 import { pageAnswer, pagingOf } from "./paging";
@@ -19,10 +20,12 @@ export async function serveKind(
   body: () => Json,
 ): Promise<Response> {
   const method = req.method;
+  checkQuery(new URL(req.url).searchParams);
+  const input = () => withoutPlacement(ctx, body());
   if (!rawId) {
     if (method === "GET") return Response.json(await listAnswer(req, kind, ctx), { headers: HEADERS });
     if (method === "POST" && kind.create) {
-      const id = await kind.create(ctx, body());
+      const id = await kind.create(ctx, input());
       return Response.json(kind.toAvi(ctx, await kind.get(ctx, id)), { status: 201, headers: HEADERS });
     }
     return notAllowed(method, kind, false);
@@ -32,8 +35,8 @@ export async function serveKind(
   if (method === "GET") return Response.json(kind.toAvi(ctx, await kind.get(ctx, id)), { headers: HEADERS });
   if ((method === "PUT" || method === "PATCH") && kind.update) {
     const item = await kind.get(ctx, id);
-    const current = kind.toAvi(ctx, item);
-    const next = method === "PATCH" ? applyPatch(current, body()) : body();
+    const { tenant_ref: _placement, ...current } = kind.toAvi(ctx, item);
+    const next = withoutPlacement(ctx, method === "PATCH" ? applyPatch(current, body()) : body());
     await kind.update(ctx, item, next, current);
     return Response.json(kind.toAvi(ctx, await kind.get(ctx, id)), { headers: HEADERS });
   }

@@ -296,6 +296,14 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
         certificate: { issuer: { distinguished_name: "CN=Avi Test CA" } },
       },
     });
+    // Console actions and collection actions stay reachable, with Avi uuids in the path.
+    const history = await avi(session, "POST", `/api/sslkeyandcertificate/${created.json.uuid}/history`);
+    expect(history.status).toBe(200);
+    expect(history.json.map((e: { action: string }) => e.action)).toContain("certificates.uploadSigned");
+    const validated = await avi(session, "POST", "/api/sslkeyandcertificate/validateimport", {
+      body: { certificatePem: signed },
+    });
+    expect(validated).toMatchObject({ status: 201, json: { ok: false } });
     // Other changes are refused, naming the field.
     const renamed = await avi(session, "PUT", `/api/sslkeyandcertificate/${created.json.uuid}`, {
       body: { ...put.json, name: "other" },

@@ -26,12 +26,14 @@ export async function handleAviRequest(req: Request): Promise<Response> {
     const ctx = contextFrom(guarded, new Headers());
     const call: Call = (path, input) => callProcedure(ctx, path, input);
     const kind = AVI_KINDS[segments[0] ?? ""];
-    if (kind && segments.length <= 2) {
+    const route = matchRoute(segments);
+    // `/api/<kind>/<name>` is a console collection action (e.g. importkeyandcertificate), not a uuid.
+    const collectionAction = route?.id ? route.resource.collectionActions?.[route.id] : undefined;
+    if (kind && segments.length <= 2 && !collectionAction) {
       return await serveKind(req, kind, segments[1] ?? null, aviCtx(req, guarded, call), () =>
         parseBody(guarded.body),
       );
     }
-    const route = matchRoute(segments);
     if (!route) throw new AppError("NOT_FOUND", `There is no API resource /api/${segments.join("/")}.`);
     // A console route with an Avi uuid (kind-<uuid>) in its id position.
     const id = route.id ? (consoleId(route.name, route.id) ?? route.id) : null;

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { aviReference } from "@/server/avi/reference";
 import { listItemSchema, listResponseSchema } from "./list-items";
 import { procedureDef } from "./procedures";
 import { RESOURCES, type RestResource } from "./resources";
@@ -27,6 +28,8 @@ export function buildOpenApi(): Record<string, unknown> {
         "REST API of HSM Console. Authenticate with `Authorization: Bearer hsmc_…` (Administration > API tokens).",
     },
     servers: [{ url: "/" }],
+    // What the Avi-compatible API (X-Avi-Version) honours per object, and where it differs from Avi.
+    "x-avi-compatible": aviReference(),
     security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {

@@ -42,6 +42,22 @@ export const certificateKind: AviKind = {
     ],
     readOnly: [...COMMON_READ_ONLY, "status", "status_reason"],
   },
+  nested: {
+    certificate: CERT_RULES,
+    "certificate.subject": SUBJECT_RULES,
+    key_params: { writable: ["algorithm", "rsa_params", "ec_params"], readOnly: [] },
+    "key_params.rsa_params": { writable: ["key_size", "exponent"], readOnly: [] },
+    "key_params.ec_params": { writable: ["curve"], readOnly: [] },
+  },
+  notes: [
+    "type: SSL_CERTIFICATE_TYPE_VIRTUALSERVICE only; format: SSL_PEM only (PKCS#12 files go through the console's import).",
+    "Keys: RSA 2048, 3072 or 4096 bits (exponent 65537) and EC SECP256R1 or SECP384R1; RSA 1024 is refused as too weak, SECP521R1 as not generated here. Without key_params: RSA 2048, as in Avi.",
+    "certificate.self_signed true makes a self-signed certificate; otherwise a CSR (status SSL_CERTIFICATE_PENDING, certificate.certificate_signing_request) that a PUT with certificate.certificate completes; the console checks the certificate is for the key.",
+    "key with certificate.certificate imports a key (into the HSM group of hardwaresecuritymodulegroup_ref when given; import_key_to_hsm false is refused with it).",
+    "POST answers once the key exists (the console makes it in the background); a failed generation answers 409 with the reason, the certificate is kept with status_reason (extension).",
+    "certificate.days_until_expire is the validity on create; answers give the days remaining.",
+    "A PUT changes nothing else: renew with POST …/<uuid>/renew (console shape) or create a new certificate. ca_certs, OCSP, certificate_management_profile_ref and enckey_* are refused.",
+  ],
   list: async (ctx, paging) => {
     // Avi's page maps onto the console's page when it fits; larger pages read several.
     const size = paging?.pageSize ?? CONSOLE_PAGE_MAX;

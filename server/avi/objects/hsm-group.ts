@@ -35,6 +35,15 @@ export const hsmGroupKind: AviKind = {
   kind: "hardwaresecuritymodulegroup",
   summary: "HSM groups (hsm.sluna servers, HA)",
   rules: { writable: ["name", "hsm"], readOnly: [...COMMON_READ_ONLY] },
+  nested: { hsm: HSM_RULES, "hsm.sluna": SLUNA_RULES, "hsm.sluna.server[]": SERVER_RULES },
+  notes: [
+    "Created and changed here: HSM_TYPE_SAFENET_LUNA (the console's SafeNet Luna type). Lab appliances answer as HSM_TYPE_SAFENET_LUNA and PKCS#11 module groups as HSM_TYPE_PKCS11_MODULE (an extension); edit those in the console.",
+    "partition_label (extension, required on create): Avi's server entry names no partition, so the partition's label is given as `partition list` prints it. partition_serial_number is read-only: the console reads it from the appliance's slot list (List slots, HA setup) and refuses a different value.",
+    "remote_port (extension) defaults to 1792 (NTLS).",
+    "partition_passwd is write-only: never answered; left out of a PUT, the password of the server at the same index is kept.",
+    "node_info lists the trusted clients (client_ip). Clients and their certificates are managed on the group's client certificates page (or POST …/<uuid>/clientcert), not through node_info; ha_group_num and use_dedicated_network are read-only.",
+    "Actions answer in the console's shapes: POST /api/hardwaresecuritymodulegroup/<uuid>/{test, listslots, openaccess, closeaccess, setupha, synchronise, hastatus, clientcert}.",
+  ],
   list: async (ctx) => wholeList((await ctx.call("hsmGroups.list")) as Item[]),
   get: async (ctx, id) => (await ctx.call("hsmGroups.get", { id })) as Item,
   toAvi: (ctx, item) => {

@@ -18,6 +18,13 @@ export const poolKind: AviKind = {
     writable: ["name", "servers", "default_server_port"],
     readOnly: [...COMMON_READ_ONLY, "virtualservice_refs"],
   },
+  nested: { "servers[]": SERVER_RULES, "servers[].ip": { writable: ["addr", "type"], readOnly: [] } },
+  notes: [
+    "servers: [{ip: {addr, type: V4}, port, enabled: true}]; a server without port takes default_server_port (80 when absent).",
+    "A pool is made first, then a virtual service takes it (pool_ref): from then on the VS's pool is the truth and changes to the pool reach the VS (validated and deployed as in the console). A pool in use is not deleted.",
+    'Virtual services made in the console show their pool as "<vs>-pool" (uuid pool-<vs uuid>); it goes with the VS.',
+    "Health monitors, load-balancing algorithms and the other Pool fields are refused by name.",
+  ],
   list: async (ctx) => wholeList(await poolItems(ctx)),
   get: async (ctx, id) => findIn(await poolItems(ctx), id, "pool"),
   toAvi: (ctx, item) => {

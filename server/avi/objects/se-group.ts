@@ -13,6 +13,11 @@ export const seGroupKind: AviKind = {
   kind: "serviceenginegroup",
   summary: "Service engine groups (hardwaresecuritymodulegroup_ref, max_se)",
   rules: { writable: ["hardwaresecuritymodulegroup_ref", "max_se"], readOnly: [...COMMON_READ_ONLY, "name"] },
+  notes: [
+    "max_se is the number of service engines the console runs for the group (1 to 4 per console node).",
+    "Groups are made by the console: no POST or DELETE; name is read-only. A PUT without hardwaresecuritymodulegroup_ref clears it (a PUT replaces the object, as in Avi); use PATCH to change one field.",
+    'Changing hardwaresecuritymodulegroup_ref marks the group\'s SEs "restart required", as in the console (POST …/<uuid>/restartall).',
+  ],
   list: async (ctx) => wholeList((await ctx.call("serviceEngineGroups.list")) as Item[]),
   get: async (ctx, id) =>
     findIn((await ctx.call("serviceEngineGroups.list")) as Item[], id, "serviceenginegroup"),

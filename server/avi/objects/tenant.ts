@@ -10,6 +10,7 @@ export const tenantKind: AviKind = {
   rules: { writable: [], readOnly: [...COMMON_READ_ONLY, "name", "local", "description"] },
   readOnlyReason:
     "Tenants are read here; create them under Administration > Tenants or without X-Avi-Version.",
+  notes: ["Read-only here. The admin tenant's administrators see every tenant; others their own."],
   list: async (ctx) => wholeList((await ctx.call("tenants.list")) as Item[]),
   get: async (ctx, id) => findIn((await ctx.call("tenants.list")) as Item[], id, "tenant"),
   toAvi: (ctx, t) => ({

@@ -40,6 +40,10 @@ export interface AviKind {
   /** A PUT of the whole object (a PATCH is merged onto the current object first). */
   update?: (ctx: AviCtx, item: Item, body: Json, current: Json) => Promise<void>;
   remove?: (ctx: AviCtx, id: string) => Promise<void>;
+  /** Nested messages' field rules, by path ("hsm.sluna.server[]"), for the API reference. */
+  nested?: Record<string, FieldRules>;
+  /** Where the console differs from Avi for this object, shown in the API reference. */
+  notes: string[];
   /** Why writes are not offered, for the 405 answer. */
   readOnlyReason?: string;
 }

@@ -10,6 +10,7 @@ export const userKind: AviKind = {
   summary: "Users of your tenant (read; manage them without X-Avi-Version or under Administration > Users)",
   rules: { writable: [], readOnly: [...COMMON_READ_ONLY] },
   readOnlyReason: "Users are read here; manage them under Administration > Users or without X-Avi-Version.",
+  notes: ["Read-only here: username, is_active, access (role and tenant), last_login_timestamp."],
   list: async (ctx) => wholeList(named((await ctx.call("users.list")) as Item[])),
   get: async (ctx, id) => findIn(named((await ctx.call("users.list")) as Item[]), id, "user"),
   toAvi: (ctx, u) => {

@@ -29,6 +29,13 @@ export const virtualServiceKind: AviKind = {
     ],
     readOnly: [...COMMON_READ_ONLY],
   },
+  notes: [
+    "vsvip_ref and pool_ref are required; se_group_ref defaults to Default-Group.",
+    "services: [{port, enable_ssl}] only (no port ranges, no per-port profiles).",
+    "One certificate per virtual service: two ssl_key_and_certificate_refs (Avi's RSA + EC pair) are refused.",
+    "A pool belongs to one virtual service; another VS's pool is refused. The console's health check path is kept on PUT.",
+    "Runtime state is not part of the object: GET /api/virtualservice/<uuid> without X-Avi-Version gives the console's state, POST …/<uuid>/test makes a real request.",
+  ],
   list: async (ctx) => wholeList(await vsItems(ctx)),
   get: async (ctx, id) => {
     const found = (await vsItems(ctx)).find((vs) => vs.id === id);

@@ -15,6 +15,12 @@ export const vsVipKind: AviKind = {
   kind: "vsvip",
   summary: "VsVips (one IPv4 VIP each); VSs use one with vsvip_ref",
   rules: { writable: ["name", "vip"], readOnly: [...COMMON_READ_ONLY] },
+  nested: { "vip[]": VIP_RULES, "vip[].ip_address": { writable: ["addr", "type"], readOnly: [] } },
+  notes: [
+    "Exactly one vip entry with an IPv4 address (no automatic allocation, no IPv6, no floating IP).",
+    "A virtual service uses the VsVip whose address is its VIP (several may share it on different ports); changing the address moves those virtual services.",
+    'Virtual services made in the console show their VIP as "<vs>-vsvip" (uuid vsvip-<vs uuid>).',
+  ],
   list: async (ctx) => wholeList(await vsVipItems(ctx)),
   get: async (ctx, id) => findIn(await vsVipItems(ctx), id, "vsvip"),
   toAvi: (ctx, item) => {

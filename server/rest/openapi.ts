@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { aviReference } from "@/server/avi/reference";
 import { listItemSchema, listResponseSchema } from "./list-items";
+import { webRoutePaths } from "./openapi-web-routes";
 import { procedureDef } from "./procedures";
 import { RESOURCES, type RestResource } from "./resources";
 
@@ -19,6 +20,7 @@ export function buildOpenApi(): Record<string, unknown> {
   for (const [name, resource] of Object.entries(RESOURCES as Record<string, RestResource>)) {
     Object.assign(paths, resourcePaths(name, resource, schemas));
   }
+  Object.assign(paths, webRoutePaths());
   return {
     openapi: "3.1.0",
     info: {

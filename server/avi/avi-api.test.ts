@@ -25,6 +25,8 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
 
   beforeAll(async () => {
     process.env.HSM_CONSOLE_ORIGINS = AVI_ORIGIN;
+    // A low limit, so that the sign-in throttle is seen through /login in a few attempts.
+    process.env.HSM_CONSOLE_LOGIN_MAX_ACCOUNT_FAILURES = "2";
     useTempDataDir();
     handle = await openTestDb();
     setDbHandleForTests(handle);
@@ -37,6 +39,7 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
   });
   afterAll(async () => {
     delete process.env.HSM_CONSOLE_ORIGINS;
+    delete process.env.HSM_CONSOLE_LOGIN_MAX_ACCOUNT_FAILURES;
     await closeAllConnections();
     setDbHandleForTests(undefined);
     await handle?.close();
@@ -74,6 +77,16 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
 
     const wrong = await aviLogin("avi-admin", "not-the-password");
     expect(wrong).toMatchObject({ status: 401, json: { error: "Wrong username or password." } });
+    // The sign-in page's throttle: past the limit even the right password is refused for a while.
+    await seedUser(handle.db, { username: "avi-throttled", password: PASSWORD });
+    const attempts = [];
+    for (let i = 0; i < 3; i++) attempts.push((await aviLogin("avi-throttled", "wrong-password")).status);
+    expect(attempts).toEqual([401, 401, 429]);
+    const locked = await aviLogin("avi-throttled", PASSWORD);
+    expect(locked).toMatchObject({
+      status: 429,
+      json: { error: expect.stringMatching(/Too many failed sign-in attempts/) },
+    });
     const signIns = await caller().audit.list({ action: "auth.login", pageSize: 10 });
     expect(signIns.items.map((e) => e.outcome)).toEqual(expect.arrayContaining(["success", "denied"]));
   });

@@ -198,6 +198,28 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
       json: { field: "hsm.sluna.server.0.partition_serial_number" },
     });
 
+    // The console's own refusal, named with Avi's field.
+    const badIp = await avi(session, "POST", "/api/hardwaresecuritymodulegroup", {
+      body: {
+        name: "badip",
+        hsm: {
+          type: "HSM_TYPE_SAFENET_LUNA",
+          sluna: {
+            is_ha: false,
+            server: [
+              {
+                index: 1,
+                remote_ip: "999.1.1.1",
+                server_cert: pems[0],
+                partition_passwd: "p",
+                partition_label: "p1",
+              },
+            ],
+          },
+        },
+      },
+    });
+    expect(badIp).toMatchObject({ status: 400, json: { field: "hsm.sluna.server.0.remote_ip" } });
     // GET-modify-PUT as Ansible does: the password is kept, HA turned off.
     const got = await avi(session, "GET", `/api/hardwaresecuritymodulegroup/${g.uuid}`);
     got.json.hsm.sluna.is_ha = false;
@@ -258,6 +280,16 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
     expect(weak).toMatchObject({
       status: 400,
       json: { field: "key_params.rsa_params.key_size", error: expect.stringMatching(/too weak/) },
+    });
+    const longCn = await avi(session, "POST", "/api/sslkeyandcertificate", {
+      body: { name: "long-cn", certificate: { self_signed: true, subject: { common_name: "x".repeat(65) } } },
+    });
+    expect(longCn).toMatchObject({
+      status: 400,
+      json: {
+        field: "certificate.subject.common_name",
+        error: expect.stringMatching(/^certificate\.subject\.common_name: /),
+      },
     });
     const unknown = await avi(session, "POST", "/api/sslkeyandcertificate", {
       body: {

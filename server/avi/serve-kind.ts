@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { checkQuery, withoutPlacement } from "./common-fields";
+import { inAviNames } from "./field-names";
 import { consoleId } from "./ids";
 import type { AviCtx, AviKind, Json } from "./objects/types";
 import { pageAnswer, pagingOf } from "./paging";
@@ -25,7 +26,7 @@ export async function serveKind(
   if (!rawId) {
     if (method === "GET") return Response.json(await listAnswer(req, kind, ctx), { headers: HEADERS });
     if (method === "POST" && kind.create) {
-      const id = await kind.create(ctx, input());
+      const id = await inAviNames(kind.fieldNames, () => kind.create!(ctx, input()));
       return Response.json(kind.toAvi(ctx, await kind.get(ctx, id)), { status: 201, headers: HEADERS });
     }
     return notAllowed(method, kind, false);
@@ -37,7 +38,7 @@ export async function serveKind(
     const item = await kind.get(ctx, id);
     const { tenant_ref: _placement, ...current } = kind.toAvi(ctx, item);
     const next = withoutPlacement(ctx, method === "PATCH" ? applyPatch(current, body()) : body());
-    await kind.update(ctx, item, next, current);
+    await inAviNames(kind.fieldNames, () => kind.update!(ctx, item, next, current));
     return Response.json(kind.toAvi(ctx, await kind.get(ctx, id)), { headers: HEADERS });
   }
   if (method === "DELETE" && kind.remove) {

@@ -35,6 +35,16 @@ export const hsmGroupKind: AviKind = {
   kind: "hardwaresecuritymodulegroup",
   summary: "HSM groups (hsm.sluna servers, HA)",
   rules: { writable: ["name", "hsm"], readOnly: [...COMMON_READ_ONLY] },
+  fieldNames: [
+    [/^servers\.(\d+)\.address$/, "hsm.sluna.server.$1.remote_ip"],
+    [/^servers\.(\d+)\.port$/, "hsm.sluna.server.$1.remote_port"],
+    [/^servers\.(\d+)\.serverCert$/, "hsm.sluna.server.$1.server_cert"],
+    [/^servers\.(\d+)\.partition$/, "hsm.sluna.server.$1.partition_label"],
+    [/^servers\.(\d+)\.partitionPassword$/, "hsm.sluna.server.$1.partition_passwd"],
+    [/^servers$/, "hsm.sluna.server"],
+    [/^isHa$/, "hsm.sluna.is_ha"],
+    [/^type$/, "hsm.type"],
+  ],
   nested: { hsm: HSM_RULES, "hsm.sluna": SLUNA_RULES, "hsm.sluna.server[]": SERVER_RULES },
   notes: [
     "Created and changed here: HSM_TYPE_SAFENET_LUNA (the console's SafeNet Luna type). Lab appliances answer as HSM_TYPE_SAFENET_LUNA and PKCS#11 module groups as HSM_TYPE_PKCS11_MODULE (an extension); edit those in the console.",

@@ -18,6 +18,12 @@ export const poolKind: AviKind = {
     writable: ["name", "servers", "default_server_port"],
     readOnly: [...COMMON_READ_ONLY, "virtualservice_refs"],
   },
+  fieldNames: [
+    [/^servers\.(\d+)\.host$/, "servers.$1.ip.addr"],
+    [/^pool(\.\d+)\.host$/, "servers$1.ip.addr"],
+    [/^pool(\.\d+)\.port$/, "servers$1.port"],
+    [/^pool$/, "servers"],
+  ],
   nested: { "servers[]": SERVER_RULES, "servers[].ip": { writable: ["addr", "type"], readOnly: [] } },
   notes: [
     "servers: [{ip: {addr, type: V4}, port, enabled: true}]; a server without port takes default_server_port (80 when absent).",

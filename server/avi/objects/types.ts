@@ -1,3 +1,4 @@
+import type { FieldNames } from "../field-names";
 import type { FieldRules } from "../fields";
 import type { RefStyle, RefTarget } from "../ids";
 
@@ -40,6 +41,8 @@ export interface AviKind {
   /** A PUT of the whole object (a PATCH is merged onto the current object first). */
   update?: (ctx: AviCtx, item: Item, body: Json, current: Json) => Promise<void>;
   remove?: (ctx: AviCtx, id: string) => Promise<void>;
+  /** Console input fields → Avi fields, for refusals of the procedures (field-names.ts). */
+  fieldNames?: FieldNames;
   /** Nested messages' field rules, by path ("hsm.sluna.server[]"), for the API reference. */
   nested?: Record<string, FieldRules>;
   /** Where the console differs from Avi for this object, shown in the API reference. */

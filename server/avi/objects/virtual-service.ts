@@ -29,6 +29,14 @@ export const virtualServiceKind: AviKind = {
     ],
     readOnly: [...COMMON_READ_ONLY],
   },
+  fieldNames: [
+    [/^vip$/, "vsvip_ref"],
+    [/^ports\.(\d+)\.port$/, "services.$1.port"],
+    [/^ports(\.\d+)?$/, "services"],
+    [/^pool(\.\d+.*)?$/, "pool_ref"],
+    [/^certificateId$/, "ssl_key_and_certificate_refs"],
+    [/^seGroupId$/, "se_group_ref"],
+  ],
   notes: [
     "vsvip_ref and pool_ref are required; se_group_ref defaults to Default-Group.",
     "services: [{port, enable_ssl}] only (no port ranges, no per-port profiles).",

@@ -15,6 +15,7 @@ export const vsVipKind: AviKind = {
   kind: "vsvip",
   summary: "VsVips (one IPv4 VIP each); VSs use one with vsvip_ref",
   rules: { writable: ["name", "vip"], readOnly: [...COMMON_READ_ONLY] },
+  fieldNames: [[/^vip$/, "vip.0.ip_address.addr"]],
   nested: { "vip[]": VIP_RULES, "vip[].ip_address": { writable: ["addr", "type"], readOnly: [] } },
   notes: [
     "Exactly one vip entry with an IPv4 address (no automatic allocation, no IPv6, no floating IP).",

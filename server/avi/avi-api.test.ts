@@ -91,6 +91,22 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
     expect(signIns.items.map((e) => e.outcome)).toEqual(expect.arrayContaining(["success", "denied"]));
   });
 
+  it("logs in with a console API token: the token's role applies, revoking it ends the session", async () => {
+    const { secret, id } = await caller().apiTokens.create({
+      name: "avi-ro",
+      role: "read-only",
+      expiresInDays: 1,
+    });
+    const login = await aviLogin("avi-admin", "", secret);
+    expect(login.status).toBe(200);
+    expect((await avi(login.session, "GET", "/api/tenant")).status).toBe(200);
+    const write = await avi(login.session, "POST", "/api/pool", { body: { name: "ro-pool", servers: [] } });
+    expect(write.status).toBe(403);
+    expect((await aviLogin("someone-else", "", secret)).status).toBe(401);
+    await caller().apiTokens.revoke({ id });
+    expect((await avi(login.session, "GET", "/api/tenant")).status).toBe(401);
+  });
+
   it("X-Avi-Tenant is honoured within the caller's tenant, refused for another", async () => {
     const tenants = await avi(session, "GET", "/api/tenant?name=admin");
     expect(tenants.json).toMatchObject({

@@ -19,12 +19,18 @@ export interface AviAnswer {
 export async function aviLogin(
   username: string,
   password: string,
+  /** `{ username, token }` as JSON (the SDK's token login) instead of the password form. */
+  token?: string,
 ): Promise<AviAnswer & { session: AviSession }> {
   const response = await handleAviLogin(
     new Request(`${AVI_ORIGIN}/login`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ username, password }).toString(),
+      headers: {
+        "content-type": token ? "application/json" : "application/x-www-form-urlencoded",
+      },
+      body: token
+        ? JSON.stringify({ username, token })
+        : new URLSearchParams({ username, password }).toString(),
     }),
   );
   const cookies = Object.fromEntries(

@@ -440,6 +440,7 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
       tenant_ref: "/api/tenant?name=admin",
       cloud_ref: "/api/cloud?name=Default-Cloud",
       servers: [{ ip: { addr: "127.0.150.30", type: "V4" }, port: 8080 }],
+      lb_algorithm: "LB_ALGORITHM_ROUND_ROBIN",
     };
     expect((await avi(session, "POST", "/api/pool", { body })).status).toBe(201);
     const found = (await avi(session, "GET", lookup)).json.results[0];
@@ -455,6 +456,10 @@ describe("Avi-compatible REST: the SDK's login, shapes and semantics over the co
       body: { ...body, tenant_ref: "/api/tenant?name=someone-else" },
     });
     expect(otherTenant).toMatchObject({ status: 403, json: { field: "tenant_ref" } });
+    const leastConnections = await avi(session, "PATCH", `/api/pool/${found.uuid}`, {
+      body: { replace: { lb_algorithm: "LB_ALGORITHM_LEAST_CONNECTIONS" } },
+    });
+    expect(leastConnections).toMatchObject({ status: 400, json: { field: "lb_algorithm" } });
     const query = await avi(session, "GET", "/api/pool?sort=name");
     expect(query).toMatchObject({ status: 400, json: { field: "sort" } });
     expect(await avi(session, "DELETE", `/api/pool/${found.uuid}`)).toEqual({ status: 204, json: null });

@@ -94,6 +94,8 @@ describe("Avi virtual service: pool, vsvip, HSM certificate and SE group by refe
     const port = randomPort();
     const body = {
       name: "web-vs",
+      type: "VS_TYPE_NORMAL",
+      cloud_ref: "/api/cloud?name=Default-Cloud",
       services: [{ port, enable_ssl: true }],
       vsvip_ref: vsvip.json.url,
       pool_ref: `/api/pool?name=web-pool`,

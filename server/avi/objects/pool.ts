@@ -15,7 +15,7 @@ export const poolKind: AviKind = {
   kind: "pool",
   summary: "Pools (servers); a VS takes one with pool_ref",
   rules: {
-    writable: ["name", "servers", "default_server_port"],
+    writable: ["name", "servers", "default_server_port", "lb_algorithm"],
     readOnly: [...COMMON_READ_ONLY, "virtualservice_refs"],
   },
   fieldNames: [
@@ -29,7 +29,8 @@ export const poolKind: AviKind = {
     "servers: [{ip: {addr, type: V4}, port, enabled: true}]; a server without port takes default_server_port (80 when absent).",
     "A pool is made first, then a virtual service takes it (pool_ref): from then on the VS's pool is the truth and changes to the pool reach the VS (validated and deployed as in the console). A pool in use is not deleted.",
     'Virtual services made in the console show their pool as "<vs>-pool" (uuid pool-<vs uuid>); it goes with the VS.',
-    "Health monitors, load-balancing algorithms and the other Pool fields are refused by name.",
+    "lb_algorithm: LB_ALGORITHM_ROUND_ROBIN only (what the service engines do); Avi's default, least connections, is not offered.",
+    "Health monitors and the other Pool fields are refused by name.",
   ],
   list: async (ctx) => wholeList(await poolItems(ctx)),
   get: async (ctx, id) => findIn(await poolItems(ctx), id, "pool"),
@@ -49,6 +50,7 @@ export const poolKind: AviKind = {
   },
   create: async (ctx, body) => {
     checkFields(body, poolKind.rules, null);
+    roundRobinOnly(body);
     const created = (await ctx.call("pools.create", {
       name: stringField(body, "name") ?? "",
       servers: serversOf(body),
@@ -57,6 +59,7 @@ export const poolKind: AviKind = {
   },
   update: async (ctx, item, body, current) => {
     checkFields(body, poolKind.rules, current);
+    roundRobinOnly(body);
     const p = item as PoolItem;
     const name = stringField(body, "name") ?? "";
     if (!p.viewOf) {
@@ -100,6 +103,11 @@ export async function poolItems(ctx: AviCtx): Promise<PoolItem[]> {
         viewOf: vs,
       })),
   ];
+}
+
+/** The service engines' nginx balances round robin: Avi's other algorithms are refused by name. */
+function roundRobinOnly(body: Json): void {
+  enumField(body, "lb_algorithm", ["LB_ALGORITHM_ROUND_ROBIN"]);
 }
 
 function serversOf(body: Json): { host: string; port: number }[] {

@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import type { VirtualServiceView } from "@/lib/schemas/virtual-services";
-import { arrayField, checkFields, COMMON_READ_ONLY, stringField } from "../fields";
+import { arrayField, checkFields, COMMON_READ_ONLY, enumField, stringField } from "../fields";
 import { objectRef, parseRef } from "../ids";
 import { identity, wholeList } from "./lookup";
 import { type PoolItem, poolItems } from "./pool";
@@ -19,6 +19,7 @@ export const virtualServiceKind: AviKind = {
   summary: "Virtual services (services, vsvip_ref, pool_ref, ssl_key_and_certificate_refs, se_group_ref)",
   rules: {
     writable: [
+      "type",
       "name",
       "enabled",
       "services",
@@ -39,6 +40,7 @@ export const virtualServiceKind: AviKind = {
   ],
   notes: [
     "vsvip_ref and pool_ref are required; se_group_ref defaults to Default-Group.",
+    "type: VS_TYPE_NORMAL only (no virtual hosting parents or children).",
     "services: [{port, enable_ssl}] only (no port ranges, no per-port profiles).",
     "One certificate per virtual service: two ssl_key_and_certificate_refs (Avi's RSA + EC pair) are refused.",
     "A pool belongs to one virtual service; another VS's pool is refused. The console's health check path is kept on PUT.",
@@ -101,6 +103,7 @@ async function vsItems(ctx: AviCtx): Promise<VsItem[]> {
 
 /** The console's VS input from an Avi body; refs resolved, what the console cannot honour refused. */
 async function consoleInput(ctx: AviCtx, body: Json, existing: VsItem | null) {
+  enumField(body, "type", ["VS_TYPE_NORMAL"]);
   const vsvipRef = body.vsvip_ref;
   if (!vsvipRef)
     throw new AppError(

@@ -53,10 +53,7 @@ export function validateSpec(spec: ServiceEngineSpec): void {
     });
     if (vs.front) {
       if (!/^x-[a-z0-9-]{1,60}$/.test(vs.front.secretHeader))
-        fail(
-          `${f}.front.secretHeader`,
-          "The front's header name is x- and lowercase letters, digits, dashes.",
-        );
+        fail(`${f}.front.secretHeader`, "The front's header name is x- and lowercase letters, digits, dashes.");
       if (!/^[A-Za-z0-9_-]{32,128}$/.test(vs.front.secret))
         fail(`${f}.front.secret`, "The front's secret is 32–128 letters, digits, '-' and '_'.");
       if (!/^https:\/\/[A-Za-z0-9.:[\]-]{1,300}$/.test(vs.front.redirectTo))

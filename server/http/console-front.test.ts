@@ -12,11 +12,7 @@ import { ensureLocalHsm } from "@/server/services/hsm-groups/local-softhsm";
 import { chooseConsoleCertificate } from "@/server/services/console-tls/choose-console-certificate";
 import { consoleTlsStatus } from "@/server/services/console-tls/console-tls-status";
 import { CONSOLE_FRONT_NAME } from "@/server/services/console-tls/front-spec";
-import {
-  createHsmCertificate,
-  filesContaining,
-  randomPort,
-} from "@/server/services/service-engines/testing/fixtures";
+import { createHsmCertificate, filesContaining, randomPort } from "@/server/services/service-engines/testing/fixtures";
 import type { Actor } from "@/server/services/actor";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";

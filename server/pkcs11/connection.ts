@@ -24,6 +24,7 @@ import type { ConnectionSpec } from "./connection-spec";
 import { IdleStop } from "./idle-stop";
 import { forkWorker } from "./worker-process";
 
+
 export interface CallOptions {
   timeoutMs?: number;
 }

@@ -9,12 +9,7 @@ import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { ensureDefaultSeGroup } from "../service-engines/bootstrap";
 import type { SeSupervisor } from "../service-engines/supervisor";
-import {
-  randomPort,
-  servedFingerprint,
-  stopSeTest,
-  testSupervisor,
-} from "../service-engines/testing/fixtures";
+import { randomPort, servedFingerprint, stopSeTest, testSupervisor } from "../service-engines/testing/fixtures";
 import { localGroup } from "./testing/groups";
 import { settled } from "./testing/observe";
 

@@ -21,9 +21,7 @@ async function main(): Promise<void> {
   const { probeVirtualService, startEchoServer } = await import("@/server/dataplane");
   const { ensureLocalHsm } = await import("../../hsm-groups/local-softhsm");
   const { ensureDefaultSeGroup } = await import("../bootstrap");
-  const { createHsmCertificate, randomPort, stopSeTest, testSupervisor } = await import(
-    "../testing/fixtures"
-  );
+  const { createHsmCertificate, randomPort, stopSeTest, testSupervisor } = await import("../testing/fixtures");
   const quiet = console.log;
   console.log = () => {}; // the services' chatter; only figures go to stdout
   const handle = await openTestDb();

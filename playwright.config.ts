@@ -11,7 +11,8 @@ export default defineConfig({
   testDir: "./e2e",
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // As in vitest: a spec that passes only on its second try is named as flaky in the summary.
+  retries: 1,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: process.env.E2E_JSON ?? "test-results/e2e.json" }]],
@@ -47,7 +48,8 @@ export default defineConfig({
   webServer: {
     // Started the way a user starts it.
     command: "bash scripts/start.sh",
-    url: `https://localhost:${E2E_PORT}/login`,
+    // Ready = database, migrations and service engines up (server/http/health.ts), not just a page.
+    url: `https://localhost:${E2E_PORT}/readyz`,
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,
     // SIGTERM first (default is SIGKILL): the console stops its service engines (nginx, p11-kit

@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Lab, startLabFromEnv } from "../lab";
 import { dataDir, env } from "../server/config/env";
+import { errorFields, log } from "../server/observability/logger";
+import { waitUntilReady } from "../server/observability/wait-ready";
 
 /**
  * Supervises the console's processes: the lab network HSM appliances (LAB_APPLIANCES, default 2)
@@ -10,25 +12,25 @@ import { dataDir, env } from "../server/config/env";
  */
 async function main(): Promise<void> {
   // Validated first: a wrong setting stops the start here, naming the variable.
-  const { PORT: port, LAB_APPLIANCES: labCount } = env();
+  const { PORT: port, HOSTNAME: host, LAB_APPLIANCES: labCount } = env();
+  const out = log("hsm-console");
   const data = dataDir();
   fs.mkdirSync(data, { recursive: true, mode: 0o700 });
   process.env.HSM_CONSOLE_DATA = data;
-  console.log(`[hsm-console] data folder: ${data}`);
+  out.info(`data folder: ${data}`);
 
   let lab: Lab | null = null;
   try {
     lab = await startLabFromEnv(data, { ...process.env, LAB_APPLIANCES: String(labCount) });
   } catch (error) {
     // The lab is a convenience for trying the console; a real HSM needs none of it.
-    console.error(`[hsm-console] the lab appliances did not start: ${(error as Error).message}`);
+    out.error({ ...errorFields(error), msg: "the lab appliances did not start" });
   }
 
   const next = spawn(process.execPath, serverArgs(), {
     stdio: "inherit",
     env: { ...process.env, PORT: String(port) },
   });
-  console.log(`[hsm-console] serving on https://localhost:${port} (plain HTTP there redirects)`);
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -37,12 +39,16 @@ async function main(): Promise<void> {
     next.kill("SIGTERM");
     await lab
       ?.stop()
-      .catch((error: Error) => console.error(`[hsm-console] stopping the lab: ${error.message}`));
+      .catch((error: Error) => out.error({ ...errorFields(error), msg: "stopping the lab failed" }));
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   next.on("exit", (code, signal) => void stop(code ?? (signal ? 1 : 0)));
+  // "Ready" only once /readyz says so (database, migrations, service engines), not at spawn.
+  const ready = await waitUntilReady(host, port, { timeoutMs: 600_000, alive: () => !stopping });
+  if (ready) out.info(`ready: serving on https://localhost:${port} (plain HTTP there redirects)`);
+  else if (!stopping) out.warn("the server did not report ready within 10 minutes (see /readyz)");
 }
 
 /** Compiled (build/launch.cjs, as `npm start` runs it): the compiled server beside it; else the source under tsx. */
@@ -52,6 +58,6 @@ function serverArgs(): string[] {
 }
 
 main().catch((error) => {
-  console.error(error);
+  log("hsm-console").fatal({ ...errorFields(error, true), msg: "the console did not start" });
   process.exit(1);
 });

@@ -1,13 +1,12 @@
 import next from "next";
-import { AVI_WEB_ROUTES } from "../server/avi/web-routes";
 import { env } from "../server/config/env";
 import { getDb } from "../server/db";
-import { UPLOAD_PATH } from "../server/http/body-limit";
 import { type ConsoleFront, startConsoleFront } from "../server/http/console-front";
 import { createConsoleServer } from "../server/http/console-server";
 import { allowedOrigins } from "../server/http/origins";
-import { handlePackageUpload } from "../server/http/package-upload";
+import { consoleWebRoute } from "../server/http/web-routes";
 import { ensureConsoleTls } from "../server/http/tls/console-certificate";
+import { errorFields, log } from "../server/observability/logger";
 import { writeFrontState } from "../server/services/console-tls/front-files";
 
 /**
@@ -25,8 +24,8 @@ async function main(): Promise<void> {
   await app.prepare();
   const routes = {
     handle: (req: Parameters<typeof handle>[0], res: Parameters<typeof handle>[1]) => void handle(req, res),
-    // Uploads bypass Next's body adapter, which buffers the whole body (see web-bridge.ts).
-    webRoutes: { [UPLOAD_PATH]: (req: Request) => handlePackageUpload(req), ...AVI_WEB_ROUTES },
+    // Uploads and REST bypass Next (see server/http/web-routes.ts).
+    webRoutes: consoleWebRoute,
   };
   const since = new Date().toISOString();
   let front: ConsoleFront | null = null;
@@ -40,7 +39,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     fallback = `the chosen HSM key could not serve: ${(error as Error).message}`;
-    console.error(`[hsm-console] HTTPS falls back to the file certificate: ${fallback}`);
+    log("hsm-console").error(`HTTPS falls back to the file certificate: ${fallback}`);
   }
   if (front) {
     writeFrontState({
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
       reason: "",
       since,
     });
-    console.log(`[hsm-console] HTTPS key in Local-SoftHSM, certificate SHA-256 ${front.fingerprint}`);
+    log("hsm-console").info(`HTTPS key in Local-SoftHSM, certificate SHA-256 ${front.fingerprint}`);
     const stop = () => void front!.stop().finally(() => process.exit(0));
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
@@ -64,15 +63,13 @@ async function main(): Promise<void> {
     since,
   });
   const server = createConsoleServer({ certPem: tls.certPem, keyPem: tls.keyPem, trustProxy, ...routes });
-  server.listener.listen(port, host, () =>
-    console.log(`[hsm-console] listening on https://localhost:${port}`),
-  );
+  server.listener.listen(port, host, () => log("hsm-console").info(`listening on https://localhost:${port}`));
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
 
 main().catch((error) => {
-  console.error(error);
+  log("hsm-console").fatal({ ...errorFields(error, true), msg: "the server did not start" });
   process.exit(1);
 });

@@ -45,6 +45,9 @@ export function HsmGroupDetail({ id }: { id: string }) {
         <Link className="button" href={`${BASE}/${id}/connection`}>
           Connection
         </Link>
+        <Link className="button" href={`${BASE}/${id}/health`}>
+          Health
+        </Link>
         <Link className="button" href={`/templates/security/ssl-certificates/inventory?group=${id}`}>
           Key inventory
         </Link>

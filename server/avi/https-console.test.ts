@@ -4,13 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/server/config/env";
 import { setDbHandleForTests } from "@/server/db";
 import { type ConsoleServer, createConsoleServer } from "@/server/http/console-server";
-import { toWebRequest, writeWebResponse } from "@/server/http/web-bridge";
+import { consoleWebRoute } from "@/server/http/web-routes";
 import { createSelfSigned } from "@/server/ntls/self-signed";
-import { handleRestRequest } from "@/server/rest/handler";
 import { seedUser } from "@/server/testing/seed";
 import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
-import { AVI_WEB_ROUTES } from "./web-routes";
 
 const HOST = "127.0.150.20";
 const PASSWORD = "avi-https-password";
@@ -24,7 +22,7 @@ interface Answer {
 
 /**
  * The SDK's login and calls over real HTTPS, through the console's own listener and web bridge
- * (as scripts/serve.ts wires them): cookies as a client sees them on the wire.
+ * (server/http/web-routes.ts, as scripts/serve.ts wires it): cookies as a client sees them on the wire.
  */
 describe("Avi login and API over the console's HTTPS listener", () => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;
@@ -75,10 +73,9 @@ describe("Avi login and API over the console's HTTPS listener", () => {
       certPem: tls.certPem,
       keyPem: tls.keyPem,
       trustProxy: false,
-      // /api/* straight to the REST handler, as the console's listener serves it.
-      handle: (req, res) =>
-        void handleRestRequest(toWebRequest(req)).then((answer) => writeWebResponse(res, answer)),
-      webRoutes: AVI_WEB_ROUTES,
+      // The listener's own router: /login, /logout and /api/* never reach Next (absent here).
+      handle: (_req, res) => res.writeHead(404).end(),
+      webRoutes: consoleWebRoute,
     });
     await new Promise<void>((resolve) => server.listener.listen(0, HOST, resolve));
     base = `https://${HOST}:${(server.listener.address() as AddressInfo).port}`;

@@ -89,6 +89,35 @@ const ZEnvFields = z.object({
   HSM_CONSOLE_PKCS11_LIBRARIES: z.string().optional(),
   /** Lab network HSM appliances started by `npm start` (scripts/launch.ts); 0 = none. */
   LAB_APPLIANCES: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(50).default(2)),
+  /** Lowest level written to the JSON log on stdout. */
+  HSM_CONSOLE_LOG_LEVEL: z.preprocess(
+    blankIsUnset,
+    z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace"], {
+        message: "HSM_CONSOLE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace",
+      })
+      .default("info"),
+  ),
+  /** Bearer token that /metrics asks for (at least 24 characters); unset = no token accepted. */
+  HSM_CONSOLE_METRICS_TOKEN: z.preprocess(
+    blankIsUnset,
+    z.string().min(24, "HSM_CONSOLE_METRICS_TOKEN must be at least 24 characters").optional(),
+  ),
+  /** Addresses or networks (CIDR, comma-separated) that may read /metrics without the token. */
+  HSM_CONSOLE_METRICS_ALLOW: z
+    .string()
+    .default("")
+    .refine(
+      (v) => v.split(",").every((c) => !c.trim() || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(c.trim())),
+      "HSM_CONSOLE_METRICS_ALLOW lists addresses or networks (address/prefix), comma-separated (e.g. 127.0.0.1,10.0.0.0/8)",
+    ),
+  /** A service engine's access.log or error.log is rotated past this size. */
+  HSM_CONSOLE_SE_LOG_MAX_BYTES: z.preprocess(
+    blankIsUnset,
+    z.coerce.number().int().min(4096).default(50 * 1024 * 1024),
+  ),
+  /** Rotated files kept per log (access.log.1 … access.log.N). */
+  HSM_CONSOLE_SE_LOG_KEEP: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(100).default(5)),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -72,3 +72,12 @@ export function certificateFile(dataDir: string, vs: VirtualServiceSpec): string
   const hash = createHash("sha256").update(certificateBundle(vs)).digest("hex").slice(0, 16);
   return path.join(seLayout(dataDir).certsDir, `${vs.id}-${hash}.pem`);
 }
+
+/**
+ * A virtual service's own error log at "info": nginx writes a failed TLS handshake there ("while SSL
+ * handshaking"), which the notice-level error.log leaves out; counted by /metrics, rotated with
+ * the others.
+ */
+export function tlsErrorLog(dataDir: string, vsId: string): string {
+  return path.join(seLayout(dataDir).logsDir, `vs-${vsId}.error.log`);
+}

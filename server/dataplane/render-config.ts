@@ -1,4 +1,4 @@
-import { certificateFile, hsmSocketPath, seLayout } from "./layout";
+import { certificateFile, hsmSocketPath, seLayout, tlsErrorLog } from "./layout";
 import type { ConsoleFrontOptions, ServiceEngineSpec, VirtualServiceSpec } from "./types";
 import { validateSpec } from "./validate";
 
@@ -37,6 +37,15 @@ export function renderOpensslConf(): string {
   ].join("\n");
 }
 
+/**
+ * nginx's "combined" line, then what /metrics counts per virtual service (the VS id is appended by
+ * each VS's own format): TLS protocol ("-" on plain ports), "r" for a resumed session, and the
+ * request's number on its connection (1 + not resumed = a full handshake). Parsed by
+ * server/observability/tls-log-counts.ts.
+ */
+export const ACCESS_LOG_FORMAT =
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" tls=$ssl_protocol reused=$ssl_session_reused req=$connection_requests';
+
 function upstreamName(vs: VirtualServiceSpec): string {
   return `vs_${vs.id.replace(/-/g, "_")}`;
 }
@@ -59,8 +68,13 @@ function frontLocationLines(front: ConsoleFrontOptions): string[] {
   ];
 }
 
+function logFormatName(vs: VirtualServiceSpec): string {
+  return `${upstreamName(vs)}_log`;
+}
+
 function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): string[] {
   const lines: string[] = [`  # virtual service ${JSON.stringify(vs.name)} (${vs.id})`];
+  lines.push(`  log_format ${logFormatName(vs)} '${ACCESS_LOG_FORMAT} vs=${vs.id}';`);
   if (vs.pool.length > 0) {
     lines.push(`  upstream ${upstreamName(vs)} {`);
     for (const s of vs.pool) lines.push(`    server ${s.host}:${s.port};`);
@@ -68,6 +82,12 @@ function renderVirtualService(spec: ServiceEngineSpec, vs: VirtualServiceSpec): 
   }
   for (const p of vs.ports) {
     lines.push("  server {");
+    lines.push(`    access_log ${seLayout(spec.dataDir).accessLog} ${logFormatName(vs)};`);
+    if (p.ssl) {
+      // The SE's error log as before, plus this VS's failed handshakes (logged by nginx at "info").
+      lines.push(`    error_log ${seLayout(spec.dataDir).errorLog} notice;`);
+      lines.push(`    error_log ${tlsErrorLog(spec.dataDir, vs.id)} info;`);
+    }
     // reuseport: the SEs of one group (same user) share a VIP:port; the kernel spreads connections,
     // so restarting one SE leaves the others answering on the same VIP.
     lines.push(`    listen ${vs.vip}:${p.port}${p.ssl ? " ssl" : ""} reuseport;`);

@@ -1,5 +1,6 @@
 import type { Backoff } from "./backoff";
 import type { HealthOptions } from "./health";
+import type { LogRotationOptions } from "./log-rotation";
 import type { RunAs } from "./process";
 import type { ServiceEngineSpec, ServiceEngineStatus } from "./types";
 
@@ -25,6 +26,8 @@ export interface ServiceEngineOptions {
    */
   ownerRecovers?: (spec: ServiceEngineSpec) => boolean;
   onStateChange?: (status: ServiceEngineStatus) => void;
+  /** access.log and error.log rotated by size (default: DEFAULT_LOG_ROTATION). */
+  logRotation?: LogRotationOptions;
   /**
    * Awaited inside a full restart while this SE's nginx is stopped, before it starts again: a test
    * looks at the others (do they serve the VIP?) at that moment instead of sampling a clock.

@@ -7,6 +7,7 @@ import { prepareFolders, promoteCandidate, writeCandidate, writePin } from "./fi
 import { type HealthMonitor, startHealthMonitor } from "./health";
 import { type P11KitServer, SOFTHSM_PROVIDER, sameHsmAccess, startP11KitServer } from "./hsm-access";
 import { seLayout } from "./layout";
+import { DEFAULT_LOG_ROTATION, type LogRotation, startLogRotation } from "./log-rotation";
 import { type NginxProcess, startNginx } from "./nginx-process";
 import type { RunAs } from "./process";
 import { seUserFor } from "./se-user";
@@ -40,6 +41,7 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   #nginx: NginxProcess | null = null;
   #hsm: P11KitServer | null = null;
   #health: HealthMonitor | null = null;
+  #logs: LogRotation | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #backoff: Backoff;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -235,6 +237,13 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   }
 
   #startHealth(spec: ServiceEngineSpec): HealthMonitor | null {
+    this.#logs?.stop();
+    this.#logs = startLogRotation(
+      spec,
+      this.#options.logRotation ?? DEFAULT_LOG_ROTATION,
+      () => this.#nginx?.pid ?? null,
+      (step) => this.#exclusive(step),
+    );
     if (this.#options.health === false) return null;
     return startHealthMonitor(spec, this.#options.health ?? {}, (reason) => this.#broken(reason));
   }
@@ -242,6 +251,8 @@ export class ServiceEngine extends EventEmitter<{ state: [ServiceEngineStatus] }
   async #stopNginx(): Promise<void> {
     this.#health?.stop();
     this.#health = null;
+    this.#logs?.stop();
+    this.#logs = null;
     const nginx = this.#nginx;
     this.#nginx = null;
     await nginx?.stop();

@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import { errorFields, log } from "@/server/observability/logger";
 
 /** How often an on-disk PGlite database is vacuumed and analyzed (the console runs for months). */
 const INTERVAL_MS = 15 * 60_000;
@@ -18,7 +19,7 @@ export async function maintainPglite(client: PGlite): Promise<void> {
 export function scheduleMaintenance(client: PGlite): { first: Promise<void>; stop: () => void } {
   const run = () =>
     maintainPglite(client).catch((error: unknown) => {
-      console.error(`[db] VACUUM ANALYZE failed: ${error instanceof Error ? error.message : String(error)}`);
+      log("db").error({ ...errorFields(error), msg: "VACUUM ANALYZE failed" });
     });
   const timer = setInterval(run, INTERVAL_MS);
   timer.unref();

@@ -7,7 +7,7 @@ import { readFrontChoice } from "@/server/services/console-tls/front-files";
 import { consoleFrontSpec } from "@/server/services/console-tls/front-spec";
 import { openDataDirToServiceEngines } from "@/server/services/service-engines/traversable";
 import { createFrontedServer, type NodeHandler } from "./console-server";
-import type { WebHandler } from "./web-bridge";
+import type { WebRouter } from "./web-bridge";
 
 export interface ConsoleFront {
   certificateId: string;
@@ -32,7 +32,7 @@ export async function startConsoleFront(
     port: number;
     redirectTo: string;
     handle: NodeHandler;
-    webRoutes?: Record<string, WebHandler>;
+    webRoutes?: WebRouter;
   },
 ): Promise<ConsoleFront | null> {
   const choice = readFrontChoice();

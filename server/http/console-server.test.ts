@@ -13,6 +13,7 @@ const CLIENT = "127.0.125.2";
 interface Seen {
   headers: http.IncomingHttpHeaders;
   body: number;
+  timeoutListeners: number;
 }
 
 /** The listener in front of a tiny handler: what reaches the handler, and what the client sees. */
@@ -33,7 +34,7 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
       keyPem: tls.keyPem,
       trustProxy: false,
       handle: (req, res) => {
-        const entry: Seen = { headers: req.headers, body: 0 };
+        const entry: Seen = { headers: req.headers, body: 0, timeoutListeners: req.socket.listenerCount("timeout") };
         seen.push(entry);
         if (req.url === "/refuse") {
           // Answers at once, leaving the body unread (as a refused upload does).
@@ -43,12 +44,13 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
         req.on("data", (d: Buffer) => (entry.body += d.length));
         req.on("end", () => res.end("ok"));
       },
-      webRoutes: {
-        "/web-upload": async (req) => {
-          const size = (await req.arrayBuffer()).byteLength;
-          return Response.json({ size, peer: req.headers.get(PEER_HEADER) }, { status: 201 });
-        },
-      },
+      webRoutes: (method, pathname) =>
+        method === "POST" && pathname === "/web-upload"
+          ? async (req) => {
+              const size = (await req.arrayBuffer()).byteLength;
+              return Response.json({ size, peer: req.headers.get(PEER_HEADER) }, { status: 201 });
+            }
+          : undefined,
     });
     await new Promise<void>((resolve) => server.listener.listen(0, HOST, resolve));
     port = (server.listener.address() as AddressInfo).port;
@@ -106,6 +108,16 @@ describe("the console's listener (HTTPS, redirect, forwarded headers, refused bo
     const answer = await request("/hello");
     expect(answer).toMatchObject({ status: 200, text: "ok", cert: fingerprint });
     expect(answer.headers["strict-transport-security"]).toBe(HSTS);
+  });
+
+  it("keeps one silence-timeout listener on a keep-alive connection however many requests it carries", async () => {
+    seen.length = 0;
+    for (let i = 0; i < 15; i++) expect((await request(`/keep-alive-${i}`)).status).toBe(200);
+    // One connection (maxSockets 1, keep-alive): a listener per request would count up by one each
+    // time (Node's own server keeps one more of its own).
+    const counts = seen.map((s) => s.timeoutListeners);
+    expect(counts).toEqual(Array(15).fill(counts[0]));
+    expect(counts[0]).toBeLessThanOrEqual(2);
   });
 
   it("answers plain HTTP on the same port only with a redirect to HTTPS", async () => {

@@ -2,11 +2,12 @@ import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import { observeRequest } from "@/server/observability/access-log";
 import { bodyCap, prefersConnectionClose, tooLarge } from "./body-limit";
 import { errorEnvelope } from "./error-response";
 import { allowedOrigins } from "./origins";
 import { PEER_HEADER, peerAddress } from "./peer-address";
-import { serveWebRoute, type WebHandler } from "./web-bridge";
+import { serveWebRoute, type WebRouter } from "./web-bridge";
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -15,8 +16,8 @@ export interface ConsoleServerOptions {
   keyPem: string;
   trustProxy: boolean;
   handle: NodeHandler;
-  /** POST routes served here with a pulled body instead of by Next (large uploads). */
-  webRoutes?: Record<string, WebHandler>;
+  /** Requests served here with Web Request/Response (pulled body) instead of by Next: uploads, REST. */
+  webRoutes?: WebRouter;
 }
 
 /** Browsers remember for a year to use HTTPS only. */
@@ -49,22 +50,38 @@ export interface ConsoleServer {
 
 type Serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => void;
 
+const destroyOnTimeout = new WeakSet<net.Socket>();
+
+/**
+ * Drops a request whose socket stays silent for SILENT_REQUEST_MS. A keep-alive socket carries many
+ * requests: it gets one "timeout" listener for its life (one per request would pile up), and each
+ * request re-arms the timer.
+ */
+function armSilenceTimeout(socket: net.Socket): void {
+  if (!destroyOnTimeout.has(socket)) {
+    destroyOnTimeout.add(socket);
+    socket.on("timeout", () => socket.destroy());
+  }
+  socket.setTimeout(SILENT_REQUEST_MS);
+}
+
 /** What every request goes through, on the public listener and behind the HSM-keyed front alike. */
 function requestPipeline(
   options: Pick<ConsoleServerOptions, "handle" | "webRoutes">,
   trustProxy: boolean,
 ): Serve {
-  return (req, res, expectsContinue) => {
-    prepare(req, res, trustProxy);
-    res.setHeader("strict-transport-security", HSTS);
-    if (refuseDeclaredSize(req, res)) return;
-    // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
-    if (expectsContinue) res.writeContinue();
-    if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
-    req.socket.setTimeout(SILENT_REQUEST_MS, () => req.socket.destroy());
-    res.on("finish", () => req.socket.setTimeout(0));
-    options.handle(req, res);
-  };
+  return (req, res, expectsContinue) =>
+    observeRequest(req, res, () => {
+      prepare(req, res, trustProxy);
+      res.setHeader("strict-transport-security", HSTS);
+      if (refuseDeclaredSize(req, res)) return;
+      // "Expect: 100-continue" is answered only once the declared size is known to be acceptable.
+      if (expectsContinue) res.writeContinue();
+      if (options.webRoutes && serveWebRoute(options.webRoutes, req, res)) return;
+      armSilenceTimeout(req.socket);
+      res.on("finish", () => req.socket.setTimeout(0));
+      options.handle(req, res);
+    });
 }
 
 export function createConsoleServer(options: ConsoleServerOptions): ConsoleServer {
@@ -77,10 +94,14 @@ export function createConsoleServer(options: ConsoleServerOptions): ConsoleServe
   // The inner servers never listen themselves: "listening" starts their connection tracking
   // (header and request timeouts, closing idle connections).
   for (const inner of [secure, plain]) inner.emit("listening");
-  const listener = net.createServer((socket) => {
-    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+  // Nagle off, as node:http does for its own sockets: with it, a TLS answer written in pieces waits
+  // for the client's delayed ACK (about 40 ms a request on a keep-alive connection).
+  const listener = net.createServer({ noDelay: true }, (socket) => {
+    const firstByteTimeout = () => socket.destroy();
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, firstByteTimeout);
     socket.once("data", (first: Buffer) => {
       socket.setTimeout(0);
+      socket.off("timeout", firstByteTimeout);
       socket.pause();
       socket.unshift(first);
       (first[0] === TLS_HANDSHAKE ? secure : plain).emit("connection", socket);

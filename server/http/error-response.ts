@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { errorFields, log } from "@/server/observability/logger";
 import { toAppError } from "@/server/trpc/errors";
 
 /**
@@ -7,7 +8,8 @@ import { toAppError } from "@/server/trpc/errors";
  */
 export function errorEnvelope(error: unknown): { status: number; body: string } {
   const app = toAppError(error);
-  if (app.code === "INTERNAL" && !(error instanceof AppError)) console.error("[http] failed:", error);
+  if (app.code === "INTERNAL" && !(error instanceof AppError))
+    log("http").error({ ...errorFields(error, true), msg: "request failed" });
   const { code, message, field, details } = app.toJSON();
   const body = { error: { code, message, field: field ?? null, ...(details ? { details } : {}) } };
   return { status: app.status, body: JSON.stringify(body) };

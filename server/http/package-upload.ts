@@ -3,6 +3,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { canChange } from "@/lib/roles";
 import { type UploadAnswer, ZHsmPackageType } from "@/lib/schemas/hsm-packages";
 import { type Db, getDb } from "@/server/db";
+import { errorFields, log } from "@/server/observability/logger";
 import type { Actor } from "@/server/services/actor";
 import { writeAudit } from "@/server/services/audit/write-audit";
 import { assertInstallationAdmin } from "@/server/services/hsm-packages/list-packages";
@@ -95,7 +96,7 @@ export async function handlePackageUpload(req: Request, maxBytes = MAX_PACKAGE_B
 }
 
 function internal(error: unknown): AppError {
-  console.error("[hsm-packages] upload failed:", error);
+  log("hsm-packages").error({ ...errorFields(error, true), msg: "upload failed" });
   return new AppError("INTERNAL", "The package could not be stored. The details are in the server log.");
 }
 

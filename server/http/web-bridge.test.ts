@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { pullBody } from "./web-bridge";
+import { pullBody, toWebRequest } from "./web-bridge";
 
 /** A source of `count` chunks that counts how many the consumer side has taken from it. */
 function countingSource(count: number): { stream: Readable; taken: () => number } {
@@ -44,5 +44,22 @@ describe("the upload body bridge (pulls from the socket only as the handler read
     const reader = pullBody(silent, 50).getReader();
     await expect(reader.read()).rejects.toThrow("no body bytes arrived");
     expect(silent.destroyed).toBe(true);
+  });
+});
+
+describe("the Web request made from a Node request", () => {
+  const nodeRequest = (url: string, host: string) =>
+    Object.assign(Readable.from([]), { url, method: "GET", headers: { host } }) as unknown as import("node:http").IncomingMessage;
+
+  it("carries the request's own host, so APIs can answer links to themselves", () => {
+    expect(toWebRequest(nodeRequest("/api/user?page=2", "console.example:8443")).url).toBe(
+      "https://console.example:8443/api/user?page=2",
+    );
+    expect(toWebRequest(nodeRequest("/api/user", "[::1]:3000")).url).toBe("https://[::1]:3000/api/user");
+  });
+
+  it("falls back to a neutral host for a Host header that is not a plain host, and keeps only the path of an absolute target", () => {
+    expect(toWebRequest(nodeRequest("/api/user", "evil.example/../x@y")).url).toBe("https://console/api/user");
+    expect(toWebRequest(nodeRequest("http://other.example/api/user?a=1", "")).url).toBe("https://console/api/user?a=1");
   });
 });

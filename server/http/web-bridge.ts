@@ -1,12 +1,19 @@
 import type http from "node:http";
 import { Readable } from "node:stream";
 import { errorEnvelope } from "./error-response";
+import SECURITY_HEADERS from "./security-headers.json";
 
 /** An upload whose client sends nothing for this long is dropped. */
 const BODY_SILENCE_MS = 120_000;
 
-/** A route served by the console's own listener with Web Request/Response, ahead of Next. */
-export type WebHandler = (req: Request) => Promise<Response>;
+/**
+ * A route served by the console's own listener with Web Request/Response, ahead of Next. It
+ * answers POST unless it lists its methods (health and metrics: GET and HEAD).
+ */
+export type WebHandler = ((req: Request) => Promise<Response>) & { methods?: readonly string[] };
+
+/** Picks the handler for a request; undefined leaves the request to Next. */
+export type WebRouter = (method: string, pathname: string) => WebHandler | undefined;
 
 /**
  * The request body as a Web stream that reads the socket only when the handler asks for more.
@@ -32,6 +39,16 @@ export function pullBody(source: Readable, silentMs = BODY_SILENCE_MS): Readable
   );
 }
 
+/**
+ * The request's own host for its URL (APIs answer links to themselves), when it is a plain
+ * host[:port]; anything else becomes "console". Never trusted for a security decision: the
+ * origin check compares the Origin header with the configured origins.
+ */
+function hostOf(req: http.IncomingMessage): string {
+  const host = req.headers.host ?? "";
+  return /^[a-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9a-f:.]{2,45}\](:\d{1,5})?$/i.test(host) ? host : "console";
+}
+
 export function toWebRequest(req: http.IncomingMessage): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -40,7 +57,9 @@ export function toWebRequest(req: http.IncomingMessage): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(`https://console${req.url ?? "/"}`, {
+  // An absolute-form target ("GET http://x/api/user") keeps only its path and query.
+  const target = new URL(req.url ?? "/", "https://console");
+  return new Request(`https://${hostOf(req)}${target.pathname}${target.search}`, {
     method,
     headers,
     ...(hasBody ? { body: pullBody(req), duplex: "half" } : {}),
@@ -48,7 +67,8 @@ export function toWebRequest(req: http.IncomingMessage): Request {
 }
 
 export async function writeWebResponse(res: http.ServerResponse, answer: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
+  // The same security headers Next adds to its own answers (next.config.js).
+  const headers: Record<string, string | string[]> = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key.toLowerCase(), h.value]));
   answer.headers.forEach((value, name) => {
     headers[name] = value;
   });
@@ -65,15 +85,11 @@ export async function writeWebResponse(res: http.ServerResponse, answer: Respons
   });
 }
 
-/** Serves `req` with the handler registered for its path, if any; false leaves it to Next. */
-export function serveWebRoute(
-  routes: Record<string, WebHandler>,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): boolean {
+/** Serves `req` with the handler the router picks for it, if any; false leaves it to Next. */
+export function serveWebRoute(route: WebRouter, req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const pathname = new URL(req.url ?? "/", "https://console").pathname;
-  const handler = routes[pathname];
-  if (!handler || req.method !== "POST") return false;
+  const handler = route(req.method ?? "GET", pathname);
+  if (!handler) return false;
   handler(toWebRequest(req))
     .then((answer) => writeWebResponse(res, answer))
     .catch((error: unknown) => {

@@ -7,9 +7,14 @@
 import type { ChildProcess } from "node:child_process";
 import { AppError } from "../../lib/errors";
 import { env } from "../config/env";
+import { log } from "../observability/logger";
+import { currentRequestId } from "../observability/request-context";
 import { CallSlots } from "./call-slots";
 import { type Clock, systemClock, withDeadline } from "./clock";
+import type { ConnectionSpec } from "./connection-spec";
 import { fromWire, timeoutError, unavailableError } from "./errors";
+import { IdleStop } from "./idle-stop";
+import { emitPkcs11Event } from "./observer";
 import {
   decodeBytes,
   encodeBytes,
@@ -20,10 +25,7 @@ import {
   type RpcResponse,
   type WorkerOps,
 } from "./rpc";
-import type { ConnectionSpec } from "./connection-spec";
-import { IdleStop } from "./idle-stop";
 import { forkWorker } from "./worker-process";
-
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -108,6 +110,7 @@ export class HsmConnection {
   ): Promise<WorkerOps[K]["result"]> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     if (!this.slots.tryAcquire()) await this.slots.acquire(this.clock.now() + timeoutMs, op, timeoutMs);
+    let sentAt: number | undefined;
     try {
       // Starting a worker (Node + tsx) is not the HSM's time: it has its own limit.
       const startMs = this.spec.startTimeoutMs ?? 30_000;
@@ -123,7 +126,9 @@ export class HsmConnection {
               },
               this.clock,
             );
+      sentAt = performance.now();
       const result = await this.send(child, op, args, this.clock.now() + timeoutMs, timeoutMs);
+      this.observe(op, args, sentAt);
       if (op === "login")
         this.pins.set(
           (args as WorkerOps["login"]["args"]).token.label,
@@ -131,6 +136,7 @@ export class HsmConnection {
         );
       return result as WorkerOps[K]["result"];
     } catch (error) {
+      if (sentAt !== undefined) this.observe(op, args, sentAt, error);
       if (error instanceof AppError) {
         this.lastError = error.message;
         const token = (args as { token?: { label: string } }).token;
@@ -141,6 +147,42 @@ export class HsmConnection {
     } finally {
       this.slots.release();
     }
+  }
+
+  /** Where a call went, for observers (metrics, health samples): group, connection, token label. */
+  private where(args: unknown) {
+    const token = (args as { token?: { label?: string } } | undefined)?.token?.label;
+    return { group: this.spec.group, connection: this.spec.name, ...(token ? { token } : {}) };
+  }
+
+  private observe(op: OpName, args: unknown, sentAt: number, error?: unknown): void {
+    const ms = performance.now() - sentAt;
+    if (!error) {
+      emitPkcs11Event({ kind: "call", ...this.where(args), op, ms, ok: true });
+      return;
+    }
+    const app = error instanceof AppError ? error : undefined;
+    const ckr = app?.details?.ckr;
+    emitPkcs11Event({
+      kind: "call",
+      ...this.where(args),
+      op,
+      ms,
+      ok: false,
+      code: app?.code ?? "HSM_ERROR",
+      ...(typeof ckr === "string" ? { ckr } : {}),
+    });
+    const { token, ...where } = this.where(args);
+    // "partition", not "token": the logger redacts fields named token (session and API tokens).
+    log("pkcs11").warn({
+      ...where,
+      partition: token,
+      op,
+      code: app?.code,
+      ckr,
+      ms: Math.round(ms),
+      msg: "HSM call failed",
+    });
   }
 
   get running(): boolean {
@@ -159,6 +201,7 @@ export class HsmConnection {
       const timer = this.clock.setTimeout(
         () => {
           if (!this.pending.delete(id)) return;
+          emitPkcs11Event({ kind: "timeout", ...this.where(args), op });
           reject(timeoutError(op, timeoutMs));
           // A synchronous PKCS#11 call may be blocked forever (dead peer): only killing frees it.
           this.kill(`"${op}" timed out`);
@@ -167,7 +210,8 @@ export class HsmConnection {
       );
       this.pending.set(id, { op, child, resolve, reject, timer });
       if (this.pending.size === 1) this.refChannel(child, true);
-      this.enqueue(child, { id, op, args } as RpcRequest);
+      const rid = currentRequestId();
+      this.enqueue(child, { id, op, args, ...(rid ? { rid } : {}) } as RpcRequest);
     });
   }
 
@@ -222,6 +266,12 @@ export class HsmConnection {
       return Promise.reject(error);
     }
     this.starts++;
+    emitPkcs11Event({
+      kind: "worker-start",
+      group: this.spec.group,
+      connection: this.spec.name,
+      restart: this.starts > 1,
+    });
     this.child = child;
     this.ready = false;
     child.on("message", (message: RpcResponse | RpcHello | RpcBatch<RpcResponse>) => this.onMessage(message));

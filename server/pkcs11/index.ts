@@ -31,10 +31,11 @@ export {
   getConnection,
   listConnections,
 } from "./manager";
+export { emitPkcs11Event, onPkcs11Event, type Pkcs11Event, type Pkcs11Listener } from "./observer";
 export { createSoftHsmEnvironment, initSoftHsmToken, SOFTHSM_LIBRARY } from "./softhsm";
 export * from "./types";
-export { P11_KIT_CLIENT } from "./worker-process";
 export { onToken, type Pkcs11UriInput, parsePkcs11Uri, pkcs11Uri } from "./uri";
+export { P11_KIT_CLIENT } from "./worker-process";
 export {
   type CertificateInput,
   type CertificateResult,

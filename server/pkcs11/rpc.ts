@@ -58,6 +58,8 @@ export interface RpcRequest<K extends OpName = OpName> {
   id: number;
   op: K;
   args: WorkerOps[K]["args"];
+  /** The console request this call serves (its id), for the worker's log lines. */
+  rid?: string;
 }
 
 export type RpcResponse =
@@ -80,6 +82,7 @@ export const WORKER_ENV = {
   library: "HSM_PKCS11_LIBRARY",
   network: "HSM_PKCS11_NETWORK",
   maxSessions: "HSM_PKCS11_MAX_SESSIONS",
+  logLevel: "HSM_PKCS11_LOG_LEVEL",
 } as const;
 
 /**

@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { setPriority } from "node:os";
 import { AppError } from "../../lib/errors";
+import { env as settings } from "../config/env";
 import type { ConnectionSpec } from "./connection-spec";
 import { WORKER_ENV } from "./rpc";
 import { type WorkerCommand, workerCommand } from "./worker-command";
@@ -32,6 +33,7 @@ export function forkWorker(spec: ConnectionSpec, command: WorkerCommand = worker
     [WORKER_ENV.library]: libraryPath,
     [WORKER_ENV.network]: network ? "1" : "0",
     [WORKER_ENV.maxSessions]: String(spec.maxSessionsPerToken ?? 8),
+    [WORKER_ENV.logLevel]: settings().HSM_CONSOLE_LOG_LEVEL,
     // Async PKCS#11 calls run on libuv's pool: keep it larger than the session pool so that a
     // slow (network) HSM never starves the worker's own fs/dns work.
     UV_THREADPOOL_SIZE: String(Math.max(4, (spec.maxSessionsPerToken ?? 8) + 2)),

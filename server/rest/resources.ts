@@ -94,6 +94,7 @@ export const RESOURCES = {
       setupha: "hsmGroupActions.setUpHa",
       synchronise: "hsmGroupActions.synchronise",
       hastatus: "hsmGroupActions.haStatus",
+      healthhistory: "hsmGroupActions.healthPicture",
       // `download clientcert GROUP CLIENT`: body { client }; answers { name, certificatePem }.
       clientcert: "hsmGroups.clientCertificate",
       // The client certificates page: clients, registration, rotation, the appliances' server.pem.
@@ -104,6 +105,7 @@ export const RESOURCES = {
       rotateclient: "hsmGroups.rotateClient",
       trustservercert: "hsmGroups.trustServerCert",
       health: "hsmGroupActions.health",
+      healthpicture: "hsmGroupActions.healthPicture",
       accessstate: "hsmGroupActions.accessState",
     },
     collectionActions: {

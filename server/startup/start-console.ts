@@ -1,10 +1,13 @@
 import { dataDir } from "@/server/config/env";
 import { getDbHandle } from "@/server/db";
 import { ensureConsoleTls } from "@/server/http/tls/console-certificate";
+import { errorFields, log } from "@/server/observability/logger";
+import { observePkcs11 } from "@/server/observability/pkcs11-metrics";
 import { issueSetupTokenIfNeeded } from "@/server/services/auth/setup-token";
-import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
 import { ensureDefaultTenant } from "@/server/services/bootstrap/ensure-default-tenant";
+import { startCreationReconciler } from "@/server/services/certificates/reconcile-loop";
 import { ensureLocalHsm, LOCAL_HSM_GROUP } from "@/server/services/hsm-groups/local-softhsm";
+import { startHealthSampling } from "@/server/services/hsm-health/sampler";
 import { removeStaleSpools } from "@/server/services/hsm-packages/spool-file";
 import { startBuiltInEcho, startServiceEngines } from "@/server/services/service-engines/start";
 
@@ -14,45 +17,53 @@ import { startBuiltInEcho, startServiceEngines } from "@/server/services/service
  * console nodes may run it at once.
  */
 export async function startConsole(): Promise<void> {
+  observePkcs11();
   const handle = await getDbHandle();
-  console.log(
-    `[hsm-console] database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
+  const out = log("hsm-console");
+  out.info(
+    `database: ${handle.kind === "pglite" ? `embedded PGlite in ${dataDir()}/pgdata` : "PostgreSQL (DATABASE_URL)"}`,
   );
+  startHealthSampling(handle.db);
   await ensureDefaultTenant(handle.db);
   const stale = await removeStaleSpools();
-  if (stale) console.log(`[hsm-console] removed ${stale} unfinished upload file(s) from an earlier run`);
+  if (stale) out.info(`removed ${stale} unfinished upload file(s) from an earlier run`);
   try {
     const local = await ensureLocalHsm(handle.db);
-    console.log(
-      `[hsm-console] default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${LOCAL_HSM_GROUP}"${local.created ? ", created now" : ""}`,
+    out.info(
+      `default HSM: SoftHSM token "${local.label}" (serial ${local.serial}) as HSM group "${LOCAL_HSM_GROUP}"${local.created ? ", created now" : ""}`,
     );
   } catch (error) {
     // The console still serves (network HSMs need none of this); the reason is in the log.
-    console.error(
-      `[hsm-console] the default SoftHSM token could not be prepared: ${(error as Error).message}`,
-    );
+    out.error({ ...errorFields(error), msg: "the default SoftHSM token could not be prepared" });
   }
   // Creations interrupted by a crash (rows left "creating", partial HSM objects) are resolved here.
   startCreationReconciler(handle.db);
   const echo = await startBuiltInEcho();
-  if (echo) console.log(`[hsm-console] echo pool server for virtual services: ${echo.host}:${echo.port}`);
+  if (echo) out.info(`echo pool server for virtual services: ${echo.host}:${echo.port}`);
   try {
     await startServiceEngines(handle.db);
   } catch (error) {
-    console.error(`[hsm-console] service engines could not be started: ${(error as Error).message}`);
+    out.error({ ...errorFields(error), msg: "service engines could not be started" });
   }
   // The listener made or loaded it already (scripts/serve.ts); this reads the same files.
   const tls = await ensureConsoleTls();
   const fingerprint = `SHA-256 ${tls.fingerprint}`;
-  console.log(`[hsm-console] HTTPS certificate (${tls.source}): ${fingerprint}`);
+  out.info(`HTTPS certificate (${tls.source}): ${fingerprint}`);
   const token = await issueSetupTokenIfNeeded(handle.db);
   if (token) {
-    console.log("[hsm-console] ------------------------------------------------------------");
-    console.log("[hsm-console] First start: open the console and enter this one-time setup token");
-    console.log(`[hsm-console] to create the administrator account:  ${token}`);
-    console.log(`[hsm-console] (also in ${dataDir()}/setup-token, readable only by this user)`);
-    console.log("[hsm-console] The browser will show the console's own certificate; accept it only if");
-    console.log(`[hsm-console] its fingerprint is  ${fingerprint}`);
-    console.log("[hsm-console] ------------------------------------------------------------");
+    // The one secret ever printed, on purpose: the first start's operator reads it here (single-use,
+    // also in the data folder). Plain text, not a JSON log line: log shippers parsing JSON skip it.
+    process.stdout.write(
+      [
+        "------------------------------------------------------------",
+        "First start: open the console and enter this one-time setup token",
+        `to create the administrator account:  ${token}`,
+        `(also in ${dataDir()}/setup-token, readable only by this user)`,
+        "The browser will show the console's own certificate; accept it only if",
+        `its fingerprint is  ${fingerprint}`,
+        "------------------------------------------------------------",
+        "",
+      ].join("\n"),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { errorFields, log } from "@/server/observability/logger";
 import { type AuditOutcome, writeAudit } from "@/server/services/audit/write-audit";
 import { toAppError } from "./errors";
 import { t } from "./t";
@@ -45,7 +46,7 @@ export const auditMutations = t.middleware(async ({ ctx, type, path, meta, getRa
       detail,
     });
   } catch (error) {
-    console.error(`[audit] could not record ${path}:`, error);
+    log("audit").error({ ...errorFields(error, true), path, msg: "could not record" });
   }
   return result;
 });

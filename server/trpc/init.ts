@@ -1,6 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { type Area, canChange } from "@/lib/roles";
+import { errorFields, log } from "@/server/observability/logger";
 import type { Actor } from "@/server/services/actor";
 import { auditMutations } from "./audit-middleware";
 import { refuseControlCharacters } from "./control-characters";
@@ -18,7 +19,11 @@ const errorConversion = t.middleware(async ({ next, path }) => {
     const cause = result.error.cause;
     if (cause?.name === "AppError") throw toTrpcError(toAppError(cause));
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`[trpc] ${path} failed:`, result.error.cause ?? result.error);
+      log("trpc").error({
+        ...errorFields(result.error.cause ?? result.error, true),
+        path,
+        msg: "procedure failed",
+      });
     }
   }
   return result;

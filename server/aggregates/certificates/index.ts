@@ -1,4 +1,6 @@
 /** The certificates aggregate: SSL/TLS certificates with their keys' place and key members. */
+
+export { certificateExpiries } from "./expiry-list";
 export {
   activeCertificateChoices,
   activeExpiryCounts,

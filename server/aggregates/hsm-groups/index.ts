@@ -6,6 +6,7 @@
 export * from "./access-state";
 export * from "./clients";
 export * from "./groups";
+export * from "./health-samples";
 export * from "./local-token";
 export * from "./referrers";
 export * from "./registrations";

@@ -4,4 +4,5 @@
  */
 export * from "./engines";
 export * from "./groups";
+export * from "./state-counts";
 export type * from "./types";

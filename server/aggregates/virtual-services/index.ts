@@ -6,6 +6,7 @@ export {
   virtualServicesOfSeGroup,
 } from "./by-se-group";
 export { virtualServicesOnVip, virtualServicesUsingCertificates } from "./references";
+export { virtualServiceStateCounts } from "./state-counts";
 export {
   loadVirtualService,
   loadVirtualServiceWithNames,

@@ -10,3 +10,4 @@ export * from "./local-hsm";
 export * from "./service-engines";
 export * from "./tenancy";
 export * from "./virtual-services";
+export * from "./hsm-health";

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { checkTlsPair, generatedTlsPaths, suppliedTls, type TlsMaterial } from "@/server/config/tls";
 import { createSelfSigned } from "@/server/ntls/self-signed";
+import { errorFields, log } from "@/server/observability/logger";
 
 export interface ConsoleTls extends TlsMaterial {
   /** "supplied": HSM_CONSOLE_TLS_CERT/KEY; "generated": self-signed in <data>/tls. */
@@ -49,7 +50,7 @@ function readGenerated(paths: { cert: string; key: string }): TlsMaterial | null
     );
   } catch (error) {
     // Expired or damaged: a new one is made (browsers and the CLI will see a new fingerprint).
-    console.error(`[hsm-console] the console's TLS certificate is replaced: ${(error as Error).message}`);
+    log("console-tls").warn({ ...errorFields(error), msg: "the console's TLS certificate is replaced" });
     return null;
   }
 }

@@ -17,6 +17,7 @@ import {
 import { initToken } from "./init-token";
 import { KeyOps } from "./keys";
 import { listObjects } from "./listing";
+import { workerLog } from "./log";
 import { ModuleHost } from "./module";
 import { ReplicationOps } from "./replication";
 import { SignOps } from "./signing";
@@ -25,7 +26,7 @@ import { armTestPoint } from "./test-points";
 
 const libraryPath = process.env[WORKER_ENV.library];
 if (!libraryPath || !process.send) {
-  console.error("pkcs11 worker: started without a library path or IPC channel");
+  workerLog.fatal("started without a library path or IPC channel");
   process.exit(2);
 }
 
@@ -105,8 +106,18 @@ async function handle(message: RpcRequest): Promise<void> {
     const result = await handler(message.args);
     reply({ id: message.id, ok: true, result });
   } catch (error) {
-    if (process.env.HSM_PKCS11_DEBUG) console.error(`pkcs11 worker: ${message.op} failed:`, error);
-    reply({ id: message.id, ok: false, error: toWire(toAppError(error)) });
+    const wire = toWire(toAppError(error));
+    // Never the arguments (PINs, key material): the operation, the outcome, the console request.
+    workerLog.debug({
+      op: message.op,
+      code: wire.code,
+      ckr: wire.details?.ckr,
+      requestId: message.rid,
+      msg: "operation failed",
+    });
+    if (process.env.HSM_PKCS11_DEBUG)
+      workerLog.error({ op: message.op, stack: (error as Error)?.stack, requestId: message.rid });
+    reply({ id: message.id, ok: false, error: wire });
   }
 }
 

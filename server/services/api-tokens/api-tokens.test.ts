@@ -10,6 +10,7 @@ import { openTestDb } from "@/server/testing/test-db";
 import { useTempDataDir } from "@/server/testing/test-env";
 import { handleTrpcRequest } from "@/server/trpc/handler";
 import { authenticateToken } from "./authenticate-token";
+import { cachedToken, TOKEN_CACHE_MS } from "./token-cache";
 
 const ORIGIN = "http://console.test:3000";
 
@@ -88,6 +89,35 @@ describe("API tokens: shown once, hashed at rest, refused when expired/revoked/w
     expect(refused.status).toBe(401);
     expect(JSON.stringify(await refused.json())).toMatch(/revoked/);
     expect(await deniedFor("revoked")).toBe(1);
+  });
+
+  it("refuses a token at once when its owner is disabled through the console, though it was just used", async () => {
+    const owner = await seedUser(handle.db, { username: "disabled-later", role: "operator" });
+    const created = await callerFor(handle.db, owner).caller.apiTokens.create({
+      name: "in-use",
+      role: "operator",
+      expiresInDays: 1,
+    });
+    expect(await authenticateToken(handle.db, created.secret, null)).toMatchObject({ ok: true });
+    await callerFor(handle.db, admin).caller.users.update({ id: owner.id, disabled: true });
+    expect(await authenticateToken(handle.db, created.secret, null)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/disabled/),
+    });
+  });
+
+  it("sees a change made by another node (the database alone) once the short cache has lapsed", async () => {
+    const { caller } = callerFor(handle.db, admin);
+    const created = await caller.apiTokens.create({ name: "elsewhere", role: "admin", expiresInDays: 1 });
+    expect(await authenticateToken(handle.db, created.secret, null)).toMatchObject({ ok: true });
+    await handle.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, created.id));
+    const hash = sha256Hex(created.secret);
+    expect(cachedToken(hash)).toBeDefined();
+    expect(cachedToken(hash, Date.now() + TOKEN_CACHE_MS)).toBeUndefined();
+    expect(await authenticateToken(handle.db, created.secret, null)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/revoked/),
+    });
   });
 
   it("refuses an expired token, and audits the refusal", async () => {

@@ -7,6 +7,7 @@ import { apiTokens, tenants, users } from "@/server/db/schema";
 import { writeAudit } from "../audit/write-audit";
 import { effectiveRole } from "./roles";
 import { tokenStatus } from "./to-api-token";
+import { cachedToken, rememberToken, type TokenRow } from "./token-cache";
 
 export type TokenAuthentication =
   | { ok: true; user: SessionUser; tokenId: string }
@@ -14,6 +15,20 @@ export type TokenAuthentication =
 
 /** lastUsedAt is written at most once a minute per token: reads stay cheap under scripts. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Successful lookups are cached briefly (token-cache.ts); unknown secrets always ask the database. */
+async function lookUp(db: Db, hash: string): Promise<TokenRow | undefined> {
+  const cached = cachedToken(hash);
+  if (cached) return cached;
+  const [row] = await db
+    .select({ token: apiTokens, user: users, tenantName: tenants.name })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
+    .where(eq(apiTokens.tokenHash, hash));
+  if (row) rememberToken(hash, row);
+  return row;
+}
 
 /**
  * The user behind `Authorization: Bearer hsmc_…`, acting with the token's role capped by the
@@ -25,15 +40,7 @@ export async function authenticateToken(
   secret: string,
   address: string | null,
 ): Promise<TokenAuthentication> {
-  const [row] =
-    secret.startsWith(API_TOKEN_PREFIX) && secret.length <= 100
-      ? await db
-          .select({ token: apiTokens, user: users, tenantName: tenants.name })
-          .from(apiTokens)
-          .innerJoin(users, eq(users.id, apiTokens.userId))
-          .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
-          .where(eq(apiTokens.tokenHash, sha256Hex(secret)))
-      : [];
+  const row = secret.startsWith(API_TOKEN_PREFIX) && secret.length <= 100 ? await lookUp(db, sha256Hex(secret)) : undefined;
   const status = row ? tokenStatus(row.token) : "unknown";
   const refusal =
     status === "unknown"
@@ -61,18 +68,23 @@ export async function authenticateToken(
     });
     return { ok: false, message: refusal ?? "This API token is not valid." };
   }
-  await db
-    .update(apiTokens)
-    .set({ lastUsedAt: new Date() })
-    .where(
-      and(
-        eq(apiTokens.id, row.token.id),
-        or(
-          isNull(apiTokens.lastUsedAt),
-          lt(apiTokens.lastUsedAt, new Date(Date.now() - LAST_USED_RESOLUTION_MS)),
+  const lastUsed = row.token.lastUsedAt?.getTime() ?? 0;
+  // The row just read says whether the minute has passed: most calls write nothing at all.
+  if (Date.now() - lastUsed >= LAST_USED_RESOLUTION_MS) {
+    row.token.lastUsedAt = new Date();
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date() })
+      .where(
+        and(
+          eq(apiTokens.id, row.token.id),
+          or(
+            isNull(apiTokens.lastUsedAt),
+            lt(apiTokens.lastUsedAt, new Date(Date.now() - LAST_USED_RESOLUTION_MS)),
+          ),
         ),
-      ),
-    );
+      );
+  }
   return {
     ok: true,
     tokenId: row.token.id,

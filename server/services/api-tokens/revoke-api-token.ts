@@ -6,8 +6,12 @@ import { apiTokens, users } from "@/server/db/schema";
 import type { Actor } from "../actor";
 import { tokenScope } from "./list-api-tokens";
 import { toApiToken } from "./to-api-token";
+import { forgetCachedTokens } from "./token-cache";
 
-/** Revocation is immediate (every request looks the token up) and kept for the record. */
+/**
+ * Revocation is immediate on this console (it empties the token cache) and within
+ * TOKEN_CACHE_MS on other nodes; it is kept for the record.
+ */
 export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<ApiToken> {
   const [current] = await db
     .select({ token: apiTokens, username: users.username })
@@ -21,5 +25,6 @@ export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<
     .set({ revokedAt: new Date() })
     .where(eq(apiTokens.id, id))
     .returning();
+  forgetCachedTokens();
   return toApiToken(row!, current.username);
 }

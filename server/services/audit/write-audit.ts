@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { auditLog } from "@/server/db/schema";
+import { countAuditEvent } from "@/server/observability/metrics";
 
 export type AuditOutcome = "success" | "failure" | "denied";
 
@@ -25,6 +26,7 @@ export interface AuditEntryInput {
  * PostgreSQL text and jsonb cannot store (NUL): they are replaced, so a refusal is always recorded.
  */
 export async function writeAudit(db: Db, entry: AuditEntryInput): Promise<void> {
+  countAuditEvent(entry.outcome);
   if (entry.outcome !== "success" && (entry.actorId === null || entry.unauthenticated))
     return countRefusal(db, entry);
   await db.insert(auditLog).values({

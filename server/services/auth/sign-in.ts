@@ -1,10 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { type LoginInput, ZLoginInput } from "@/lib/schemas/auth";
 import { env } from "@/server/config/env";
 import { dummyPasswordHash, verifyPassword } from "@/server/crypto/passwords";
 import type { Db } from "@/server/db";
 import { users } from "@/server/db/schema";
+import { countSignIn } from "@/server/observability/metrics";
 import { createSession, type NewSession } from "./sessions";
 import { clearAttempts, releaseAttempt, reserveAttempt, type ThrottleKey } from "./throttle";
 
@@ -39,13 +40,20 @@ export async function signIn(db: Db, raw: LoginInput, address: string | null): P
   const input = ZLoginInput.parse(raw);
   const [pair, account] = signInKeys(input.username, address);
   // Reserved before the password is checked: parallel guesses each count.
-  await reserveAttempt(db, [pair!, account!]);
+  await reserveAttempt(db, [pair!, account!]).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "THROTTLED") countSignIn("throttled");
+    throw error;
+  });
   const [user] = await db
     .select()
     .from(users)
     .where(eq(sql`lower(${users.username})`, input.username.toLowerCase()));
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-  if (!user || !ok || user.disabled) throw new AppError("UNAUTHENTICATED", REFUSED, { field: "password" });
+  if (!user || !ok || user.disabled) {
+    countSignIn("failed");
+    throw new AppError("UNAUTHENTICATED", REFUSED, { field: "password" });
+  }
+  countSignIn("ok");
   await clearAttempts(db, pair!.key);
   await releaseAttempt(db, account!.key);
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));

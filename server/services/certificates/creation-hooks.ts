@@ -10,7 +10,13 @@ export type CreationPoint = "before-row" | "after-row" | "after-key";
 type Hook = (point: CreationPoint, certificateId: string | null) => Promise<void> | void;
 
 let hook: Hook | null = null;
-const inFlight = new Set<string>();
+/**
+ * On globalThis: the console's listener (REST, uploads) and Next's routes load their own copies of
+ * this module in one process, and the reconciler must see creations started by either.
+ */
+const holder = globalThis as unknown as { __hsmCreationsInFlight?: Set<string> };
+holder.__hsmCreationsInFlight ??= new Set<string>();
+const inFlight = holder.__hsmCreationsInFlight;
 
 /** Tests only: called at every point of every creation in this process. */
 export function setCreationHook(fn: Hook | null): void {

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db";
+import { log } from "@/server/observability/logger";
 import { toAppError } from "@/server/pkcs11";
 import { resolveInterruptedCreations } from "./resolve-interrupted";
 
@@ -22,11 +23,13 @@ export function startCreationReconciler(db: Db): () => void {
       const report = await resolveInterruptedCreations(db);
       const done = report.finished.length + report.failed.length;
       if (done > 0)
-        console.log(
-          `[reconciler] interrupted creations: ${report.finished.length} finished, ${report.failed.length} failed and cleaned up`,
-        );
+        log("reconciler").info({
+          msg: "interrupted creations resolved",
+          finished: report.finished.length,
+          failed: report.failed.length,
+        });
     } catch (error) {
-      console.error(`[reconciler] pass failed: ${toAppError(error).message}`);
+      log("reconciler").error({ err: toAppError(error).message, msg: "pass failed" });
     } finally {
       running = false;
     }

@@ -7,6 +7,7 @@ import {
 } from "@/server/aggregates/certificates";
 import type { Db } from "@/server/db";
 import { type HsmGroupAccess, openHsmGroup } from "@/server/hsm/hsm-access";
+import { log } from "@/server/observability/logger";
 import { toAppError } from "@/server/pkcs11";
 import { writeAudit } from "../audit/write-audit";
 import { VALIDITY_KEY } from "./create-certificate";
@@ -55,7 +56,11 @@ export async function resolveInterruptedCreations(
     // One node wins each row: the claim moves updated_at past the cutoff.
     if (isInFlightHere(row.id) || !(await claimStaleCreation(db, row.id, cutoff, new Date(now)))) continue;
     const outcome = await resolveOne(db, row).catch((error: unknown) => {
-      console.error(`[reconciler] "${row.name}" left for later: ${toAppError(error).message}`);
+      log("reconciler").warn({
+        certificate: row.name,
+        err: toAppError(error).message,
+        msg: "left for later",
+      });
       return "skipped" as const;
     });
     report[outcome].push(row.id);
@@ -76,7 +81,11 @@ async function resolveOne(db: Db, row: CertificateRow): Promise<Resolution> {
       await audit(db, row, "finished", holders);
       return "finished";
     } catch (error) {
-      console.error(`[reconciler] "${row.name}" could not be finished: ${toAppError(error).message}`);
+      log("reconciler").error({
+        certificate: row.name,
+        err: toAppError(error).message,
+        msg: "could not be finished",
+      });
     }
   }
   const unreachable = await destroyInGroup(access, idHex);

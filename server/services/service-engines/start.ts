@@ -1,6 +1,7 @@
 import { env } from "@/server/config/env";
 import { type EchoServer, startEchoServer } from "@/server/dataplane";
 import type { Db } from "@/server/db";
+import { errorFields, log } from "@/server/observability/logger";
 import { ensureDefaultSeGroup } from "./bootstrap";
 import { SeSupervisor } from "./supervisor";
 import { currentSupervisor, setSupervisor } from "./supervisor-registry";
@@ -32,9 +33,7 @@ export function startBuiltInEcho(): Promise<EchoServer | null> {
   const port = env().HSM_CONSOLE_ECHO_PORT;
   if (port === 0) return Promise.resolve(null);
   holder.__hsmEcho ??= startEchoServer({ host: "127.0.0.1", port, name: "built-in-echo" }).catch((error) => {
-    console.error(
-      `[hsm-console] echo pool server on 127.0.0.1:${port} not started: ${(error as Error).message}`,
-    );
+    log("service-engines").error({ ...errorFields(error), port, msg: "echo pool server not started" });
     return null;
   });
   return holder.__hsmEcho;

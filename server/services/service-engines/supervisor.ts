@@ -12,8 +12,10 @@ import {
   type SeRow,
   updateEngine,
 } from "@/server/aggregates/se-groups";
+import { env } from "@/server/config/env";
 import type { Db } from "@/server/db";
 import { consoleNode } from "@/server/hsm/console-node";
+import { log } from "@/server/observability/logger";
 import { buildSpec } from "./build-spec";
 import { FailoverScheduler, type RecoveryOutcome } from "./failover";
 import type { MemberMode } from "./network-hsm-access";
@@ -197,6 +199,10 @@ export class SeSupervisor implements SupervisorHandle {
           const engine = new ServiceEngine(spec, {
             ...this.options,
             ownerRecovers: (s) => s.hsm.kind === "socket",
+            logRotation: this.options.logRotation ?? {
+              maxBytes: env().HSM_CONSOLE_SE_LOG_MAX_BYTES,
+              keep: env().HSM_CONSOLE_SE_LOG_KEEP,
+            },
             onStateChange: (status) => void this.#onState(se.id, se.groupId, status),
           });
           entry = { engine, excluded };
@@ -237,7 +243,7 @@ export class SeSupervisor implements SupervisorHandle {
       await this.#record(seId, status);
       await updateVirtualServiceStates(this.db, groupId, this.#view());
     } catch (error) {
-      console.error(`[service-engines] state of ${seId} not recorded: ${message(error)}`);
+      log("service-engines").error({ seId, err: message(error), msg: "state not recorded" });
     }
   }
 

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { dataDir } from "@/server/config/env";
+import { log } from "@/server/observability/logger";
 
 /**
  * The first ancestor of `dir` that other users cannot enter. Service engines run nginx as an
@@ -26,8 +27,8 @@ export function openDataDirToServiceEngines(): void {
   fs.chmodSync(dataDir(), 0o711);
   const blocked = untraversableAncestor(dataDir());
   if (blocked) {
-    console.error(
-      `[hsm-console] service engines run nginx unprivileged, which cannot enter ${blocked}: run "chmod o+x ${blocked}" or put HSM_CONSOLE_DATA under a folder others may traverse.`,
+    log("service-engines").error(
+      `service engines run nginx unprivileged, which cannot enter ${blocked}: run "chmod o+x ${blocked}" or put HSM_CONSOLE_DATA under a folder others may traverse.`,
     );
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { Db } from "@/server/db";
 import { users } from "@/server/db/schema";
 import type { Actor } from "../actor";
+import { forgetCachedTokens } from "../api-tokens/token-cache";
 import { assertAnotherAdmin } from "./update-user";
 
 export async function deleteUser(
@@ -11,7 +12,7 @@ export async function deleteUser(
   id: string,
 ): Promise<{ id: string; username: string }> {
   if (id === actor.userId) throw new AppError("CONFLICT", "You cannot delete your own account.");
-  return db.transaction(async (tx) => {
+  const deleted = await db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(users)
@@ -21,4 +22,7 @@ export async function deleteUser(
     await tx.delete(users).where(eq(users.id, row.id));
     return { id: row.id, username: row.username };
   });
+  // The user's API tokens went with the row: none may live on in the cache.
+  forgetCachedTokens();
+  return deleted;
 }

@@ -5,6 +5,7 @@ import { hashPassword } from "@/server/crypto/passwords";
 import type { Db, DbOrTx } from "@/server/db";
 import { users } from "@/server/db/schema";
 import type { Actor } from "../actor";
+import { forgetCachedTokens } from "../api-tokens/token-cache";
 import { revokeUserSessions } from "../auth/sessions";
 import { toUser } from "./to-user";
 
@@ -30,7 +31,9 @@ export async function updateUser(db: Db, actor: Actor, raw: UpdateUserInput): Pr
       .returning();
     return row!;
   });
-  // A disabled account, a changed role or a new password ends the user's open sessions.
+  // A disabled account, a changed role or a new password ends the user's open sessions; the
+  // user's API tokens are read afresh (a token acts with at most its owner's role).
+  forgetCachedTokens();
   if (input.disabled || input.role || passwordHash) await revokeUserSessions(db, updated.id);
   return toUser(updated, actor.tenantName);
 }

@@ -1,7 +1,8 @@
+import { loadGroup } from "@/server/aggregates/hsm-groups";
 import type { Db } from "@/server/db";
 import { toAppError } from "@/server/pkcs11";
 import type { Actor } from "../../actor";
-import { loadGroup } from "@/server/aggregates/hsm-groups";
+import { recordProbe } from "../../hsm-health/sampler";
 import { identityFor, membersOf, serverName } from "./group-members";
 
 /** A health probe is one cheap token call; a slow HSM is reported as such, not waited for. */
@@ -31,6 +32,7 @@ export async function groupHealth(db: Db, actor: Actor, groupId: string) {
       const server = servers[i]!;
       try {
         const h = await member.client.health(member.token, { timeoutMs: HEALTH_TIMEOUT_MS });
+        recordProbe(server.id, h.reachable ? h.latencyMs : null);
         return {
           server: serverName(server),
           reachable: h.reachable,
@@ -39,6 +41,7 @@ export async function groupHealth(db: Db, actor: Actor, groupId: string) {
           lastError: h.lastError ?? null,
         };
       } catch (error) {
+        recordProbe(server.id, null);
         return unreachable(server, error);
       }
     }),

@@ -1,4 +1,5 @@
 import { ZCertificate, ZCreateCertificateInput } from "@/lib/schemas/certificate";
+import { errorFields, log } from "@/server/observability/logger";
 import { createCertificate } from "@/server/services/certificates/create-certificate";
 import { toCertificate } from "@/server/services/certificates/to-certificate";
 import { securityChange } from "./shared";
@@ -9,6 +10,12 @@ export const create = securityChange
   .output(ZCertificate)
   .mutation(async ({ ctx, input }) => {
     const { row, completion } = await createCertificate(ctx.db, ctx.actor, input);
-    completion.catch((error) => console.error(`[certificates] creating "${row.name}" failed:`, error));
+    completion.catch((error) =>
+      log("certificates").error({
+        ...errorFields(error, true),
+        certificate: row.name,
+        msg: "creation failed",
+      }),
+    );
     return toCertificate(row, null, []);
   });

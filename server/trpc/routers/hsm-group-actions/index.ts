@@ -3,6 +3,7 @@ import { accessState, closeAccess, openAccess } from "./access";
 import { groups } from "./groups";
 import { haStatus, setUpHa, synchronise } from "./ha";
 import { health } from "./health";
+import { healthPicture } from "./health-picture";
 import { listSlots } from "./list-slots";
 import { testConnection } from "./test-connection";
 
@@ -10,6 +11,7 @@ import { testConnection } from "./test-connection";
 export const hsmGroupActionsRouter = router({
   groups,
   health,
+  healthPicture,
   testConnection,
   listSlots,
   accessState,

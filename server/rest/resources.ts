@@ -105,7 +105,6 @@ export const RESOURCES = {
       rotateclient: "hsmGroups.rotateClient",
       trustservercert: "hsmGroups.trustServerCert",
       health: "hsmGroupActions.health",
-      healthpicture: "hsmGroupActions.healthPicture",
       accessstate: "hsmGroupActions.accessState",
     },
     collectionActions: {

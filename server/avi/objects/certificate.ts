@@ -3,7 +3,8 @@ import { AppError } from "@/lib/errors";
 import type { Certificate, CertificateSummary } from "@/lib/schemas/certificate";
 import { checkFields, COMMON_READ_ONLY, enumField, objectField, stringField } from "../fields";
 import { parseRef } from "../ids";
-import { CURVES, certificateToAvi, KEY_SIZES, keyChoiceOf, SUBJECT_INPUT } from "./certificate-shape";
+import { EC_RULES, KEY_PARAMS_RULES, keyOf, RSA_RULES } from "./certificate-key";
+import { certificateToAvi, SUBJECT_INPUT } from "./certificate-shape";
 import type { AviCtx, AviKind, Item, Json } from "./types";
 
 const KIND = "sslkeyandcertificate";
@@ -61,9 +62,9 @@ export const certificateKind: AviKind = {
   nested: {
     certificate: CERT_RULES,
     "certificate.subject": SUBJECT_RULES,
-    key_params: { writable: ["algorithm", "rsa_params", "ec_params"], readOnly: [] },
-    "key_params.rsa_params": { writable: ["key_size", "exponent"], readOnly: [] },
-    "key_params.ec_params": { writable: ["curve"], readOnly: [] },
+    key_params: KEY_PARAMS_RULES,
+    "key_params.rsa_params": RSA_RULES,
+    "key_params.ec_params": EC_RULES,
   },
   notes: [
     "type: SSL_CERTIFICATE_TYPE_VIRTUALSERVICE only; format: SSL_PEM only (PKCS#12 files go through the console's import).",
@@ -180,53 +181,6 @@ function generateInput(name: string, hsmGroupId: string | undefined, body: Json,
   for (const [avi, field] of Object.entries(SUBJECT_INPUT))
     if (subject[avi] !== undefined) input[field] = subject[avi];
   return input;
-}
-
-/** Avi's default is RSA 2048; sizes and curves the console cannot generate are refused with the reason. */
-function keyOf(body: Json): string {
-  const params = objectField(body, "key_params");
-  if (!params) return "RSA-2048";
-  checkFields(
-    params,
-    { writable: ["algorithm", "rsa_params", "ec_params"], readOnly: [] },
-    null,
-    "key_params.",
-  );
-  const algorithm =
-    enumField(params, "algorithm", ["SSL_KEY_ALGORITHM_RSA", "SSL_KEY_ALGORITHM_EC"], "key_params.") ??
-    "SSL_KEY_ALGORITHM_RSA";
-  if (algorithm === "SSL_KEY_ALGORITHM_EC") {
-    const ec = objectField(params, "ec_params", "key_params.") ?? {};
-    checkFields(ec, { writable: ["curve"], readOnly: [] }, null, "key_params.ec_params.");
-    const curve = enumField(
-      ec,
-      "curve",
-      ["SSL_KEY_EC_CURVE_SECP256R1", "SSL_KEY_EC_CURVE_SECP384R1"],
-      "key_params.ec_params.",
-    );
-    return keyChoiceOf(algorithm, undefined, CURVES[curve ?? "SSL_KEY_EC_CURVE_SECP256R1"]);
-  }
-  const rsa = objectField(params, "rsa_params", "key_params.") ?? {};
-  checkFields(rsa, { writable: ["key_size", "exponent"], readOnly: [] }, null, "key_params.rsa_params.");
-  if (rsa.key_size === "SSL_KEY_1024_BITS") {
-    throw new AppError(
-      "VALIDATION",
-      "RSA 1024-bit keys are refused: they are too weak for TLS today. Use SSL_KEY_2048_BITS or larger, or an EC curve.",
-      { field: "key_params.rsa_params.key_size" },
-    );
-  }
-  const size = enumField(
-    rsa,
-    "key_size",
-    ["SSL_KEY_2048_BITS", "SSL_KEY_3072_BITS", "SSL_KEY_4096_BITS"],
-    "key_params.rsa_params.",
-  );
-  if (rsa.exponent !== undefined && rsa.exponent !== 65537) {
-    throw new AppError("VALIDATION", "The console generates RSA keys with the public exponent 65537 only.", {
-      field: "key_params.rsa_params.exponent",
-    });
-  }
-  return keyChoiceOf(algorithm, KEY_SIZES[size ?? "SSL_KEY_2048_BITS"], undefined);
 }
 
 /**

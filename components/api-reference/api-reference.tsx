@@ -4,10 +4,12 @@ type Schema = Record<string, unknown>;
 interface Operation {
   operationId: string;
   summary: string;
-  "x-procedure": string;
+  "x-procedure"?: string;
+  /** Routes served outside the resource table (uploads, downloads, Avi's login). */
+  "x-handler"?: string;
   parameters?: { name: string; in: string }[];
-  requestBody?: { content: { "application/json": { schema: Schema } } };
-  responses: Record<string, { content?: { "application/json": { schema: Schema } } }>;
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 }
 
 /** The OpenAPI document, readable: one section per path, one block per method. */
@@ -34,19 +36,20 @@ export function ApiReference({ doc }: { doc: Schema }) {
                   <span className={`method ${method}`}>{method.toUpperCase()}</span> {op.summary}
                 </h3>
                 <p className="hint">
-                  procedure <code>{op["x-procedure"]}</code>
+                  {op["x-procedure"] ? "procedure " : "handler "}
+                  <code>{op["x-procedure"] ?? op["x-handler"]}</code>
                   {query.length ? ` · query: ${query.join(", ")}` : ""}
                 </p>
                 {op.requestBody && (
                   <SchemaView
-                    schema={op.requestBody.content["application/json"].schema}
+                    schema={Object.values(op.requestBody.content)[0]?.schema}
                     doc={doc}
                     label="Body"
                   />
                 )}
                 {success && (
                   <SchemaView
-                    schema={success[1].content?.["application/json"].schema}
+                    schema={Object.values(success[1].content ?? {})[0]?.schema}
                     doc={doc}
                     label={`Response ${success[0]}`}
                   />

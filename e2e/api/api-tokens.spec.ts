@@ -83,6 +83,12 @@ test("the API reference shows the generated paths, methods and schemas", async (
   await expect(page.getByRole("region", { name: "/api/apitoken/{uuid}", exact: true })).toContainText(
     "apiTokens.revoke",
   );
+  // The Avi-compatible objects, with the fields honoured and the differences that remain.
+  const avi = page.getByRole("region", { name: /Avi-compatible API/ });
+  const hsm = avi.getByRole("row").filter({ hasText: "/api/hardwaresecuritymodulegroup" });
+  await expect(hsm).toContainText("partition_label");
+  await expect(hsm).toContainText("partition_serial_number is read-only");
+  await expect(page.getByRole("region", { name: "/login", exact: true })).toContainText("auth.login");
   await expect(page.getByRole("link", { name: "/api/openapi.json" })).toHaveAttribute(
     "href",
     "/api/openapi.json",

@@ -2,6 +2,7 @@ import type { Db } from "@/server/db";
 import { HEARTBEAT_MS } from "./liveness";
 import type { NodeIdentity } from "./node-identity";
 import { beat, markStopped, registerNode } from "./node-rows";
+import { log } from "@/server/observability/logger";
 
 /**
  * Registers this node and keeps its heartbeat. A missed beat (database briefly away) is only
@@ -19,11 +20,11 @@ export async function startHeartbeat(
   const timer = setInterval(() => {
     beat(db, node.name).then(
       () => {
-        if (failing) console.log("[cluster] heartbeat written again");
+        if (failing) log("cluster").info("heartbeat written again");
         failing = false;
       },
       (error: Error) => {
-        if (!failing) console.error(`[cluster] heartbeat not written: ${error.message}`);
+        if (!failing) log("cluster").error(`heartbeat not written: ${error.message}`);
         failing = true;
       },
     );

@@ -63,3 +63,26 @@ describe("the Web request made from a Node request", () => {
     expect(toWebRequest(nodeRequest("http://other.example/api/user?a=1", "")).url).toBe("https://console/api/user?a=1");
   });
 });
+
+describe("the Node response written from a Web response", () => {
+  it("writes every Set-Cookie header (Avi's /login sets the session and the CSRF cookie)", async () => {
+    const http = await import("node:http");
+    const { writeWebResponse } = await import("./web-bridge");
+    const server = http.createServer((_req, res) => {
+      const answer = new Response("{}", { headers: { "content-type": "application/json" } });
+      answer.headers.append("set-cookie", "avi-sessionid=s; Path=/; HttpOnly");
+      answer.headers.append("set-cookie", "csrftoken=c; Path=/");
+      void writeWebResponse(res, answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.150.30", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const cookies = await new Promise<string[] | undefined>((resolve, reject) =>
+      http.get(`http://127.0.150.30:${port}/`, (res) => {
+        res.resume();
+        resolve(res.headers["set-cookie"]);
+      }).on("error", reject),
+    );
+    await new Promise((resolve) => server.close(resolve));
+    expect(cookies).toEqual(["avi-sessionid=s; Path=/; HttpOnly", "csrftoken=c; Path=/"]);
+  });
+});

@@ -68,10 +68,12 @@ export function toWebRequest(req: http.IncomingMessage): Request {
 
 export async function writeWebResponse(res: http.ServerResponse, answer: Response): Promise<void> {
   // The same security headers Next adds to its own answers (next.config.js).
-  const headers: Record<string, string> = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key.toLowerCase(), h.value]));
+  const headers: Record<string, string | string[]> = Object.fromEntries(SECURITY_HEADERS.map((h) => [h.key.toLowerCase(), h.value]));
   answer.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  // Each cookie its own header: the loop above keeps only the last Set-Cookie (Avi's /login sets two).
+  if (answer.headers.getSetCookie().length) headers["set-cookie"] = answer.headers.getSetCookie();
   res.writeHead(answer.status, headers);
   if (!answer.body) return void res.end();
   await new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { AVI_WEB_ROUTES } from "@/server/avi/web-routes";
 import { metricsRoute } from "@/server/observability/metrics-route";
 import { handleRestRequest } from "@/server/rest/handler";
 import { BACKUP_PATH, handleBackupDownload } from "./backup-download";
@@ -18,6 +19,7 @@ const EXACT: Record<string, WebHandler> = {
   [BACKUP_PATH]: handleBackupDownload,
   ...healthRoutes,
   "/metrics": metricsRoute,
+  ...AVI_WEB_ROUTES,
 };
 
 /**

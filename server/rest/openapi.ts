@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
+import { aviReference } from "@/server/avi/reference";
 import { listItemSchema, listResponseSchema } from "./list-items";
+import { webRoutePaths } from "./openapi-web-routes";
 import { procedureDef } from "./procedures";
 import { RESOURCES, type RestResource } from "./resources";
 
@@ -18,6 +20,7 @@ export function buildOpenApi(): Record<string, unknown> {
   for (const [name, resource] of Object.entries(RESOURCES as Record<string, RestResource>)) {
     Object.assign(paths, resourcePaths(name, resource, schemas));
   }
+  Object.assign(paths, webRoutePaths());
   return {
     openapi: "3.1.0",
     info: {
@@ -27,6 +30,8 @@ export function buildOpenApi(): Record<string, unknown> {
         "REST API of HSM Console. Authenticate with `Authorization: Bearer hsmc_…` (Administration > API tokens).",
     },
     servers: [{ url: "/" }],
+    // What the Avi-compatible API (X-Avi-Version) honours per object, and where it differs from Avi.
+    "x-avi-compatible": aviReference(),
     security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {

@@ -10,6 +10,8 @@
  *   DELETE /api/<resource>/<uuid>        remove    ({ id })
  *   POST   /api/<resource>/<uuid>/<act>  actions[act] (body + { id })
  *   POST   /api/<resource>/<act>         collectionActions[act] (body), e.g. Avi's import
+ * Read-only procedures that need an input beyond a uuid (slot lists, inventories) are actions too.
+ * Sign-in and sign-out are not routed here: the sign-in page and Avi's POST /login, /logout.
  */
 export interface RestResource {
   summary: string;
@@ -95,6 +97,20 @@ export const RESOURCES = {
       healthhistory: "hsmGroupActions.healthPicture",
       // `download clientcert GROUP CLIENT`: body { client }; answers { name, certificatePem }.
       clientcert: "hsmGroups.clientCertificate",
+      // The client certificates page: clients, registration, rotation, the appliances' server.pem.
+      clients: "hsmGroups.clients",
+      servercerts: "hsmGroups.serverCerts",
+      checknow: "hsmGroups.checkNow",
+      registerclients: "hsmGroups.registerClients",
+      rotateclient: "hsmGroups.rotateClient",
+      trustservercert: "hsmGroups.trustServerCert",
+      health: "hsmGroupActions.health",
+      accessstate: "hsmGroupActions.accessState",
+    },
+    collectionActions: {
+      libraries: "hsmGroups.libraries",
+      parseservercert: "hsmGroups.parseServerCert",
+      choices: "hsmGroupActions.groups",
     },
     nameField: "name",
     columns: ["name", "type", "isHa", "haGroupNum", "tenantName"],
@@ -106,13 +122,27 @@ export const RESOURCES = {
     get: "certificates.get",
     create: "certificates.create",
     // Avi's POST /api/sslkeyandcertificate/importkeyandcertificate.
-    collectionActions: { importkeyandcertificate: "certificates.import" },
+    collectionActions: {
+      importkeyandcertificate: "certificates.import",
+      validateimport: "certificates.validateImport",
+      // A certificate for a key that already exists in an HSM group.
+      reference: "certificates.reference",
+      timeline: "certificates.timeline",
+      keyoptions: "certificates.keyOptions",
+      hsmgroupchoices: "certificates.hsmGroupChoices",
+      // The keys in an HSM group's tokens ({ hsmGroupId }) and removing an orphan ({ hsmGroupId, idHex }).
+      inventory: "certificates.inventory",
+      removeorphan: "certificates.removeOrphan",
+    },
     remove: "certificates.remove",
     // keyholders: each member's key flags as its token reports them (issue #13).
     actions: {
       renew: "certificates.renew",
       testkey: "certificates.testKey",
       keyholders: "certificates.keyHolders",
+      history: "certificates.history",
+      // The signed certificate of a CSR: { certificatePem, chainPem? }.
+      uploadsigned: "certificates.uploadSigned",
     },
     nameField: "name",
     columns: ["name", "type", "status", "subjectCn", "keyAlgorithm", "hsmGroupName", "notAfter"],
@@ -122,6 +152,7 @@ export const RESOURCES = {
     list: "serviceEngineGroups.list",
     update: "serviceEngineGroups.update",
     actions: { restartall: "serviceEngineGroups.restartAll" },
+    collectionActions: { hsmgroupchoices: "serviceEngineGroups.hsmGroupChoices" },
     nameField: "name",
     columns: ["name", "hsmGroupName", "seCount"],
   },
@@ -141,6 +172,7 @@ export const RESOURCES = {
     update: "virtualServices.update",
     remove: "virtualServices.remove",
     actions: { test: "virtualServices.test" },
+    collectionActions: { choices: "virtualServices.choices" },
     nameField: "name",
     columns: ["name", "vip", "state", "stateReason"],
   },
@@ -150,6 +182,26 @@ export const RESOURCES = {
     list: "cluster.nodes",
     nameField: "name",
     columns: ["name", "state", "address", "version", "hsmClientName", "serviceEngines", "lastHeartbeatAt"],
+  },
+  pool: {
+    summary:
+      "Pools made before the virtual service that takes them (Avi's Pool); attach {virtualServiceId} gives one to a VS",
+    list: "pools.list",
+    create: "pools.create",
+    update: "pools.update",
+    remove: "pools.remove",
+    actions: { attach: "pools.attach" },
+    nameField: "name",
+    columns: ["name", "virtualServiceName"],
+  },
+  vsvip: {
+    summary: "Named VIP addresses (Avi's VsVip); a virtual service on that address uses it",
+    list: "vsVips.list",
+    create: "vsVips.create",
+    update: "vsVips.update",
+    remove: "vsVips.remove",
+    nameField: "name",
+    columns: ["name", "vip"],
   },
 } satisfies Record<string, RestResource>;
 

@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/schemas/auth";
 import { encryptSecret } from "@/server/crypto/secrets";
 import type { Db } from "@/server/db";
 import {
+  aviObjects,
   hsmGroups,
   hsmPackages,
   hsmServers,
@@ -93,6 +94,19 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
       seGroupId: vs.seGroupId,
     };
   },
+  // Avi's Pool and VsVip objects (issue #18); attach is also tried with B's own pool below.
+  "pools.update": async (db) => ({ id: (await aviObjectIn(db, "pool")).id, name: "stolen", servers: [] }),
+  "pools.remove": async (db) => ({ id: (await aviObjectIn(db, "pool")).id }),
+  "pools.attach": async (db) => ({
+    id: (await aviObjectIn(db, "pool")).id,
+    virtualServiceId: (await vsIn(db, "tenant-a")).id,
+  }),
+  "vsVips.update": async (db) => ({
+    id: (await aviObjectIn(db, "vsvip")).id,
+    name: "stolen",
+    vip: "127.0.94.252",
+  }),
+  "vsVips.remove": async (db) => ({ id: (await aviObjectIn(db, "vsvip")).id }),
   "certificates.get": async (db, a) => ({ id: await certificateOf(db, a) }),
   "certificates.history": async (db, a) => ({ id: await certificateOf(db, a) }),
   "certificates.keyHolders": async (db, a) => ({ id: await certificateOf(db, a) }),
@@ -242,6 +256,21 @@ async function seIn(db: Db, tenantName: string) {
   return se!;
 }
 
+async function aviObjectIn(db: Db, kind: "pool" | "vsvip") {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.name, "tenant-a"));
+  const [row] = await db
+    .insert(aviObjects)
+    .values({
+      tenantId: tenant!.id,
+      kind,
+      name: `victim-${kind}-${crypto.randomUUID().slice(0, 8)}`,
+      servers: kind === "pool" ? [] : null,
+      vip: kind === "vsvip" ? "127.0.94.253" : null,
+    })
+    .returning();
+  return row!;
+}
+
 async function vsIn(db: Db, tenantName: string) {
   const group = await seGroupIn(db, tenantName);
   const [vs] = await db
@@ -316,6 +345,17 @@ describe("every procedure is authenticated and tenant-scoped", () => {
   it("has a cross-tenant fixture for every procedure that takes an id", () => {
     const missing = procedures.filter(([path, p]) => takesId(p) && !ID_FIXTURES[path]).map(([path]) => path);
     expect(missing).toEqual([]);
+  });
+
+  it("pools.attach refuses another tenant's virtual service for the caller's own pool", async () => {
+    const { caller } = callerFor(handle.db, tenantB);
+    const pool = await caller.pools.create({ name: `own-${Date.now()}`, servers: [] });
+    const victim = await vsIn(handle.db, "tenant-a");
+    await expect(caller.pools.attach({ id: pool.id, virtualServiceId: victim.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    const [row] = await handle.db.select().from(aviObjects).where(eq(aviObjects.id, pool.id));
+    expect(row!.virtualServiceId).toBeNull();
   });
 
   it.each(Object.keys(ID_FIXTURES))("%s refuses an object of another tenant", async (path) => {

@@ -4,6 +4,7 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { backupRouter } from "./routers/backup";
+import { poolsRouter, vsVipsRouter } from "./routers/avi-objects";
 import { certificatesRouter } from "./routers/certificates";
 import { clusterRouter } from "./routers/cluster";
 import { consoleTlsRouter } from "./routers/console-tls";
@@ -33,6 +34,8 @@ export const appRouter = router({
   consoleTls: consoleTlsRouter,
   backup: backupRouter,
   cluster: clusterRouter,
+  pools: poolsRouter,
+  vsVips: vsVipsRouter,
 });
 
 registerProcedureInputs(appRouter);

@@ -1,6 +1,7 @@
 export * from "./api-tokens";
 export * from "./audit";
 export * from "./auth-support";
+export * from "./avi-objects";
 export * from "./certificates";
 export * from "./cluster";
 export * from "./hsm-access-state";

@@ -1,3 +1,5 @@
+import { log } from "@/server/observability/logger";
+
 /** What the cluster bus carries: one change every node applies to what it hosts. */
 export type ChangeKind = "se-group" | "hsm-group";
 
@@ -35,6 +37,6 @@ export async function publishChange(kind: ChangeKind, subjectId: string): Promis
   try {
     await currentBus()?.publish(kind, subjectId);
   } catch (error) {
-    console.error(`[cluster] change ${kind} ${subjectId} not published: ${(error as Error).message}`);
+    log("cluster").error(`change ${kind} ${subjectId} not published: ${(error as Error).message}`);
   }
 }

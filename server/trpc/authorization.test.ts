@@ -57,6 +57,7 @@ const ID_FIXTURES: Record<string, (db: Db, ownerA: SessionUser) => Promise<Recor
       "setUpHa",
       "synchronise",
       "health",
+      "healthPicture",
     ].map((name) => [
       `hsmGroupActions.${name}`,
       async (db: Db, ownerA: SessionUser) => ({ id: await hsmGroupOf(db, ownerA) }),

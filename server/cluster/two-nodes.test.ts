@@ -333,7 +333,8 @@ describe.skipIf(!hasPostgres)("two console nodes on one PostgreSQL", () => {
     }, "node-a sees node-b gone");
     // node-b, started first, ran the singleton work; it moves to node-a.
     await until(
-      async () => nodes.a.log().includes('[cluster] this node runs "interrupted-creations"'),
+      // A JSON log line: {"component":"cluster","msg":"this node runs \"interrupted-creations\"",…}
+      async () => /this node runs \\"interrupted-creations\\"/.test(nodes.a.log()),
       "node-a takes over the singleton work",
     );
   }, 600_000);

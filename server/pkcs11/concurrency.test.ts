@@ -22,6 +22,8 @@ afterAll(async () => {
   await hsm?.cleanup();
 });
 
+let generationAttempts = 0;
+
 describe("concurrency", () => {
   it("50 concurrent signs on the session pool: 0 CKR_OPERATION_ACTIVE", async () => {
     await client.generateKeyPair({ token, idHex: "c0", label: "rsa", spec: { type: "RSA", bits: 2048 } });
@@ -44,12 +46,14 @@ describe("concurrency", () => {
   });
 
   it("16 concurrent key generations on one token: 0 errors", async () => {
+    // Ids and labels of this attempt only, so that a retry starts clean.
+    const attempt = (generationAttempts++).toString(16).padStart(2, "0");
     const results = await Promise.allSettled(
       Array.from({ length: 16 }, (_, i) =>
         client.generateKeyPair({
           token,
-          idHex: `a${i.toString(16)}`,
-          label: `gen-${i}`,
+          idHex: `a${attempt}${i.toString(16)}`,
+          label: `gen-${attempt}-${i}`,
           spec: i % 2 ? { type: "RSA", bits: 2048 } : { type: "EC", curve: i % 4 ? "P-384" : "P-256" },
         }),
       ),
@@ -58,7 +62,7 @@ describe("concurrency", () => {
       r.status === "rejected" ? [String((r.reason as Error).message)] : [],
     );
     expect(errors).toEqual([]);
-    expect((await client.findKeys(token)).filter((k) => k.label.startsWith("gen-"))).toHaveLength(16);
+    expect((await client.findKeys(token)).filter((k) => k.label.startsWith(`gen-${attempt}-`))).toHaveLength(16);
   });
 });
 

@@ -25,7 +25,35 @@ import { isArmed, reachTestPoint } from "./test-points";
 
 /** Key pairs: generate, import, find, public key, destroy. */
 export class KeyOps extends KeyObjects {
+  /**
+   * SoftHSM2 now and then fails concurrent C_GenerateKeyPair calls on one token (CKR_GENERAL_ERROR
+   * or CKR_TEMPLATE_INCONSISTENT from its object store; softhsm/SoftHSMv2#573), and the async call
+   * runs on libuv's threads: generation is queued per token, before a session is taken. Signing
+   * stays parallel; key generation is an administrator's action, rarely many at once.
+   */
+  readonly #generating = new Map<string, Promise<unknown>>();
+
+  #oneAtATime<T>(token: TokenRef, work: () => Promise<T>): Promise<T> {
+    const key = `${token.label}\u0000${token.serial ?? ""}`;
+    const pending = this.#generating.get(key);
+    // Nothing queued: start now, in this turn, exactly as an unqueued call would.
+    const result = pending ? pending.then(work, work) : work();
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#generating.set(key, settled);
+    void settled.then(() => {
+      if (this.#generating.get(key) === settled) this.#generating.delete(key);
+    });
+    return result;
+  }
+
   generateKeyPair(input: GenerateKeyPairInput): Promise<KeyInfo> {
+    return this.#oneAtATime(input.token, () => this.#generateKeyPair(input));
+  }
+
+  #generateKeyPair(input: GenerateKeyPairInput): Promise<KeyInfo> {
     return this.run(input.token, async (t, s) => {
       const id = hexToBuffer(input.idHex);
       this.assertIdFree(t, s, id);
